@@ -1,0 +1,50 @@
+// Build options as `docker buildx build` takes them, and their resolved form.
+
+import type { CdiSpecFile, DeviceEntitlement } from './cdi.ts';
+
+/** Options as given on a command line or in the playground. */
+export interface BuildOptions {
+  /** File name shown in diagnostics; default `Dockerfile`. */
+  file?: string;
+  /** `--platform` values (each may hold a comma list); default: the build platform. */
+  platforms?: string[];
+  /** The platform of the machine that builds; default `linux/amd64`. */
+  buildPlatform?: string;
+  /** Platforms the builder can run, native or emulated; default: the build platform only. */
+  builderPlatforms?: string[];
+  target?: string;
+  /** `--build-arg NAME=VALUE` values, already split. */
+  buildArgs?: Record<string, string>;
+  /** `--allow` values: `device`, `device=NAME`, `network.host`, `security.insecure`. */
+  allow?: string[];
+  /** CDI spec files, read by the caller from the ordered spec directories. */
+  cdiSpecs?: CdiSpecFile[];
+  /** `-o/--output` values as written. */
+  outputs?: string[];
+  /** Also compute the legacy builder's view. */
+  legacy?: boolean;
+}
+
+/** One `--output` after parsing `type=...,dest=...` or a bare path. */
+export interface OutputSpec {
+  type: 'local' | 'tar' | 'oci' | 'docker' | 'image' | 'registry' | 'cacheonly';
+  dest?: string;
+  /** Every other key=value (`platform-split`, `name`, `push`...). */
+  attrs: Record<string, string>;
+}
+
+/** Options after defaults, normalisation and validation. */
+export interface ResolvedBuildOptions {
+  file: string;
+  /** Normalised target platforms, e.g. `linux/arm/v7`, in the order given. */
+  platforms: string[];
+  buildPlatform: string;
+  builderPlatforms: string[];
+  target?: string;
+  buildArgs: Record<string, string>;
+  device: DeviceEntitlement;
+  networkHost: boolean;
+  securityInsecure: boolean;
+  outputs: OutputSpec[];
+  legacy: boolean;
+}
