@@ -1,0 +1,3 @@
+// source1
+#include <iostream>
+int main() { std::cout << "one\n"; }

@@ -1,0 +1,3 @@
+// source2
+#include <iostream>
+int main() { std::cout << "two\n"; }
