@@ -1,0 +1,154 @@
+// Renders progress events in BuildKit's `--progress=plain` format: `#N name`
+// headers numbered in order of first print, timed log rows, and DONE,
+// CACHED or ERROR lines.
+
+import type { ProgressEvent } from '../model/progress.ts';
+import { formatFixed } from './go-format.ts';
+
+/** Options for the plain renderer. */
+export interface PlainRendererOptions {
+  /** Printed once as `#0 <header>` before the first vertex, as buildx does. */
+  header?: string;
+}
+
+/** A stateful plain-format renderer: feed it events, print what it returns. */
+export interface PlainRenderer {
+  /** Returns the text this event adds to the output (may be empty). */
+  write(event: ProgressEvent): string;
+  /** Returns the number a vertex was given, if it was printed. */
+  indexOf(vertex: string): number | undefined;
+}
+
+interface VertexState {
+  index: number;
+  name: string;
+  start?: number;
+  completed: boolean;
+  /** The unfinished last log row (`<t> <text>`), if any. */
+  partial?: string;
+  /** How much of `partial` is on screen under the current header. */
+  partialShown: number;
+}
+
+/** Creates a renderer for BuildKit's plain progress format. */
+export function createPlainRenderer(
+  options: PlainRendererOptions = {},
+): PlainRenderer {
+  const vertices = new Map<string, VertexState>();
+  let current: string | undefined;
+  let printedAny = false;
+  let nextIndex = 0;
+
+  function state(vertex: string, name?: string): VertexState {
+    let v = vertices.get(vertex);
+    if (!v) {
+      v = { index: 0, name: name ?? vertex, completed: false, partialShown: 0 };
+      vertices.set(vertex, v);
+    }
+    if (name !== undefined) v.name = name;
+    return v;
+  }
+
+  function activate(vertex: string, v: VertexState): string {
+    if (v.index === 0) v.index = ++nextIndex;
+    if (current === vertex) return '';
+    let out = '';
+    if (current !== undefined) {
+      const old = vertices.get(current)!;
+      if (old.partial !== undefined && old.partialShown > 0) out += '\n';
+      old.partialShown = 0;
+      out += `#${old.index} ...\n`;
+    }
+    if (printedAny) out += '\n';
+    else if (options.header) out += `#0 ${options.header}\n\n`;
+    printedAny = true;
+    current = vertex;
+    return `${out}#${v.index} ${v.name}\n`;
+  }
+
+  function finish(vertex: string, v: VertexState, line: string): string {
+    let out = activate(vertex, v);
+    if (v.partial !== undefined && v.partialShown > 0) out += '\n';
+    v.partial = undefined;
+    v.partialShown = 0;
+    v.completed = true;
+    current = undefined;
+    return `${out}#${v.index} ${line}\n`;
+  }
+
+  function log(vertex: string, v: VertexState, data: string, time: number) {
+    let out = activate(vertex, v);
+    const pieces = data.split('\n');
+    const complete = data.endsWith('\n');
+    if (complete) pieces.pop();
+    pieces.forEach((piece, i) => {
+      const last = i === pieces.length - 1;
+      if (i === 0 && v.partial !== undefined) {
+        if (v.partialShown > 0) out += piece;
+        else out += `#${v.index} ${v.partial}${piece}`;
+        v.partial += piece;
+      } else {
+        const row = `${formatSeconds((time - (v.start ?? time)) / 1000)} ${piece}`;
+        out += `#${v.index} ${row}`;
+        v.partial = row;
+      }
+      if (!last || complete) {
+        out += '\n';
+        v.partial = undefined;
+        v.partialShown = 0;
+      } else {
+        v.partialShown = v.partial!.length;
+      }
+    });
+    return out;
+  }
+
+  return {
+    write(event) {
+      switch (event.kind) {
+        case 'vertex-start': {
+          const v = state(event.vertex, event.name);
+          v.start ??= event.time;
+          v.completed = false;
+          return activate(event.vertex, v);
+        }
+        case 'vertex-log':
+          return log(event.vertex, state(event.vertex), event.data, event.time);
+        case 'vertex-cached':
+          return finish(event.vertex, state(event.vertex, event.name), 'CACHED');
+        case 'vertex-done': {
+          const v = state(event.vertex);
+          const took =
+            v.start === undefined
+              ? ''
+              : ` ${formatFixed((event.time - v.start) / 1000, 1)}s`;
+          return finish(event.vertex, v, `DONE${took}`);
+        }
+        case 'vertex-error':
+          return finish(
+            event.vertex,
+            state(event.vertex),
+            `ERROR: ${event.error}`,
+          );
+      }
+    },
+    indexOf(vertex) {
+      const index = vertices.get(vertex)?.index;
+      return index ? index : undefined;
+    },
+  };
+}
+
+/** Renders a whole list of events in the plain format. */
+export function renderPlainProgress(
+  events: ProgressEvent[],
+  options: PlainRendererOptions = {},
+): string {
+  const renderer = createPlainRenderer(options);
+  return events.map((event) => renderer.write(event)).join('');
+}
+
+function formatSeconds(seconds: number): string {
+  const precision = seconds < 10 ? 3 : seconds < 100 ? 2 : 1;
+  return formatFixed(seconds, precision);
+}
