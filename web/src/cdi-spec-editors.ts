@@ -1,0 +1,135 @@
+// <cdi-spec-editors>: one editor per CDI spec file, with its path. Any edit,
+// addition or removal fires `cdi-specs-input` with the whole new list.
+
+import { LitElement, html, css } from 'lit';
+import type { CdiSpecFile } from '../../core/src/index.ts';
+import { SPEC_DIRS, getSpecPriority } from './spec-dirs.ts';
+import { sharedStyles } from './shared-styles.ts';
+
+const NEW_SPEC = `cdiVersion: "0.6.0"
+kind: "vendor.example/device"
+devices:
+  - name: dev0
+    containerEdits:
+      env:
+        - DEV0=present
+`;
+
+/** Edits CDI spec files; fires `cdi-specs-input` with `{ specs }`. */
+export class CdiSpecEditors extends LitElement {
+  static override properties = {
+    specs: { attribute: false },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      .head {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
+        margin-bottom: 0.3rem;
+      }
+      .spec {
+        margin-bottom: 0.6rem;
+      }
+      .path {
+        display: flex;
+        gap: 0.4rem;
+        margin-bottom: 0.25rem;
+      }
+      .path input {
+        flex: 1;
+      }
+      textarea {
+        min-height: 8rem;
+      }
+    `,
+  ];
+
+  declare specs: CdiSpecFile[];
+
+  constructor() {
+    super();
+    this.specs = [];
+  }
+
+  override render() {
+    return html`<div class="head">
+        <h2>CDI specs</h2>
+        <button @click=${this.addSpec}>Add spec</button>
+      </div>
+      ${this.specs.length === 0
+        ? html`<p class="muted">
+            No spec files: <code>RUN --device</code> requests find no devices.
+          </p>`
+        : ''}
+      ${this.specs.map(
+        (spec, i) => html`<div class="spec">
+          <div class="path">
+            <input
+              type="text"
+              aria-label="spec path"
+              spellcheck="false"
+              .value=${spec.path}
+              @change=${(e: Event) => this.setPath(i, inputValue(e))}
+            />
+            <button title="Remove this spec" @click=${() => this.removeSpec(i)}>
+              Remove
+            </button>
+          </div>
+          <textarea
+            aria-label=${spec.path}
+            spellcheck="false"
+            rows=${Math.min(spec.text.split('\n').length + 1, 24)}
+            .value=${spec.text}
+            @input=${(e: Event) => this.setText(i, inputValue(e))}
+          ></textarea>
+        </div>`,
+      )}`;
+  }
+
+  private addSpec() {
+    const taken = new Set(this.specs.map((s) => s.path));
+    let n = this.specs.length + 1;
+    while (taken.has(`${SPEC_DIRS[0]}/spec-${n}.yaml`)) n++;
+    const path = `${SPEC_DIRS[0]}/spec-${n}.yaml`;
+    this.emit([...this.specs, { path, priority: 0, text: NEW_SPEC }]);
+  }
+
+  private removeSpec(index: number) {
+    this.emit(this.specs.filter((_, i) => i !== index));
+  }
+
+  private setPath(index: number, path: string) {
+    const priority = getSpecPriority(path);
+    this.emit(this.specs.map((s, i) => (i === index ? { ...s, path, priority } : s)));
+  }
+
+  private setText(index: number, text: string) {
+    this.emit(this.specs.map((s, i) => (i === index ? { ...s, text } : s)));
+  }
+
+  private emit(specs: CdiSpecFile[]) {
+    this.specs = specs;
+    this.dispatchEvent(
+      new CustomEvent('cdi-specs-input', {
+        detail: { specs },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+
+function inputValue(event: Event): string {
+  return (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+}
+
+customElements.define('cdi-spec-editors', CdiSpecEditors);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cdi-spec-editors': CdiSpecEditors;
+  }
+}

@@ -1,0 +1,123 @@
+// <diagnostic-list>: the plan's errors and warnings as `Dockerfile:N: message`
+// lines, each with the source line it points at.
+
+import { LitElement, html, css, nothing } from 'lit';
+import type { Diagnostic } from '../../core/src/index.ts';
+import { formatDiagnostic } from './plan-format.ts';
+import { sharedStyles } from './shared-styles.ts';
+
+/** Detail of `diagnostic-select`: the 1-based line the user picked. */
+export interface DiagnosticSelectDetail {
+  file: string;
+  line: number;
+}
+
+/**
+ * Lists diagnostics. Fires `diagnostic-select` when a located one is
+ * clicked.
+ */
+export class DiagnosticList extends LitElement {
+  static override properties = {
+    diagnostics: { attribute: false },
+    source: { attribute: false },
+    sourceFile: { attribute: false },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.35rem;
+      }
+      li {
+        border-left: 3px solid var(--border);
+        padding: 0.3rem 0.6rem;
+        background: var(--bg-subtle);
+        border-radius: 0 6px 6px 0;
+      }
+      li.error {
+        border-left-color: var(--error-border);
+        background: var(--error-bg);
+      }
+      li.warning {
+        border-left-color: var(--warn-border);
+        background: var(--warn-bg);
+      }
+      li[data-line] {
+        cursor: pointer;
+      }
+      .excerpt {
+        color: var(--fg-muted);
+        margin-top: 0.15rem;
+      }
+      .code {
+        float: right;
+        margin-left: 0.5rem;
+        font-size: 0.75rem;
+        color: var(--fg-muted);
+      }
+    `,
+  ];
+
+  declare diagnostics: Diagnostic[];
+  /** The Dockerfile text, for showing the line a diagnostic points at. */
+  declare source: string;
+  /** The name the Dockerfile goes by in diagnostics. */
+  declare sourceFile: string;
+
+  constructor() {
+    super();
+    this.diagnostics = [];
+    this.source = '';
+    this.sourceFile = 'Dockerfile';
+  }
+
+  override render() {
+    if (this.diagnostics.length === 0) return nothing;
+    const lines = this.source.split('\n');
+    return html`<ul>
+      ${this.diagnostics.map((d) => this.renderItem(d, lines))}
+    </ul>`;
+  }
+
+  private renderItem(diagnostic: Diagnostic, lines: string[]) {
+    const location = diagnostic.location;
+    const line = location?.range.start.line;
+    const fromSource = location?.file === this.sourceFile;
+    const excerpt = fromSource && line ? lines[line - 1] : undefined;
+    return html`<li
+      class=${diagnostic.severity}
+      data-line=${line ?? nothing}
+      @click=${() => location && this.select(location.file, line ?? 1)}
+    >
+      <span class="code mono">${diagnostic.code}</span>
+      <pre class="message">${formatDiagnostic(diagnostic)}</pre>
+      ${excerpt === undefined
+        ? nothing
+        : html`<pre class="excerpt">${String(line).padStart(4)} | ${excerpt}</pre>`}
+    </li>`;
+  }
+
+  private select(file: string, line: number) {
+    const detail: DiagnosticSelectDetail = { file, line };
+    this.dispatchEvent(
+      new CustomEvent('diagnostic-select', {
+        detail,
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+
+customElements.define('diagnostic-list', DiagnosticList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'diagnostic-list': DiagnosticList;
+  }
+}

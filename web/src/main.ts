@@ -1,0 +1,3 @@
+// The playground's entry module: defines the page's elements.
+
+import './slipway-app.ts';

@@ -1,0 +1,259 @@
+// <slipway-app>: the playground page. It holds the editors' state, sends it
+// to the planner worker on each edit, and shows the plan that comes back.
+
+import { LitElement, html, css, nothing } from 'lit';
+import type { CdiSpecFile } from '../../core/src/index.ts';
+import { exampleFiles } from './example-files.ts';
+import {
+  loadExample,
+  parseExampleIndex,
+  type ExampleSummary,
+} from './examples.ts';
+import {
+  createEmptyDraft,
+  toBuildOptions,
+  type OptionsDraft,
+} from './options-draft.ts';
+import { createPlannerClient, type PlannerClient } from './planner-client.ts';
+import { sharedStyles } from './shared-styles.ts';
+import type { PlanResponse } from './worker/protocol.ts';
+import type { DiagnosticSelectDetail } from './diagnostic-list.ts';
+import './build-options-form.ts';
+import './cdi-spec-editors.ts';
+import './dockerfile-editor.ts';
+import './example-list.ts';
+import './plan-view.ts';
+
+const INDEX_PATH = '/examples/index.json';
+const PLAN_DELAY_MS = 120;
+const STARTER = `FROM busybox:1.36
+RUN echo hello
+`;
+
+/** The playground: examples and editors on the left, the plan on the right. */
+export class SlipwayApp extends LitElement {
+  static override properties = {
+    examples: { state: true },
+    selected: { state: true },
+    readme: { state: true },
+    dockerfile: { state: true },
+    specs: { state: true },
+    draft: { state: true },
+    response: { state: true },
+    busy: { state: true },
+    reveal: { state: true },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: minmax(20rem, 5fr) minmax(24rem, 7fr);
+        gap: 1.5rem;
+        padding: 1rem 1.5rem 2rem;
+        max-width: 110rem;
+        margin: 0 auto;
+      }
+      @media (max-width: 60rem) {
+        :host {
+          grid-template-columns: 1fr;
+        }
+      }
+      .column {
+        display: grid;
+        gap: 1.1rem;
+        align-content: start;
+        min-width: 0;
+      }
+      .about {
+        display: grid;
+        gap: 0.35rem;
+        padding: 0.5rem 0.7rem;
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        background: var(--bg);
+      }
+      .command {
+        color: var(--fg);
+      }
+      a {
+        color: var(--accent);
+        font-size: 0.85rem;
+      }
+      .readme summary {
+        cursor: pointer;
+      }
+      .readme pre {
+        font-family: var(--font-sans);
+        font-size: 0.9rem;
+        color: var(--fg-muted);
+        margin-top: 0.4rem;
+      }
+    `,
+  ];
+
+  declare examples: ExampleSummary[];
+  declare selected: string | undefined;
+  declare readme: string;
+  declare dockerfile: string;
+  declare specs: CdiSpecFile[];
+  declare draft: OptionsDraft;
+  declare response: PlanResponse | undefined;
+  declare busy: boolean;
+  declare reveal: { line: number } | undefined;
+
+  private planner: PlannerClient | undefined;
+  private indexText = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private sequence = 0;
+
+  constructor() {
+    super();
+    this.examples = [];
+    this.selected = undefined;
+    this.readme = '';
+    this.dockerfile = STARTER;
+    this.specs = [];
+    this.draft = createEmptyDraft();
+    this.response = undefined;
+    this.busy = false;
+    this.reveal = undefined;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.planner = createPlannerClient();
+    void this.start();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+    this.planner?.dispose();
+    this.planner = undefined;
+  }
+
+  override render() {
+    const stageNames = (this.response?.plan?.platforms[0]?.stages ?? []).map(
+      (s) => s.id,
+    );
+    return html`<div class="column">
+        <section>
+          <h2>Examples</h2>
+          <example-list
+            .examples=${this.examples}
+            .selected=${this.selected}
+            @example-select=${(e: CustomEvent<{ id: string }>) =>
+              this.selectExample(e.detail.id)}
+          ></example-list>
+          ${this.renderAbout()}
+        </section>
+        <dockerfile-editor
+          .text=${this.dockerfile}
+          .file=${this.draft.file}
+          .reveal=${this.reveal}
+          @dockerfile-input=${(e: CustomEvent<{ text: string }>) => {
+            this.dockerfile = e.detail.text;
+            this.schedulePlan();
+          }}
+        ></dockerfile-editor>
+        <cdi-spec-editors
+          .specs=${this.specs}
+          @cdi-specs-input=${(e: CustomEvent<{ specs: CdiSpecFile[] }>) => {
+            this.specs = e.detail.specs;
+            this.schedulePlan();
+          }}
+        ></cdi-spec-editors>
+        <build-options-form
+          .draft=${this.draft}
+          .stageNames=${stageNames}
+          @options-input=${(e: CustomEvent<{ draft: OptionsDraft }>) => {
+            this.draft = e.detail.draft;
+            this.schedulePlan();
+          }}
+        ></build-options-form>
+      </div>
+      <div class="column">
+        <h2>Plan</h2>
+        <plan-view
+          .response=${this.response}
+          .source=${this.dockerfile}
+          .busy=${this.busy}
+          @diagnostic-select=${(e: CustomEvent<DiagnosticSelectDetail>) => {
+            this.reveal = { line: e.detail.line };
+          }}
+        ></plan-view>
+      </div>`;
+  }
+
+  private renderAbout() {
+    const example = this.examples.find((e) => e.id === this.selected);
+    if (!example) return nothing;
+    return html`<div class="about">
+      ${example.command ? html`<pre class="command">$ ${example.command}</pre>` : nothing}
+      ${example.docsUrl
+        ? html`<a href=${example.docsUrl} target="_blank" rel="noreferrer"
+            >${example.section || 'Docker docs'}</a
+          >`
+        : nothing}
+      ${this.readme
+        ? html`<details class="readme">
+            <summary>About this example</summary>
+            <pre>${this.readme}</pre>
+          </details>`
+        : nothing}
+    </div>`;
+  }
+
+  private async start() {
+    const loadIndex = exampleFiles[INDEX_PATH];
+    this.indexText = loadIndex ? await loadIndex() : '';
+    this.examples = parseExampleIndex(this.indexText);
+
+    const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
+    const first = this.examples.find((e) => e.id === wanted) ?? this.examples[0];
+    if (first) await this.selectExample(first.id);
+    else this.schedulePlan();
+  }
+
+  private async selectExample(id: string) {
+    const example = await loadExample(id, this.indexText, exampleFiles);
+    if (!example) return;
+    this.selected = id;
+    this.readme = example.readme;
+    this.dockerfile = example.dockerfile;
+    this.specs = example.cdiSpecs;
+    this.draft = example.draft;
+    history.replaceState(null, '', `#example=${encodeURIComponent(id)}`);
+    this.schedulePlan(0);
+  }
+
+  private schedulePlan(delay = PLAN_DELAY_MS) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.plan(), delay);
+  }
+
+  private async plan() {
+    const planner = this.planner;
+    if (!planner) return;
+    const sequence = ++this.sequence;
+    this.busy = true;
+    const response = await planner.api.plan({
+      dockerfile: this.dockerfile,
+      options: toBuildOptions(this.draft, this.specs),
+    });
+    // A newer edit may have been sent meanwhile; only its answer counts.
+    if (sequence !== this.sequence) return;
+    this.response = response;
+    this.busy = false;
+  }
+}
+
+customElements.define('slipway-app', SlipwayApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'slipway-app': SlipwayApp;
+  }
+}

@@ -1,0 +1,194 @@
+// <stage-card>: one stage for one platform: built or skipped and why, where
+// it starts, the build args its RUN steps see, and each step.
+
+import { LitElement, html, css, nothing } from 'lit';
+import type {
+  RunVertex,
+  StagePlan,
+  Vertex,
+} from '../../core/src/index.ts';
+import { describeBase, formatRunMount, labelStage } from './plan-format.ts';
+import { sharedStyles } from './shared-styles.ts';
+import './run-devices.ts';
+
+/** Shows one stage of a platform's plan. */
+export class StageCard extends LitElement {
+  static override properties = {
+    stage: { attribute: false },
+    stages: { attribute: false },
+    vertices: { attribute: false },
+    platform: { attribute: false },
+    isTarget: { attribute: false },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        background: var(--bg);
+      }
+      :host([skipped]) {
+        background: var(--bg-subtle);
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.5rem;
+        padding: 0.55rem 0.75rem;
+      }
+      h3 {
+        font-family: var(--font-mono);
+        font-size: 0.95rem;
+      }
+      .body {
+        padding: 0 0.75rem 0.65rem;
+        display: grid;
+        gap: 0.5rem;
+      }
+      .reason {
+        margin: 0;
+      }
+      table {
+        border-collapse: collapse;
+        font-family: var(--font-mono);
+        font-size: var(--font-size-mono);
+      }
+      td {
+        padding: 0.05rem 0.75rem 0.05rem 0;
+        vertical-align: top;
+      }
+      td.name {
+        color: var(--fg-muted);
+      }
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.4rem;
+      }
+      li {
+        border-top: 1px solid var(--border);
+        padding-top: 0.4rem;
+      }
+      .step-name {
+        font-weight: 600;
+      }
+      .detail {
+        color: var(--fg-muted);
+      }
+      details summary {
+        cursor: pointer;
+        color: var(--fg-muted);
+        font-size: 0.8rem;
+      }
+    `,
+  ];
+
+  declare stage: StagePlan;
+  /** Every stage of the same platform, for naming base stages. */
+  declare stages: StagePlan[];
+  declare vertices: Record<string, Vertex>;
+  /** The platform this card belongs to. */
+  declare platform: string;
+  declare isTarget: boolean;
+
+  constructor() {
+    super();
+    this.stages = [];
+    this.vertices = {};
+    this.platform = '';
+    this.isTarget = false;
+  }
+
+  override willUpdate() {
+    this.toggleAttribute('skipped', !this.stage.built);
+  }
+
+  override render() {
+    const stage = this.stage;
+    const args = Object.entries(stage.args);
+    const steps = stage.vertices
+      .map((id) => this.vertices[id])
+      .filter((v): v is Vertex => v !== undefined);
+    return html`<header>
+        <h3>${labelStage(stage)}</h3>
+        <span class="badge ${stage.built ? 'ok' : 'off'}"
+          >${stage.built ? 'built' : 'skipped'}</span
+        >
+        ${this.isTarget ? html`<span class="badge info">target</span>` : nothing}
+        <span class="muted">from ${describeBase(stage.base, this.stages)}</span>
+      </header>
+      <div class="body">
+        <p class="reason">${stage.reason}</p>
+        ${args.length
+          ? html`<table aria-label="build args">
+              ${args.map(
+                ([name, value]) =>
+                  html`<tr>
+                    <td class="name">${name}</td>
+                    <td>${value === '' ? html`<span class="muted">""</span>` : value}</td>
+                  </tr>`,
+              )}
+            </table>`
+          : nothing}
+        ${steps.length
+          ? html`<ol>${steps.map((step) => this.renderStep(step))}</ol>`
+          : nothing}
+      </div>`;
+  }
+
+  private renderStep(step: Vertex) {
+    const shared =
+      step.platform !== this.platform
+        ? html` <span class="badge info">runs on ${step.platform}</span>`
+        : nothing;
+    return html`<li data-kind=${step.kind}>
+      <div class="step-name mono">${step.name}${shared}</div>
+      ${this.renderDetail(step)}
+    </li>`;
+  }
+
+  private renderDetail(step: Vertex) {
+    switch (step.kind) {
+      case 'image':
+        return html`<div class="detail mono">pull ${step.ref}</div>`;
+      case 'workdir':
+        return html`<div class="detail mono">mkdir -p ${step.path}</div>`;
+      case 'copy':
+        return html`<div class="detail mono">
+          ${step.sources.join(' ')} → ${step.dest}
+        </div>`;
+      case 'run':
+        return this.renderRun(step);
+    }
+  }
+
+  private renderRun(step: RunVertex) {
+    const facts = [`cwd ${step.cwd}`, `user ${step.user || 'root'}`];
+    if (step.network !== 'default') facts.push(`network ${step.network}`);
+    return html`<div class="detail mono">${facts.join('  ·  ')}</div>
+      ${step.mounts.map(
+        (m) => html`<div class="detail mono">${formatRunMount(m)}</div>`,
+      )}
+      ${step.devices.length
+        ? html`<run-devices .devices=${step.devices}></run-devices>`
+        : nothing}
+      <details>
+        <summary>argv and environment</summary>
+        <pre>${JSON.stringify(step.args)}</pre>
+        <pre>${step.env.join('\n')}</pre>
+      </details>`;
+  }
+}
+
+customElements.define('stage-card', StageCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stage-card': StageCard;
+  }
+}
