@@ -112,6 +112,8 @@ export interface DeviceResolution {
   edits: CdiContainerEdits[];
   /** Set when the request fails the build; text as BuildKit prints it. */
   error?: string;
+  /** Set when BuildKit only warns (an optional device that is not registered). */
+  warning?: string;
 }
 
 /** The slice of an OCI runtime spec that CDI edits read and write. */

@@ -1,0 +1,132 @@
+// The registry of CDI devices built from spec files in priority order, as the
+// reference's cache does: later directories win, a device defined twice at
+// the same priority is dropped, and a bad file never hides the good ones.
+
+import type {
+  CdiRegistry,
+  CdiSpec,
+  CdiSpecFile,
+  RegisteredDevice,
+} from '../model/cdi.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { goQuote } from './go-format.ts';
+import { parseQualifier, qualifiedName } from './names.ts';
+import { parseCdiSpec } from './parse-spec.ts';
+
+/** BuildKit's annotation that lets a device be used without `--allow device`. */
+export const AUTOALLOW_ANNOTATION = 'org.mobyproject.buildkit.device.autoallow';
+/** BuildKit's annotation that a bare `RUN --device=<word>` is matched against. */
+export const CLASS_ANNOTATION = 'org.mobyproject.buildkit.device.class';
+
+/** Daemon-side settings (buildkitd.toml `[cdi]`) that shape the registry. */
+export interface CdiRegistryOptions {
+  /** `autoAllowed`: kinds or qualified names usable without `--allow device`. */
+  autoAllowed?: string[];
+}
+
+/** Builds the device registry from spec files; diagnostics name every bad file. */
+export function createCdiRegistry(
+  files: CdiSpecFile[],
+  options: CdiRegistryOptions = {},
+): CdiRegistry {
+  const ordered = files
+    .filter((f) => isSpecFileName(f.path))
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => a.f.priority - b.f.priority || compare(a.f.path, b.f.path) || a.i - b.i)
+    .map((x) => x.f);
+
+  const specs: CdiRegistry['specs'] = [];
+  const diagnostics: Diagnostic[] = [];
+  const byName = new Map<string, Entry>();
+  const conflicts = new Set<string>();
+
+  for (const file of ordered) {
+    const parsed = parseCdiSpec(file.text, file.path);
+    if (!parsed.spec) {
+      for (const d of parsed.diagnostics) {
+        diagnostics.push({ ...d, severity: 'warning', message: `failed to load CDI Spec ${d.message}` });
+      }
+      continue;
+    }
+    const spec = parsed.spec;
+    specs.push({ path: file.path, priority: file.priority, spec });
+    const { vendor, class: cls } = parseQualifier(spec.kind);
+    for (const device of spec.devices) {
+      const name = qualifiedName(vendor, cls, device.name);
+      const entry: Entry = { file, spec, deviceName: device.name };
+      const old = byName.get(name);
+      if (old && old.file.priority > file.priority) continue;
+      if (old && old.file.priority === file.priority) {
+        const message = `conflicting device ${goQuote(name)} (specs ${goQuote(file.path)}, ${goQuote(old.file.path)})`;
+        diagnostics.push(conflictDiagnostic(message, file));
+        diagnostics.push(conflictDiagnostic(message, old.file));
+        conflicts.add(name);
+        continue;
+      }
+      byName.set(name, entry);
+    }
+  }
+  for (const name of conflicts) byName.delete(name);
+
+  const autoAllowed = new Set(options.autoAllowed ?? []);
+  const devices = [...byName.keys()].sort(compare).map((name) =>
+    registeredDevice(name, byName.get(name)!, autoAllowed),
+  );
+  return { specs, devices, diagnostics };
+}
+
+/** Reads a boolean the way Go's strconv.ParseBool does; undefined when it is not one. */
+export function parseGoBool(text: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
+  return undefined;
+}
+
+/** Reports whether a file name is one the reference scans (`.json` or `.yaml`). */
+export function isSpecFileName(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot < 0 ? '' : base.slice(dot);
+  return ext === '.json' || ext === '.yaml';
+}
+
+interface Entry {
+  file: CdiSpecFile;
+  spec: CdiSpec;
+  deviceName: string;
+}
+
+function registeredDevice(
+  qualified: string,
+  entry: Entry,
+  autoAllowed: Set<string>,
+): RegisteredDevice {
+  const device = entry.spec.devices.find((d) => d.name === entry.deviceName)!;
+  const annotations = { ...(entry.spec.annotations ?? {}), ...(device.annotations ?? {}) };
+  const allowText = annotations[AUTOALLOW_ANNOTATION];
+  const autoAllow =
+    autoAllowed.has(qualified) ||
+    autoAllowed.has(entry.spec.kind) ||
+    (allowText !== undefined && parseGoBool(allowText) === true);
+  return {
+    qualifiedName: qualified,
+    kind: entry.spec.kind,
+    name: entry.deviceName,
+    specPath: entry.file.path,
+    autoAllow,
+    annotations,
+  };
+}
+
+function conflictDiagnostic(message: string, file: CdiSpecFile): Diagnostic {
+  return {
+    code: 'cdi-device-conflict',
+    severity: 'warning',
+    message,
+    location: { file: file.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

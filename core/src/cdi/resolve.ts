@@ -1,0 +1,116 @@
+// BuildKit's resolution of one `RUN --device` request against the registry,
+// and its entitlement check (`--allow device[=NAME]`, the autoallow annotation).
+
+import type {
+  CdiContainerEdits,
+  CdiRegistry,
+  DeviceEntitlement,
+  DeviceResolution,
+  RegisteredDevice,
+} from '../model/cdi.ts';
+import { goQuote } from './go-format.ts';
+import { parseQualifier } from './names.ts';
+import { CLASS_ANNOTATION } from './registry.ts';
+
+/** One device request as `RUN --device` carries it. */
+export interface DeviceRequest {
+  name: string;
+  required: boolean;
+}
+
+/** Finds the devices a request names, in BuildKit's order; `undefined` entries never occur. */
+export function findDevices(registry: CdiRegistry, request: string): RegisteredDevice[] {
+  const all = registry.devices;
+  const eq = request.indexOf('=');
+  const kind = eq < 0 ? request : request.slice(0, eq);
+  const name = eq < 0 ? '' : request.slice(eq + 1);
+  const out: RegisteredDevice[] = [];
+
+  if (parseQualifier(kind).vendor !== '') {
+    const ofKind = all.filter((d) => d.qualifiedName.startsWith(kind + '='));
+    if (name === '') out.push(...ofKind.slice(0, 1));
+    else if (name === '*') out.push(...ofKind);
+    else out.push(...all.filter((d) => d.qualifiedName === request).slice(0, 1));
+  }
+  if (out.length === 0) {
+    out.push(...all.filter((d) => d.annotations[CLASS_ANNOTATION] === request));
+  }
+  return out;
+}
+
+/** Resolves one `RUN --device` request and checks it against the build's entitlement. */
+export function resolveDeviceRequest(
+  registry: CdiRegistry,
+  request: DeviceRequest,
+  entitlement: DeviceEntitlement,
+): DeviceResolution {
+  const base = { request: request.name, required: request.required };
+  const found = findDevices(registry, request.name);
+
+  if (found.length === 0) {
+    const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(request.name)} is not registered`;
+    if (request.required) {
+      return { ...base, devices: [], allowed: false, reason: text, edits: [], error: text };
+    }
+    return {
+      ...base,
+      devices: [],
+      allowed: true,
+      reason: `${text}; the step runs without it`,
+      edits: [],
+      warning: text,
+    };
+  }
+
+  const names = found.map((d) => d.qualifiedName);
+  const edits = editsFor(registry, found);
+  if (entitlement.all) {
+    return { ...base, devices: names, allowed: true, reason: 'allowed by --allow device', edits };
+  }
+
+  const granted = new Set<string>();
+  for (const grant of entitlement.names) {
+    const resolved = findDevices(registry, grant);
+    if (resolved.length === 0) {
+      const text = `required device ${goQuote(grant)} is not registered`;
+      return { ...base, devices: names, allowed: false, reason: text, edits, error: text };
+    }
+    for (const d of resolved) granted.add(d.qualifiedName);
+  }
+
+  const forbidden = found.filter((d) => !granted.has(d.qualifiedName) && !d.autoAllow);
+  if (forbidden.length > 0) {
+    const list = forbidden.map((d) => d.qualifiedName);
+    const text =
+      list.length === 1
+        ? `device ${list[0]} is requested by the build but not allowed`
+        : `devices ${list.join(', ')} are requested by the build but not allowed`;
+    return { ...base, devices: names, allowed: false, reason: text, edits, error: text };
+  }
+  return { ...base, devices: names, allowed: true, reason: allowReason(found, granted), edits };
+}
+
+// Spec-level edits once per spec (when its first device is met), then the device's own.
+function editsFor(registry: CdiRegistry, devices: RegisteredDevice[]): CdiContainerEdits[] {
+  const out: CdiContainerEdits[] = [];
+  const seen = new Set<string>();
+  for (const d of devices) {
+    const entry = registry.specs.find((s) => s.path === d.specPath);
+    if (!entry) continue;
+    if (!seen.has(d.specPath)) {
+      seen.add(d.specPath);
+      if (entry.spec.containerEdits) out.push(entry.spec.containerEdits);
+    }
+    const device = entry.spec.devices.find((x) => x.name === d.name);
+    if (device) out.push(device.containerEdits);
+  }
+  return out;
+}
+
+function allowReason(found: RegisteredDevice[], granted: Set<string>): string {
+  const byGrant = found.filter((d) => granted.has(d.qualifiedName));
+  if (byGrant.length === found.length) return 'allowed by --allow device=NAME';
+  return byGrant.length > 0
+    ? 'allowed by --allow device=NAME and automatically allowed'
+    : 'automatically allowed';
+}
