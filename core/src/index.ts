@@ -7,3 +7,23 @@ export type * from './model/cdi.ts';
 export type * from './model/options.ts';
 export type * from './model/plan.ts';
 export type * from './model/progress.ts';
+export { parseCdiSpec } from './cdi/parse-spec.ts';
+export type { ParsedCdiSpec } from './cdi/parse-spec.ts';
+export {
+  createCdiRegistry,
+  parseGoBool,
+  isSpecFileName,
+  AUTOALLOW_ANNOTATION,
+  CLASS_ANNOTATION,
+} from './cdi/registry.ts';
+export type { CdiRegistryOptions } from './cdi/registry.ts';
+export { resolveDeviceRequest, findDevices } from './cdi/resolve.ts';
+export type { DeviceRequest } from './cdi/resolve.ts';
+export { applyCdiEdits, mergeEdits } from './cdi/apply-edits.ts';
+export type { AppliedEdits } from './cdi/apply-edits.ts';
+export {
+  validateQualifiedName,
+  parseDeviceReference,
+  parseQualifier,
+} from './cdi/names.ts';
+export { minimumRequiredVersion, CDI_CURRENT_VERSION } from './cdi/version.ts';
