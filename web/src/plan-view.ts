@@ -67,9 +67,13 @@ export class PlanView extends LitElement {
       .failure {
         color: var(--error-fg);
       }
-      ol.legacy {
+      section > p {
         margin: 0;
-        padding-left: 1.2rem;
+      }
+      ol.legacy {
+        list-style: none;
+        margin: 0;
+        padding: 0;
         font-family: var(--font-mono);
         font-size: var(--font-size-mono);
       }
@@ -133,7 +137,7 @@ export class PlanView extends LitElement {
         ${fact('platforms', o.platforms.join(', '))}
         ${fact('build platform', o.buildPlatform)}
         ${o.target ? fact('target', o.target) : nothing}
-        ${fact('devices', describeEntitlement(o))}
+        ${fact('allow device', describeEntitlement(o))}
         ${o.outputs.length
           ? fact(
               'output',
@@ -191,9 +195,9 @@ function fact(label: string, value: string) {
 }
 
 function describeEntitlement(options: ResolvedBuildOptions): string {
-  if (options.device.all) return 'all allowed';
+  if (options.device.all) return 'every device';
   if (options.device.names.length) return options.device.names.join(', ');
-  return 'none allowed';
+  return 'not given';
 }
 
 customElements.define('plan-view', PlanView);

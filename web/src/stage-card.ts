@@ -52,6 +52,7 @@ export class StageCard extends LitElement {
         margin: 0;
       }
       table {
+        justify-self: start;
         border-collapse: collapse;
         font-family: var(--font-mono);
         font-size: var(--font-size-mono);

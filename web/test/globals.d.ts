@@ -1,0 +1,3 @@
+// Test globals: mocha's describe/it, provided by the browser test runner.
+
+/// <reference types="mocha" />
