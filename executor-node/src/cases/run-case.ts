@@ -1,0 +1,279 @@
+// Runs one case: reads its command line, plans it in a temporary copy of the
+// case folder, checks the plan, and builds it for real when this host can.
+
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { Command, CommanderError } from 'commander';
+
+import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
+import { createPlainRenderer, planBuild } from '../../../core/src/index.ts';
+import { runBuild, storeHas } from '../build.ts';
+import type { BuildFlagValues, BuildInvocation } from '../commands/build-flags.ts';
+import { addBuildFlags, toBuildInvocation } from '../commands/build-flags.ts';
+import { readCdiSpecDirs } from '../commands/cdi-spec-dirs.ts';
+import { exportOutputs } from '../commands/export-outputs.ts';
+import { logger } from '../logger.ts';
+import type { CaseDefinition } from './case-file.ts';
+import type { RunObservation } from './expectations.ts';
+import { checkPlanExpectations, checkRunExpectations } from './expectations.ts';
+import { unmetRequirement, unrunnablePlatform } from './host-checks.ts';
+import { splitShellWords } from './shell-words.ts';
+
+export type CaseStatus = 'pass' | 'fail' | 'skip';
+
+/** The outcome of one case. */
+export interface CaseResult {
+  id: string;
+  area: string;
+  status: CaseStatus;
+  /** Whether the build ran for real. */
+  executed: boolean;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  failures: string[];
+  /** The build's progress in plain format, when it ran. */
+  progress?: string;
+}
+
+/** Options for running cases. */
+export interface RunCaseOptions {
+  /** Keep the temporary copy of the case folder (its path is logged). */
+  keepTemp?: boolean;
+  /** Plan only; never execute. */
+  planOnly?: boolean;
+}
+
+/** Plans, checks and (where possible) builds one case. */
+export async function runCase(
+  definition: CaseDefinition,
+  options: RunCaseOptions = {},
+): Promise<CaseResult> {
+  const base = { id: definition.id, area: definition.area };
+  const parsed = parseCaseCommand(definition.command);
+  if (!parsed.ok) return fail(base, `bad command: ${parsed.error}`);
+
+  const temp = await mkdtemp(path.join(tmpdir(), `slipway-case-${definition.id}-`));
+  const cwd = path.join(temp, 'case');
+  try {
+    await cp(definition.dir, cwd, { recursive: true });
+    return await runInCopy(definition, parsed.contextArg, parsed.flags, cwd, options);
+  } catch (error) {
+    return fail(base, `internal: ${(error as Error).message}`);
+  } finally {
+    if (options.keepTemp) logger.info(`case ${definition.id} kept in ${cwd}`);
+    else await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Reads a `docker buildx build ...` (or `docker build ...`) line into build flags. */
+export function parseCaseCommand(
+  command: string,
+):
+  | { ok: true; contextArg: string; flags: BuildFlagValues }
+  | { ok: false; error: string } {
+  const split = splitShellWords(command);
+  if (!split.ok) return split;
+
+  const words = split.words;
+  let rest: string[];
+  if (words[0] === 'docker' && words[1] === 'buildx' && words[2] === 'build') {
+    rest = words.slice(3);
+  } else if (words[0] === 'docker' && words[1] === 'build') {
+    rest = words.slice(2);
+  } else {
+    return { ok: false, error: 'expected "docker buildx build ..."' };
+  }
+
+  const command_ = addBuildFlags(new Command('build'))
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  let contextArg = '';
+  command_.action((pathArg: string) => {
+    contextArg = pathArg;
+  });
+  try {
+    command_.parse(rest, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { ok: false, error: error.message };
+    throw error;
+  }
+  return { ok: true, contextArg, flags: command_.opts<BuildFlagValues>() };
+}
+
+async function runInCopy(
+  definition: CaseDefinition,
+  contextArg: string,
+  flags: BuildFlagValues,
+  cwd: string,
+  options: RunCaseOptions,
+): Promise<CaseResult> {
+  const base = { id: definition.id, area: definition.area };
+  const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
+  const cdiSpecs = await readCdiSpecDirs([
+    { dir: path.join(cwd, 'cdi'), shownAs: '/etc/cdi' },
+    { dir: path.join(cwd, 'cdi-var-run'), shownAs: '/var/run/cdi' },
+  ]);
+  const text = await readFile(invocation.dockerfilePath, 'utf8');
+  const plan = planBuild(text, { ...invocation.options, cdiSpecs });
+  logger.debug('cases', `${definition.id}: plan ok=${plan.ok}`);
+
+  const expect = definition.expect;
+  const planCheck = checkPlanExpectations(expect, plan);
+  if (planCheck.failures.length > 0) {
+    return fail(base, planCheck.failures[0], planCheck.failures);
+  }
+  if (planCheck.planFailed) {
+    return { ...base, status: 'pass', executed: false, failures: [] };
+  }
+
+  const blocker = options.planOnly
+    ? 'execution disabled'
+    : await findBlocker(definition, plan);
+  if (blocker) {
+    return {
+      ...base,
+      status: 'skip',
+      executed: false,
+      reason: `${blocker} (plan checks passed)`,
+      failures: [],
+    };
+  }
+
+  const { observation, progress } = await execute(plan, invocation, cwd, expect.output_files !== undefined, expect.files ?? {});
+  const failures = checkRunExpectations(expect, observation);
+  if (failures.length > 0) {
+    return { ...fail(base, failures[0], failures), executed: true, progress };
+  }
+  return { ...base, status: 'pass', executed: true, failures: [], progress };
+}
+
+/** Says why the plan cannot run here, or `undefined` when it can. */
+async function findBlocker(
+  definition: CaseDefinition,
+  plan: BuildPlan,
+): Promise<string | undefined> {
+  for (const requirement of definition.requires) {
+    const unmet = unmetRequirement(requirement);
+    if (unmet) return unmet;
+  }
+
+  const checked = new Set<string>();
+  for (const vertex of Object.values(plan.vertices)) {
+    const ref =
+      vertex.kind === 'image'
+        ? vertex.ref
+        : vertex.kind === 'copy' && vertex.source.kind === 'image'
+          ? vertex.source.ref
+          : undefined;
+    if (ref === undefined) continue;
+    const key = `${ref} ${vertex.platform}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    if (!(await storeHas(ref, vertex.platform))) {
+      return `image ${ref} (${vertex.platform}) not in the built-in store`;
+    }
+  }
+
+  for (const vertex of Object.values(plan.vertices)) {
+    if (vertex.kind !== 'run') continue;
+    const reason = unrunnablePlatform(vertex.platform);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+async function execute(
+  plan: BuildPlan,
+  invocation: BuildInvocation,
+  cwd: string,
+  wantOutputs: boolean,
+  files: Record<string, string>,
+): Promise<{ observation: RunObservation; progress: string }> {
+  const renderer = createPlainRenderer();
+  let progress = '';
+  const onEvent = (event: ProgressEvent) => {
+    progress += renderer.write(event);
+  };
+
+  const result = await runBuild(plan, {
+    contextDir: invocation.contextDir,
+    noCache: invocation.noCache,
+    onEvent,
+  });
+  const observation: RunObservation = {
+    ok: result.ok,
+    platforms: [],
+  };
+  if (!result.ok) {
+    observation.error = result.error ?? 'build failed';
+    return { observation, progress };
+  }
+
+  try {
+    await exportOutputs(plan.options.outputs, result.results, {
+      cwd,
+      multiPlatform: plan.platforms.length > 1,
+    });
+  } catch (error) {
+    return {
+      observation: { ok: false, error: (error as Error).message, platforms: [] },
+      progress,
+    };
+  }
+
+  for (const item of result.results) {
+    const read: Record<string, string | undefined> = {};
+    for (const file of Object.keys(files)) {
+      read[file] = await readFile(path.join(item.rootfs, file), 'utf8').catch(
+        () => undefined,
+      );
+    }
+    observation.platforms.push({
+      platform: item.platform,
+      env: item.config?.env,
+      runEnv: toEnvRecord(item.runEnv),
+      files: read,
+    });
+  }
+
+  const local = plan.options.outputs.find((o) => o.type === 'local');
+  if (wantOutputs && local?.dest) {
+    observation.outputFiles = await listFiles(path.resolve(cwd, local.dest));
+  }
+  return { observation, progress };
+}
+
+function toEnvRecord(
+  env: string[] | Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (env === undefined) return undefined;
+  if (!Array.isArray(env)) return env;
+  const record: Record<string, string> = {};
+  for (const entry of env) {
+    const eq = entry.indexOf('=');
+    record[eq < 0 ? entry : entry.slice(0, eq)] = eq < 0 ? '' : entry.slice(eq + 1);
+  }
+  return record;
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  if (!existsSync(root)) return [];
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) =>
+      path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+    )
+    .sort();
+}
+
+function fail(
+  base: { id: string; area: string },
+  reason: string,
+  failures: string[] = [reason],
+): CaseResult {
+  return { ...base, status: 'fail', executed: false, reason, failures };
+}

@@ -1,0 +1,71 @@
+// The `slipway` command line: `plan`, `build` and `cases`, with the flags of
+// `docker buildx build`. The only module that exits the process.
+
+import { Command, CommanderError } from 'commander';
+
+import type { BuildFlagValues } from './commands/build-flags.ts';
+import { addBuildFlags } from './commands/build-flags.ts';
+import { runBuildCommand } from './commands/build.ts';
+import type { CasesFlagValues } from './commands/cases.ts';
+import { runCasesCommand } from './commands/cases.ts';
+import { processIO } from './commands/command-io.ts';
+import type { PlanFlagValues } from './commands/plan.ts';
+import { runPlanCommand } from './commands/plan.ts';
+import { logger } from './logger.ts';
+
+/** Builds the program with its commands; each action resolves to an exit status. */
+export function createProgram(setStatus: (status: number) => void): Command {
+  const io = processIO();
+  const program = new Command('slipway')
+    .description('Plan and run Dockerfile builds the way BuildKit does, CDI devices included')
+    .showHelpAfterError();
+
+  addBuildFlags(program.command('plan'))
+    .description('print the build plan: stages, args, steps and devices')
+    .option('--json', 'print the plan as JSON')
+    .option('--legacy', "also show the legacy builder's steps")
+    .action(async (contextArg: string, flags: PlanFlagValues) => {
+      setStatus(await runPlanCommand(contextArg, flags, io));
+    });
+
+  addBuildFlags(program.command('build'))
+    .description('build on this host with an OCI runtime and export the outputs')
+    .action(async (contextArg: string, flags: BuildFlagValues) => {
+      setStatus(await runBuildCommand(contextArg, flags, io));
+    });
+
+  program
+    .command('cases')
+    .description('check behaviour cases (folders with case.json) against the plan and a real build')
+    .argument('<DIR...>', 'a case folder or a folder of case folders')
+    .option('--json', 'print the results as JSON')
+    .option('--plan-only', 'check the plan only; never run a build')
+    .option('--keep', 'keep the temporary copy of each case')
+    .option('--verbose', 'print every failure and the build log of failed cases')
+    .action(async (dirs: string[], flags: CasesFlagValues) => {
+      setStatus(await runCasesCommand(dirs, flags, io));
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  const program = createProgram((value) => {
+    status = value;
+  }).exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = (error as Error).message ?? String(error);
+    logger.debug('cli', (error as Error).stack ?? message);
+    process.stderr.write(`ERROR: ${message}\n`);
+    return 1;
+  }
+}
+
+const status = await main(process.argv);
+// Let piped output drain before leaving; a lingering handle must not keep us.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));

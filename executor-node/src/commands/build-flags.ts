@@ -1,0 +1,143 @@
+// The `docker buildx build` flags that `plan`, `build` and the case runner
+// share, and their translation into core's BuildOptions.
+
+import path from 'node:path';
+
+import { Command, Option } from 'commander';
+
+import type { BuildOptions } from '../../../core/src/index.ts';
+
+/** The spec directories BuildKit reads when none are configured, lowest priority first. */
+export const DEFAULT_CDI_SPEC_DIRS = [
+  '/etc/cdi',
+  '/var/run/cdi',
+  '/etc/buildkit/cdi',
+];
+
+/** Flag values as commander collects them. */
+export interface BuildFlagValues {
+  file?: string;
+  platform: string[];
+  target?: string;
+  buildArg: string[];
+  allow: string[];
+  output: string[];
+  progress?: string;
+  /** False after `--no-cache`. */
+  cache: boolean;
+  cdiSpecDir?: string[];
+}
+
+/** Flags turned into the inputs of a plan. */
+export interface BuildInvocation {
+  /** Absolute build context directory. */
+  contextDir: string;
+  /** Absolute path of the Dockerfile. */
+  dockerfilePath: string;
+  options: BuildOptions;
+  noCache: boolean;
+  progress: 'plain' | 'rawjson';
+}
+
+/** Adds buildx's build flags and the PATH argument to `command`. */
+export function addBuildFlags(command: Command): Command {
+  return command
+    .argument('<PATH>', 'build context directory')
+    .option('-f, --file <file>', 'name of the Dockerfile (default: PATH/Dockerfile)')
+    .option(
+      '--platform <platforms>',
+      'set target platform for build (repeatable, comma lists allowed)',
+      collectList,
+      [],
+    )
+    .option('--target <stage>', 'set the target build stage to build')
+    .option('--build-arg <arg>', 'set build-time variables', collect, [])
+    .option(
+      '--allow <entitlement>',
+      'allow extra privileged entitlement (device, device=NAME)',
+      collect,
+      [],
+    )
+    .option(
+      '-o, --output <output>',
+      'output destination (format: "type=local,dest=path")',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--progress <type>', 'set type of progress output').choices([
+        'plain',
+        'rawjson',
+        'auto',
+        'tty',
+        'quiet',
+      ]),
+    )
+    .option('--no-cache', 'do not use cache when building the image')
+    .option(
+      '--cdi-spec-dir <dir>',
+      `CDI spec directory, repeatable, later wins (default: ${DEFAULT_CDI_SPEC_DIRS.join(', ')})`,
+      collect,
+    );
+}
+
+/** Turns collected flag values into build options, resolving paths against `cwd`. */
+export function toBuildInvocation(
+  contextArg: string,
+  flags: BuildFlagValues,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): BuildInvocation {
+  const contextDir = path.resolve(cwd, contextArg);
+  const dockerfilePath = flags.file
+    ? path.resolve(cwd, flags.file)
+    : path.join(contextDir, 'Dockerfile');
+
+  const options: BuildOptions = {
+    file: path.basename(dockerfilePath),
+    platforms: flags.platform,
+    buildArgs: parseBuildArgs(flags.buildArg, env),
+    allow: flags.allow,
+    outputs: flags.output,
+  };
+  if (flags.target !== undefined) options.target = flags.target;
+
+  return {
+    contextDir,
+    dockerfilePath,
+    options,
+    noCache: !flags.cache,
+    progress: flags.progress === 'rawjson' ? 'rawjson' : 'plain',
+  };
+}
+
+/** Splits `--build-arg` values; a bare `NAME` takes its value from `env`, as docker does. */
+export function parseBuildArgs(
+  values: string[],
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq >= 0) {
+      args[value.slice(0, eq)] = value.slice(eq + 1);
+      continue;
+    }
+    // An unset variable is left out, so the Dockerfile's default applies.
+    const fromEnv = env[value];
+    if (fromEnv !== undefined) args[value] = fromEnv;
+  }
+  return args;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function collectList(value: string, previous: string[] = []): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return [...previous, ...items];
+}

@@ -1,0 +1,135 @@
+// `slipway build`: plans the build, runs it on this host with progress in
+// BuildKit's plain format (on stderr, as buildx does), then exports outputs.
+
+import type {
+  BuildPlan,
+  Diagnostic,
+  ProgressEvent,
+} from '../../../core/src/index.ts';
+import { createPlainRenderer } from '../../../core/src/index.ts';
+import { runBuild } from '../build.ts';
+import { logger } from '../logger.ts';
+import type { BuildFlagValues } from './build-flags.ts';
+import type { CommandIO } from './command-io.ts';
+import { exportOutputs } from './export-outputs.ts';
+import { formatDiagnostics } from './format-plan.ts';
+import { planErrors } from './plan-errors.ts';
+import { planFromFlags } from './plan.ts';
+import { formatSourceSnippet } from './source-snippet.ts';
+
+/** Log rows buildx repeats under a failed step. */
+const FAILED_LOG_ROWS = 10;
+
+/** Runs `slipway build` and returns the exit status. */
+export async function runBuildCommand(
+  contextArg: string,
+  flags: BuildFlagValues,
+  io: CommandIO,
+): Promise<number> {
+  const { plan, source, invocation } = await planFromFlags(contextArg, flags);
+  const errors = planErrors(plan);
+  if (errors.length > 0) {
+    printPlanFailure(plan, source, errors, io);
+    return 1;
+  }
+
+  const started = Date.now();
+  const progress = createProgressPrinter(invocation.progress, io);
+  const result = await runBuild(plan, {
+    contextDir: invocation.contextDir,
+    noCache: invocation.noCache,
+    onEvent: progress.write,
+  });
+  if (!result.ok) {
+    printRunFailure(plan, source, progress, result.error ?? 'build failed', io);
+    return 1;
+  }
+
+  for (const output of plan.options.outputs) {
+    const id = `export:${output.type}:${output.dest ?? ''}`;
+    const name = output.type === 'tar' ? 'exporting to client tarball' : 'exporting to client directory';
+    if (output.type === 'cacheonly') continue;
+    progress.write({ kind: 'vertex-start', vertex: id, name, time: Date.now() - started });
+    try {
+      await exportOutputs([output], result.results, {
+        cwd: process.cwd(),
+        multiPlatform: plan.platforms.length > 1,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      progress.write({ kind: 'vertex-error', vertex: id, error: message, time: Date.now() - started });
+      io.stderr.write(`ERROR: failed to solve: ${message}\n`);
+      return 1;
+    }
+    progress.write({ kind: 'vertex-done', vertex: id, time: Date.now() - started });
+  }
+  logger.debug('build', `built ${result.results.length} platform(s)`);
+  printWarnings(plan.diagnostics, source, io);
+  return 0;
+}
+
+interface ProgressPrinter {
+  write(event: ProgressEvent): void;
+  /** The vertex that reported an error, if any. */
+  failedVertex(): string | undefined;
+  /** The last log rows of a vertex. */
+  logOf(vertex: string): string[];
+}
+
+function createProgressPrinter(mode: 'plain' | 'rawjson', io: CommandIO): ProgressPrinter {
+  const renderer = createPlainRenderer();
+  const logs = new Map<string, string[]>();
+  let failed: string | undefined;
+
+  return {
+    write(event) {
+      if (event.kind === 'vertex-error') failed ??= event.vertex;
+      if (event.kind === 'vertex-log') {
+        const rows = logs.get(event.vertex) ?? [];
+        rows.push(...event.data.split('\n').filter((row) => row !== ''));
+        logs.set(event.vertex, rows.slice(-FAILED_LOG_ROWS));
+      }
+      if (mode === 'rawjson') io.stderr.write(JSON.stringify(event) + '\n');
+      else io.stderr.write(renderer.write(event));
+    },
+    failedVertex: () => failed,
+    logOf: (vertex) => logs.get(vertex) ?? [],
+  };
+}
+
+function printPlanFailure(
+  plan: BuildPlan,
+  source: string,
+  errors: string[],
+  io: CommandIO,
+): void {
+  const first = plan.diagnostics.find((d) => d.severity === 'error');
+  if (first?.location) io.stderr.write(formatSourceSnippet(first.location, source));
+  const others = plan.diagnostics.filter((d) => d !== first);
+  if (others.length > 0) {
+    io.stderr.write(formatDiagnostics(others, source) + '\n');
+  }
+  io.stderr.write(`ERROR: failed to solve: ${first?.message ?? errors[0]}\n`);
+}
+
+function printRunFailure(
+  plan: BuildPlan,
+  source: string,
+  progress: ProgressPrinter,
+  error: string,
+  io: CommandIO,
+): void {
+  const vertexId = progress.failedVertex();
+  const vertex = vertexId ? plan.vertices[vertexId] : undefined;
+  if (vertexId && vertex) {
+    const rows = progress.logOf(vertexId);
+    io.stderr.write(['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'));
+    if (vertex.location) io.stderr.write(formatSourceSnippet(vertex.location, source));
+  }
+  io.stderr.write(`ERROR: failed to solve: ${error}\n`);
+}
+
+function printWarnings(diagnostics: Diagnostic[], source: string, io: CommandIO): void {
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings, source) + '\n');
+}

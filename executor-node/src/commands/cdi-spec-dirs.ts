@@ -1,0 +1,45 @@
+// Reads CDI spec files from an ordered list of directories, the way BuildKit
+// scans its spec dirs: `.json` and `.yaml` files, later directories win.
+
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { CdiSpecFile } from '../../../core/src/index.ts';
+import { isSpecFileName } from '../../../core/src/index.ts';
+
+/** One directory to scan and how its files are shown to users. */
+export interface SpecDirSource {
+  dir: string;
+  /** Directory name put in front of file names in messages; default `dir`. */
+  shownAs?: string;
+}
+
+/** Reads the spec files of each directory, giving each the directory's index as priority. */
+export async function readCdiSpecDirs(
+  dirs: (string | SpecDirSource)[],
+): Promise<CdiSpecFile[]> {
+  const files: CdiSpecFile[] = [];
+  for (const [priority, entry] of dirs.entries()) {
+    const source = typeof entry === 'string' ? { dir: entry } : entry;
+    for (const name of await listSpecNames(source.dir)) {
+      const text = await readFile(path.join(source.dir, name), 'utf8');
+      const shown = path.join(source.shownAs ?? source.dir, name);
+      files.push({ path: shown, priority, text });
+    }
+  }
+  return files;
+}
+
+async function listSpecNames(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((entry) => !entry.isDirectory() && isSpecFileName(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    // A directory that does not exist simply holds no specs.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

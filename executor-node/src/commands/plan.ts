@@ -1,0 +1,70 @@
+// `slipway plan`: plans a build the way `docker buildx build` would run it and
+// prints the plan, readable or as JSON. Exit status 1 when the plan has errors.
+
+import { readFile } from 'node:fs/promises';
+
+import type { BuildPlan } from '../../../core/src/index.ts';
+import { planBuild } from '../../../core/src/index.ts';
+import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
+import { DEFAULT_CDI_SPEC_DIRS, toBuildInvocation } from './build-flags.ts';
+import { readCdiSpecDirs } from './cdi-spec-dirs.ts';
+import type { CommandIO } from './command-io.ts';
+import { formatPlan } from './format-plan.ts';
+
+/** Flags of `slipway plan` beyond the build flags. */
+export interface PlanFlagValues extends BuildFlagValues {
+  json?: boolean;
+  legacy?: boolean;
+}
+
+/** A plan together with what it was made from. */
+export interface PlannedBuild {
+  invocation: BuildInvocation;
+  source: string;
+  plan: BuildPlan;
+}
+
+/** Reads the Dockerfile and the CDI spec directories, then plans the build. */
+export async function planFromFlags(
+  contextArg: string,
+  flags: BuildFlagValues & { legacy?: boolean },
+  cwd: string = process.cwd(),
+): Promise<PlannedBuild> {
+  const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
+  const dirs = flags.cdiSpecDir ?? DEFAULT_CDI_SPEC_DIRS;
+  const cdiSpecs = await readCdiSpecDirs(dirs.map((dir) => resolveDir(dir, cwd)));
+  const source = await readDockerfile(invocation.dockerfilePath);
+  const plan = planBuild(source, {
+    ...invocation.options,
+    cdiSpecs,
+    legacy: flags.legacy ?? false,
+  });
+  return { invocation, source, plan };
+}
+
+/** Runs `slipway plan` and returns the exit status. */
+export async function runPlanCommand(
+  contextArg: string,
+  flags: PlanFlagValues,
+  io: CommandIO,
+): Promise<number> {
+  const { plan, source } = await planFromFlags(contextArg, flags);
+  if (flags.json) io.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+  else io.stdout.write(formatPlan(plan, source));
+  return plan.ok ? 0 : 1;
+}
+
+async function readDockerfile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`failed to read dockerfile: open ${file}: no such file or directory`);
+    }
+    throw error;
+  }
+}
+
+function resolveDir(dir: string, cwd: string): string {
+  return dir.startsWith('/') ? dir : `${cwd}/${dir}`;
+}
