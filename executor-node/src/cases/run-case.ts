@@ -6,21 +6,19 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Command, CommanderError } from 'commander';
-
 import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
 import { createPlainRenderer, planBuild } from '../../../core/src/index.ts';
 import { runBuild, storeHas } from '../build.ts';
 import type { BuildFlagValues, BuildInvocation } from '../commands/build-flags.ts';
-import { addBuildFlags, toBuildInvocation } from '../commands/build-flags.ts';
+import { toBuildInvocation } from '../commands/build-flags.ts';
 import { readCdiSpecDirs } from '../commands/cdi-spec-dirs.ts';
 import { exportOutputs } from '../commands/export-outputs.ts';
 import { logger } from '../logger.ts';
+import { parseCaseCommand } from './case-command.ts';
 import type { CaseDefinition } from './case-file.ts';
 import type { RunObservation } from './expectations.ts';
 import { checkPlanExpectations, checkRunExpectations } from './expectations.ts';
 import { unmetRequirement, unrunnablePlatform } from './host-checks.ts';
-import { splitShellWords } from './shell-words.ts';
 
 export type CaseStatus = 'pass' | 'fail' | 'skip';
 
@@ -66,41 +64,6 @@ export async function runCase(
     if (options.keepTemp) logger.info(`case ${definition.id} kept in ${cwd}`);
     else await rm(temp, { recursive: true, force: true });
   }
-}
-
-/** Reads a `docker buildx build ...` (or `docker build ...`) line into build flags. */
-export function parseCaseCommand(
-  command: string,
-):
-  | { ok: true; contextArg: string; flags: BuildFlagValues }
-  | { ok: false; error: string } {
-  const split = splitShellWords(command);
-  if (!split.ok) return split;
-
-  const words = split.words;
-  let rest: string[];
-  if (words[0] === 'docker' && words[1] === 'buildx' && words[2] === 'build') {
-    rest = words.slice(3);
-  } else if (words[0] === 'docker' && words[1] === 'build') {
-    rest = words.slice(2);
-  } else {
-    return { ok: false, error: 'expected "docker buildx build ..."' };
-  }
-
-  const command_ = addBuildFlags(new Command('build'))
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  let contextArg = '';
-  command_.action((pathArg: string) => {
-    contextArg = pathArg;
-  });
-  try {
-    command_.parse(rest, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return { ok: false, error: error.message };
-    throw error;
-  }
-  return { ok: true, contextArg, flags: command_.opts<BuildFlagValues>() };
 }
 
 async function runInCopy(
