@@ -1,0 +1,159 @@
+// Runs the real `slipway` CLI on the examples: plan output, JSON plans,
+// device errors, and real builds where this host has a runtime and images.
+
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import type { BuildPlan } from '../../../core/src/index.ts';
+import { examplesDir, runCli, skipBuilds } from './cli-helpers.ts';
+
+let temp = '';
+let skip: string | false = false;
+
+before(async () => {
+  temp = await mkdtemp(path.join(tmpdir(), 'slipway-cli-'));
+  skip = await skipBuilds();
+  if (skip) console.log(`# real builds skipped: ${skip}`);
+});
+
+after(async () => {
+  await rm(temp, { recursive: true, force: true });
+});
+
+const example = (name: string) => path.join(examplesDir, name);
+
+describe('slipway plan', () => {
+  test('shows stage2 built on base and stage1 skipped', async () => {
+    const run = await runCli(['plan', '--target', 'stage2', example('multi-stage-legacy-stage2')]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /built\s+base\b/);
+    assert.match(run.stdout, /built\s+stage2\b/);
+    assert.match(run.stdout, /skipped\s+stage1\b/);
+    assert.match(run.stdout, /Build order: base -> stage2/);
+    assert.match(run.stdout, /[0-9a-f]{12} \[stage2 1\/1\] RUN echo "stage2"/);
+  });
+
+  test('shows the device a RUN --device gets and its edits', async () => {
+    const dir = example('cdi-env');
+    const run = await runCli(['plan', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'], {
+      cwd: dir,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /--device=vendor1\.com\/device \(optional\) -> vendor1\.com\/device=foo: allowed/);
+    assert.match(run.stdout, /env FOO=injected/);
+  });
+
+  test('prints the plan as JSON with the automatic platform args', async () => {
+    const run = await runCli([
+      'plan',
+      '--json',
+      '--platform',
+      'linux/arm64',
+      example('multi-platform-args'),
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const plan = JSON.parse(run.stdout) as BuildPlan;
+    assert.equal(plan.ok, true);
+    const build = plan.platforms[0].stages.find((s) => s.name === 'build');
+    assert.equal(build?.args.BUILDPLATFORM, 'linux/amd64');
+    assert.equal(build?.args.TARGETPLATFORM, 'linux/arm64');
+    assert.deepEqual(build?.base, {
+      kind: 'image',
+      ref: build?.base.kind === 'image' ? build.base.ref : '',
+      platform: 'linux/amd64',
+    });
+  });
+
+  test('reports a broken Dockerfile as Dockerfile:N and exits 1', async () => {
+    const dir = path.join(temp, 'broken');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPPY a b\n');
+    const run = await runCli(['plan', dir]);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /Dockerfile:2: .*unknown instruction/i);
+    assert.match(run.stdout, /Plan has errors/);
+  });
+
+  test('fails plainly when the Dockerfile is missing', async () => {
+    const run = await runCli(['plan', path.join(temp, 'nowhere')]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /failed to read dockerfile/);
+  });
+});
+
+describe('slipway build', () => {
+  test('refuses a device that is not allowed, with the text buildx prints', async () => {
+    const run = await runCli(['build', '--cdi-spec-dir', 'cdi', '.'], {
+      cwd: example('cdi-not-allowed'),
+    });
+    assert.equal(run.status, 1);
+    assert.ok(
+      run.stderr.includes(
+        'ERROR: failed to solve: device vendor1.com/device=foo is requested by the build but not allowed',
+      ),
+      run.stderr,
+    );
+  });
+
+  test('injects FOO=injected with --allow device', async (t) => {
+    if (skip) return t.skip(skip);
+    const run = await runCli(['build', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'], {
+      cwd: example('cdi-env'),
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^#\d+ \[2\/2\] RUN --device=vendor1\.com\/device/m);
+    assert.match(run.stderr, /^#\d+ \d+\.\d{3} FOO=injected$/m);
+    assert.match(run.stderr, /^#\d+ DONE \d+\.\ds$/m);
+  });
+
+  test('injects an auto-allowed device without --allow', async (t) => {
+    if (skip) return t.skip(skip);
+    const run = await runCli(['build', '--cdi-spec-dir', 'cdi', '.'], {
+      cwd: example('cdi-autoallow'),
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /FOO=injected/);
+  });
+
+  test('builds --target build1 and exports the stage with -o', async (t) => {
+    if (skip) return t.skip(skip);
+    const out = path.join(temp, 'build1');
+    const run = await runCli(
+      ['build', '-f', 'Dockerfile.busybox', '--target', 'build1', '-o', out, '.'],
+      { cwd: example('multi-stage-builder-stages') },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(await readFile(path.join(out, 'binary'), 'utf8'), '// source1\n');
+    assert.equal(await readFile(path.join(out, 'toolchain.txt'), 'utf8'), 'toolchain ready\n');
+    assert.doesNotMatch(run.stderr, /\[build2 /);
+  });
+
+  test('exports one folder per platform', async (t) => {
+    if (skip) return t.skip(skip);
+    const out = path.join(temp, 'binaries');
+    const run = await runCli(
+      ['build', '-f', 'Dockerfile.busybox', '--platform=linux/amd64,linux/arm64', `--output=${out}`, '.'],
+      { cwd: example('export-binaries') },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const amd64 = await readFile(path.join(out, 'linux_amd64', 'hello'), 'utf8');
+    const arm64 = await readFile(path.join(out, 'linux_arm64', 'hello'), 'utf8');
+    assert.match(amd64, /Hello World! \(linux\/amd64\)/);
+    assert.match(arm64, /Hello World! \(linux\/arm64\)/);
+  });
+
+  test('prints the failing step and exits 1 when a RUN fails', async (t) => {
+    if (skip) return t.skip(skip);
+    const dir = path.join(temp, 'failing');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM busybox:1.36\nRUN echo about to fail && exit 3\n');
+    const run = await runCli(['build', dir]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /about to fail/);
+    assert.match(run.stderr, /^ERROR: failed to solve: .*exit code: 3/m);
+    assert.match(run.stderr, /^ {3}2 \| >>> RUN echo about to fail && exit 3$/m);
+  });
+});
