@@ -27,3 +27,10 @@ export {
   parseQualifier,
 } from './cdi/names.ts';
 export { minimumRequiredVersion, CDI_CURRENT_VERSION } from './cdi/version.ts';
+export { runCdiCaseFile } from './cdi/cases.ts';
+export type { CdiCaseReport, CdiCaseOptions } from './cdi/cases.ts';
+export {
+  cdiAnnotationKey,
+  cdiAnnotationValue,
+  parseCdiAnnotations,
+} from './cdi/annotations.ts';

@@ -18,11 +18,22 @@ export interface ParsedCdiSpec {
 
 /** Parses and validates a CDI spec file's text as the reference's loader does. */
 export function parseCdiSpec(text: string, path: string): ParsedCdiSpec {
+  const { spec, diagnostics } = parseCdiSpecWithLines(text, path);
+  return spec ? { spec, diagnostics } : { diagnostics };
+}
+
+/** Parses like parseCdiSpec and also returns where each value sits (`devices.0.name`). */
+export function parseCdiSpecWithLines(
+  text: string,
+  path: string,
+): ParsedCdiSpec & { lines: SpecLines } {
   const loaded = loadGoYaml(text);
-  const fail = (code: string, message: string, line?: number): ParsedCdiSpec => ({
+  let lines: SpecLines = new Map();
+  const fail = (code: string, message: string, line?: number) => ({
     diagnostics: [diagnostic(code, message, path, line, text)],
+    lines,
   });
-  const parseFail = (detail: string, line?: number): ParsedCdiSpec =>
+  const parseFail = (detail: string, line?: number) =>
     fail(
       'cdi-spec-unparsable',
       `failed to parse CDI Spec ${goQuote(path)}: failed to unmarshal CDI Spec: ${detail}`,
@@ -38,6 +49,7 @@ export function parseCdiSpec(text: string, path: string): ParsedCdiSpec {
   }
 
   const decoded = decodeSpec(value);
+  lines = decoded.lines;
   if (decoded.convertError !== undefined) {
     return parseFail(`error converting YAML to JSON: ${decoded.convertError}`, decoded.errorLine);
   }
@@ -53,11 +65,11 @@ export function parseCdiSpec(text: string, path: string): ParsedCdiSpec {
     const line = lineFor(decoded.lines, problem.path) ?? 1;
     return fail('cdi-spec-invalid', `invalid CDI Spec: ${problem.message}`, line);
   }
-  return { spec: decoded.spec, diagnostics: [] };
+  return { spec: decoded.spec, diagnostics: [], lines };
 }
 
-// The closest recorded line: the exact path, else its nearest parent.
-function lineFor(lines: SpecLines, path: string): number | undefined {
+/** Finds the line of a dotted path, else of its nearest recorded parent. */
+export function lineFor(lines: SpecLines, path: string): number | undefined {
   const parts = path.split('.');
   while (parts.length > 0) {
     const line = lines.get(parts.join('.'));

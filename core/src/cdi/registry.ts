@@ -11,7 +11,7 @@ import type {
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { goQuote } from './go-format.ts';
 import { parseQualifier, qualifiedName } from './names.ts';
-import { parseCdiSpec } from './parse-spec.ts';
+import { lineFor, parseCdiSpecWithLines } from './parse-spec.ts';
 
 /** BuildKit's annotation that lets a device be used without `--allow device`. */
 export const AUTOALLOW_ANNOTATION = 'org.mobyproject.buildkit.device.autoallow';
@@ -41,7 +41,7 @@ export function createCdiRegistry(
   const conflicts = new Set<string>();
 
   for (const file of ordered) {
-    const parsed = parseCdiSpec(file.text, file.path);
+    const parsed = parseCdiSpecWithLines(file.text, file.path);
     if (!parsed.spec) {
       for (const d of parsed.diagnostics) {
         diagnostics.push({ ...d, severity: 'warning', message: `failed to load CDI Spec ${d.message}` });
@@ -51,15 +51,16 @@ export function createCdiRegistry(
     const spec = parsed.spec;
     specs.push({ path: file.path, priority: file.priority, spec });
     const { vendor, class: cls } = parseQualifier(spec.kind);
-    for (const device of spec.devices) {
+    for (const [index, device] of spec.devices.entries()) {
       const name = qualifiedName(vendor, cls, device.name);
-      const entry: Entry = { file, spec, deviceName: device.name };
+      const line = lineFor(parsed.lines, `devices.${index}.name`) ?? 1;
+      const entry: Entry = { file, spec, deviceName: device.name, line };
       const old = byName.get(name);
       if (old && old.file.priority > file.priority) continue;
       if (old && old.file.priority === file.priority) {
         const message = `conflicting device ${goQuote(name)} (specs ${goQuote(file.path)}, ${goQuote(old.file.path)})`;
-        diagnostics.push(conflictDiagnostic(message, file));
-        diagnostics.push(conflictDiagnostic(message, old.file));
+        diagnostics.push(conflictDiagnostic(message, file, line));
+        diagnostics.push(conflictDiagnostic(message, old.file, old.line));
         conflicts.add(name);
         continue;
       }
@@ -94,6 +95,7 @@ interface Entry {
   file: CdiSpecFile;
   spec: CdiSpec;
   deviceName: string;
+  line: number;
 }
 
 function registeredDevice(
@@ -118,12 +120,16 @@ function registeredDevice(
   };
 }
 
-function conflictDiagnostic(message: string, file: CdiSpecFile): Diagnostic {
+function conflictDiagnostic(message: string, file: CdiSpecFile, line: number): Diagnostic {
+  const width = (file.text.split('\n')[line - 1] ?? '').replace(/\r$/, '').length;
   return {
     code: 'cdi-device-conflict',
     severity: 'warning',
     message,
-    location: { file: file.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
+    location: {
+      file: file.path,
+      range: { start: { line, column: 1 }, end: { line, column: Math.max(1, width + 1) } },
+    },
   };
 }
 

@@ -123,16 +123,27 @@ const SPEC: GoType = {
 
 /** Decodes a loaded YAML value into a spec, or Go's first decode error. */
 export function decodeSpec(value: GoValue): DecodeResult {
+  const r = decodeAs(value, 'spec');
+  const { value: out, ...rest } = r;
+  if (rest.error !== undefined || rest.convertError !== undefined) return rest;
+  return { ...rest, spec: normalizeSpec((out ?? {}) as Partial<CdiSpec>) };
+}
+
+/** Decodes a loaded YAML value as one part of a spec (for checks on fragments). */
+export function decodeAs(
+  value: GoValue,
+  what: 'spec' | 'device' | 'edits',
+): Omit<DecodeResult, 'spec'> & { value?: unknown } {
+  const type = what === 'spec' ? SPEC : what === 'device' ? DEVICE : EDITS;
   const state: DecodeState = { lines: new Map() };
-  const out = decode(value, SPEC, { struct: '', path: [], at: [] }, state);
+  const out = decode(value, type, { struct: '', path: [], at: [] }, state);
   if (state.convertError) {
     return { convertError: state.convertError, errorLine: state.errorLine, lines: state.lines };
   }
   if (state.error) {
     return { error: state.error, errorLine: state.errorLine, lines: state.lines };
   }
-  const spec = (out ?? {}) as Partial<CdiSpec>;
-  return { spec: normalizeSpec(spec), lines: state.lines };
+  return { value: out, lines: state.lines };
 }
 
 interface DecodeState {
