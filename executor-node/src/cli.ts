@@ -17,7 +17,9 @@ import { logger } from './logger.ts';
 export function createProgram(setStatus: (status: number) => void): Command {
   const io = processIO();
   const program = new Command('slipway')
-    .description('Plan and run Dockerfile builds the way BuildKit does, CDI devices included')
+    .description(
+      'Plan and run Dockerfile builds the way BuildKit does, CDI devices included',
+    )
     .showHelpAfterError();
 
   addBuildFlags(program.command('plan'))
@@ -29,19 +31,26 @@ export function createProgram(setStatus: (status: number) => void): Command {
     });
 
   addBuildFlags(program.command('build'))
-    .description('build on this host with an OCI runtime and export the outputs')
+    .description(
+      'build on this host with an OCI runtime and export the outputs',
+    )
     .action(async (contextArg: string, flags: BuildFlagValues) => {
       setStatus(await runBuildCommand(contextArg, flags, io));
     });
 
   program
     .command('cases')
-    .description('check behaviour cases (folders with case.json) against the plan and a real build')
+    .description(
+      'check behaviour cases (folders with case.json) against the plan and a real build',
+    )
     .argument('<DIR...>', 'a case folder or a folder of case folders')
     .option('--json', 'print the results as JSON')
     .option('--plan-only', 'check the plan only; never run a build')
     .option('--keep', 'keep the temporary copy of each case')
-    .option('--verbose', 'print every failure and the build log of failed cases')
+    .option(
+      '--verbose',
+      'print every failure and the build log of failed cases',
+    )
     .action(async (dirs: string[], flags: CasesFlagValues) => {
       setStatus(await runCasesCommand(dirs, flags, io));
     });
@@ -68,4 +77,6 @@ async function main(argv: string[]): Promise<number> {
 
 const status = await main(process.argv);
 // Let piped output drain before leaving; a lingering handle must not keep us.
-process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));
+process.stdout.write('', () =>
+  process.stderr.write('', () => process.exit(status)),
+);

@@ -50,7 +50,10 @@ test('turns flags into build options relative to the case folder', () => {
   assert.equal(invocation.contextDir, '/cases/B01/ctx');
   assert.equal(invocation.dockerfilePath, '/cases/B01/sub/Dockerfile.x');
   assert.equal(invocation.options.file, 'Dockerfile.x');
-  assert.deepEqual(invocation.options.buildArgs, { FROM_ENV: 'env value', X: '' });
+  assert.deepEqual(invocation.options.buildArgs, {
+    FROM_ENV: 'env value',
+    X: '',
+  });
 });
 
 test('defaults the Dockerfile to PATH/Dockerfile', () => {

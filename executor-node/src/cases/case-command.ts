@@ -37,7 +37,8 @@ export function parseCaseCommand(command: string): CaseCommand {
   try {
     parser.parse(rest, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return { ok: false, error: error.message };
+    if (error instanceof CommanderError)
+      return { ok: false, error: error.message };
     throw error;
   }
   return { ok: true, contextArg, flags: parser.opts<BuildFlagValues>() };

@@ -63,7 +63,10 @@ export async function findCaseDirs(dir: string): Promise<string[]> {
 /** Reads and checks the case.json of one case folder. */
 export async function readCase(dir: string): Promise<CaseDefinition> {
   const file = path.join(dir, 'case.json');
-  const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const raw = JSON.parse(await readFile(file, 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
   if (typeof raw.command !== 'string') {
     throw new Error(`${file}: "command" must be a string`);

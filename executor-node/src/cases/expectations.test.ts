@@ -27,7 +27,11 @@ const config = (env: string[] = []): ImageConfig => ({
   onBuild: [],
 });
 
-const stage = (index: number, name: string | undefined, extra: Partial<StagePlan>): StagePlan => ({
+const stage = (
+  index: number,
+  name: string | undefined,
+  extra: Partial<StagePlan>,
+): StagePlan => ({
   index,
   name,
   id: name ?? String(index),
@@ -65,14 +69,32 @@ function samplePlan(): BuildPlan {
         devices: ['acme.test/gpu=g0'],
         allowed: true,
         reason: 'auto-allowed',
-        edits: [{ env: ['MODE=spec', 'SHARED=common'] }, { env: ['MODE=device'] }],
+        edits: [
+          { env: ['MODE=spec', 'SHARED=common'] },
+          { env: ['MODE=device'] },
+        ],
       },
     ],
   };
   const stages = [
-    stage(0, 'base', { args: { VERSION: '1' }, base: { kind: 'image', ref: 'docker.io/library/ubuntu:latest', platform: 'linux/amd64' } }),
-    stage(1, 'stage1', { built: false, reason: 'not needed', base: { kind: 'stage', stage: 0 } }),
-    stage(2, 'stage2', { base: { kind: 'stage', stage: 0 }, vertices: [run.id], config: config(['PATH=/bin', 'MODE=image']) }),
+    stage(0, 'base', {
+      args: { VERSION: '1' },
+      base: {
+        kind: 'image',
+        ref: 'docker.io/library/ubuntu:latest',
+        platform: 'linux/amd64',
+      },
+    }),
+    stage(1, 'stage1', {
+      built: false,
+      reason: 'not needed',
+      base: { kind: 'stage', stage: 0 },
+    }),
+    stage(2, 'stage2', {
+      base: { kind: 'stage', stage: 0 },
+      vertices: [run.id],
+      config: config(['PATH=/bin', 'MODE=image']),
+    }),
   ];
   return {
     file: 'Dockerfile',
@@ -111,7 +133,11 @@ test('passes when stages, base image, args, env and devices match', () => {
     },
     samplePlan(),
   );
-  assert.deepEqual(check, { failures: [], planFailed: false, errorMatched: false });
+  assert.deepEqual(check, {
+    failures: [],
+    planFailed: false,
+    errorMatched: false,
+  });
 });
 
 test('reports stages built out of order and a skipped stage that is built', () => {
@@ -140,12 +166,25 @@ test('reports a wrong arg value and a missing env name', () => {
 test('matches error_contains against plan errors without regard to case', () => {
   const plan = samplePlan();
   plan.ok = false;
-  plan.diagnostics.push({ code: 'unknown-instruction', severity: 'error', message: 'Unknown instruction: COPPY' });
-  const matched = checkPlanExpectations({ error_contains: 'unknown INSTRUCTION' }, plan);
-  assert.deepEqual(matched, { failures: [], planFailed: true, errorMatched: true });
+  plan.diagnostics.push({
+    code: 'unknown-instruction',
+    severity: 'error',
+    message: 'Unknown instruction: COPPY',
+  });
+  const matched = checkPlanExpectations(
+    { error_contains: 'unknown INSTRUCTION' },
+    plan,
+  );
+  assert.deepEqual(matched, {
+    failures: [],
+    planFailed: true,
+    errorMatched: true,
+  });
 
   const wanted = checkPlanExpectations({ ok: true }, plan);
-  assert.deepEqual(wanted.failures, ['plan failed: Unknown instruction: COPPY']);
+  assert.deepEqual(wanted.failures, [
+    'plan failed: Unknown instruction: COPPY',
+  ]);
 });
 
 test('counts a failed device request in a built stage as a plan error', () => {
@@ -154,9 +193,13 @@ test('counts a failed device request in a built stage as a plan error', () => {
   assert.equal(run.kind, 'run');
   if (run.kind === 'run') {
     run.devices[0].allowed = false;
-    run.devices[0].error = 'device acme.test/gpu=g0 is requested by the build but not allowed';
+    run.devices[0].error =
+      'device acme.test/gpu=g0 is requested by the build but not allowed';
   }
-  const check = checkPlanExpectations({ error_contains: 'but not allowed' }, plan);
+  const check = checkPlanExpectations(
+    { error_contains: 'but not allowed' },
+    plan,
+  );
   assert.equal(check.planFailed, true);
   assert.equal(check.errorMatched, true);
 });
@@ -180,7 +223,11 @@ test('checks files, env, run env and output files of a finished build', () => {
   const failures = checkRunExpectations(expect, {
     ok: true,
     platforms: [
-      { platform: 'linux/amd64', files: { '/a': 'x\n', '/b': undefined }, runEnv: { FOO: 'other' } },
+      {
+        platform: 'linux/amd64',
+        files: { '/a': 'x\n', '/b': undefined },
+        runEnv: { FOO: 'other' },
+      },
     ],
     outputFiles: ['linux_amd64/hello'],
   });
@@ -193,26 +240,50 @@ test('checks files, env, run env and output files of a finished build', () => {
 
 test('wants a failed build when error_contains is given', () => {
   assert.deepEqual(
-    checkRunExpectations({ error_contains: 'exit code' }, { ok: true, platforms: [] }),
+    checkRunExpectations(
+      { error_contains: 'exit code' },
+      { ok: true, platforms: [] },
+    ),
     ['expected the build to fail with "exit code", but it succeeded'],
   );
   assert.deepEqual(
     checkRunExpectations(
       { error_contains: 'EXIT CODE: 1' },
-      { ok: false, error: 'process "/bin/sh -c false" did not complete successfully: exit code: 1', platforms: [] },
+      {
+        ok: false,
+        error:
+          'process "/bin/sh -c false" did not complete successfully: exit code: 1',
+        platforms: [],
+      },
     ),
     [],
   );
 });
 
 test('normalizes image references to docker.io/library/name:tag', () => {
-  assert.equal(normalizeImageRef('busybox'), 'docker.io/library/busybox:latest');
-  assert.equal(normalizeImageRef('busybox:1.36'), 'docker.io/library/busybox:1.36');
+  assert.equal(
+    normalizeImageRef('busybox'),
+    'docker.io/library/busybox:latest',
+  );
+  assert.equal(
+    normalizeImageRef('busybox:1.36'),
+    'docker.io/library/busybox:1.36',
+  );
   assert.equal(normalizeImageRef('user/app'), 'docker.io/user/app:latest');
-  assert.equal(normalizeImageRef('localhost:5000/app'), 'localhost:5000/app:latest');
-  assert.equal(normalizeImageRef('ghcr.io/a/b@sha256:00'), 'ghcr.io/a/b@sha256:00');
+  assert.equal(
+    normalizeImageRef('localhost:5000/app'),
+    'localhost:5000/app:latest',
+  );
+  assert.equal(
+    normalizeImageRef('ghcr.io/a/b@sha256:00'),
+    'ghcr.io/a/b@sha256:00',
+  );
 });
 
 test('reads NAME=value entries, later entries winning', () => {
-  assert.deepEqual(envToMap(['A=1', 'B=x=y', 'A=2', 'C']), { A: '2', B: 'x=y', C: '' });
+  assert.deepEqual(envToMap(['A=1', 'B=x=y', 'A=2', 'C']), {
+    A: '2',
+    B: 'x=y',
+    C: '',
+  });
 });

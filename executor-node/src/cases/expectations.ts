@@ -99,7 +99,9 @@ export function checkRunExpectations(
       const got = result.files[file];
       if (got === undefined) failures.push(`file ${file}${where} is missing`);
       else if (got !== want) {
-        failures.push(`file ${file}${where}: expected ${show(want)}, got ${show(got)}`);
+        failures.push(
+          `file ${file}${where}: expected ${show(want)}, got ${show(got)}`,
+        );
       }
     }
     if (expect.env && result.env) {
@@ -131,7 +133,8 @@ export function predictRunEnv(
   if (!vertex) return undefined;
   const env = envToMap(vertex.env);
   for (const device of vertex.devices) {
-    for (const edits of device.edits) Object.assign(env, envToMap(edits.env ?? []));
+    for (const edits of device.edits)
+      Object.assign(env, envToMap(edits.env ?? []));
   }
   return env;
 }
@@ -173,7 +176,9 @@ function checkStages(
   );
 
   if (expect.stages_built) {
-    const missing = expect.stages_built.filter((id) => !builtOrder.includes(id));
+    const missing = expect.stages_built.filter(
+      (id) => !builtOrder.includes(id),
+    );
     const positions = expect.stages_built
       .filter((id) => builtOrder.includes(id))
       .map((id) => builtOrder.indexOf(id));
@@ -187,7 +192,8 @@ function checkStages(
   for (const id of expect.stages_skipped ?? []) {
     const stage = byId.get(id);
     if (!stage) failures.push(`stage "${id}" does not exist`);
-    else if (stage.built) failures.push(`stage "${id}" is built, expected skipped`);
+    else if (stage.built)
+      failures.push(`stage "${id}" is built, expected skipped`);
   }
 }
 
@@ -202,8 +208,12 @@ function checkPlanValues(
   if (expect.base_image !== undefined) {
     const base = target && rootImage(platformPlan, target);
     if (!base) {
-      failures.push(`base image: expected ${expect.base_image}, target has none`);
-    } else if (normalizeImageRef(base) !== normalizeImageRef(expect.base_image)) {
+      failures.push(
+        `base image: expected ${expect.base_image}, target has none`,
+      );
+    } else if (
+      normalizeImageRef(base) !== normalizeImageRef(expect.base_image)
+    ) {
       failures.push(`base image: expected ${expect.base_image}, got ${base}`);
     }
   }
@@ -220,7 +230,12 @@ function checkPlanValues(
 
   if (expect.devices_injected) {
     const got = injectedDevices(plan);
-    checkList('devices injected', [...expect.devices_injected].sort(), got, failures);
+    checkList(
+      'devices injected',
+      [...expect.devices_injected].sort(),
+      got,
+      failures,
+    );
   }
 
   if (expect.run_env) {
@@ -255,12 +270,17 @@ function lastRunVertex(
       .filter((v): v is RunVertex => v !== undefined && v.kind === 'run');
     if (runs.length > 0) return runs[runs.length - 1];
     stage =
-      stage.base.kind === 'stage' ? platformPlan.stages[stage.base.stage] : undefined;
+      stage.base.kind === 'stage'
+        ? platformPlan.stages[stage.base.stage]
+        : undefined;
   }
   return undefined;
 }
 
-function rootImage(platformPlan: PlatformPlan, stage: StagePlan): string | undefined {
+function rootImage(
+  platformPlan: PlatformPlan,
+  stage: StagePlan,
+): string | undefined {
   const seen = new Set<number>();
   let current: StagePlan | undefined = stage;
   while (current && !seen.has(current.index)) {
@@ -281,7 +301,9 @@ function checkEnv(
   for (const [name, value] of Object.entries(want)) {
     if (!(name in got)) failures.push(`${label}: ${name} is not set`);
     else if (got[name] !== value) {
-      failures.push(`${label}: ${name} expected ${show(value)}, got ${show(got[name])}`);
+      failures.push(
+        `${label}: ${name} expected ${show(value)}, got ${show(got[name])}`,
+      );
     }
   }
 }

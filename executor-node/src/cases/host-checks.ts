@@ -54,7 +54,10 @@ export function unrunnablePlatform(
 
 function hasBinfmtHandler(qemuArch: string): boolean {
   try {
-    const text = readFileSync(`/proc/sys/fs/binfmt_misc/qemu-${qemuArch}`, 'utf8');
+    const text = readFileSync(
+      `/proc/sys/fs/binfmt_misc/qemu-${qemuArch}`,
+      'utf8',
+    );
     return text.startsWith('enabled');
   } catch {
     return false;

@@ -9,7 +9,10 @@ import path from 'node:path';
 import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
 import { createPlainRenderer, planBuild } from '../../../core/src/index.ts';
 import { runBuild, storeHas } from '../build.ts';
-import type { BuildFlagValues, BuildInvocation } from '../commands/build-flags.ts';
+import type {
+  BuildFlagValues,
+  BuildInvocation,
+} from '../commands/build-flags.ts';
 import { toBuildInvocation } from '../commands/build-flags.ts';
 import { readCdiSpecDirs } from '../commands/cdi-spec-dirs.ts';
 import { exportOutputs } from '../commands/export-outputs.ts';
@@ -53,11 +56,19 @@ export async function runCase(
   const parsed = parseCaseCommand(definition.command);
   if (!parsed.ok) return fail(base, `bad command: ${parsed.error}`);
 
-  const temp = await mkdtemp(path.join(tmpdir(), `slipway-case-${definition.id}-`));
+  const temp = await mkdtemp(
+    path.join(tmpdir(), `slipway-case-${definition.id}-`),
+  );
   const cwd = path.join(temp, 'case');
   try {
     await cp(definition.dir, cwd, { recursive: true });
-    return await runInCopy(definition, parsed.contextArg, parsed.flags, cwd, options);
+    return await runInCopy(
+      definition,
+      parsed.contextArg,
+      parsed.flags,
+      cwd,
+      options,
+    );
   } catch (error) {
     return fail(base, `internal: ${(error as Error).message}`);
   } finally {
@@ -105,7 +116,13 @@ async function runInCopy(
     };
   }
 
-  const { observation, progress } = await execute(plan, invocation, cwd, expect.output_files !== undefined, expect.files ?? {});
+  const { observation, progress } = await execute(
+    plan,
+    invocation,
+    cwd,
+    expect.output_files !== undefined,
+    expect.files ?? {},
+  );
   const failures = checkRunExpectations(expect, observation);
   if (failures.length > 0) {
     return { ...fail(base, failures[0], failures), executed: true, progress };
@@ -182,7 +199,11 @@ async function execute(
     });
   } catch (error) {
     return {
-      observation: { ok: false, error: (error as Error).message, platforms: [] },
+      observation: {
+        ok: false,
+        error: (error as Error).message,
+        platforms: [],
+      },
       progress,
     };
   }
@@ -217,7 +238,8 @@ function toEnvRecord(
   const record: Record<string, string> = {};
   for (const entry of env) {
     const eq = entry.indexOf('=');
-    record[eq < 0 ? entry : entry.slice(0, eq)] = eq < 0 ? '' : entry.slice(eq + 1);
+    record[eq < 0 ? entry : entry.slice(0, eq)] =
+      eq < 0 ? '' : entry.slice(eq + 1);
   }
   return record;
 }
@@ -228,7 +250,10 @@ async function listFiles(root: string): Promise<string[]> {
   return entries
     .filter((entry) => !entry.isDirectory())
     .map((entry) =>
-      path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+      path
+        .relative(root, path.join(entry.parentPath, entry.name))
+        .split(path.sep)
+        .join('/'),
     )
     .sort();
 }

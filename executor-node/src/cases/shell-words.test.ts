@@ -44,7 +44,12 @@ test('joins adjacent quoted and plain parts into one word', () => {
 });
 
 test('reads an empty quoted string as an empty word', () => {
-  assert.deepEqual(words(`--build-arg X= "" ''`), ['--build-arg', 'X=', '', '']);
+  assert.deepEqual(words(`--build-arg X= "" ''`), [
+    '--build-arg',
+    'X=',
+    '',
+    '',
+  ]);
 });
 
 test('applies backslash escapes outside and inside double quotes', () => {

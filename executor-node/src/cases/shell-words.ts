@@ -41,7 +41,8 @@ export function splitShellWords(line: string): ShellWordsResult {
       quote = ch;
       inWord = true;
     } else if (ch === '\\') {
-      if (i + 1 >= line.length) return { ok: false, error: 'trailing backslash' };
+      if (i + 1 >= line.length)
+        return { ok: false, error: 'trailing backslash' };
       const next = line[++i];
       if (next !== '\n') {
         word += next;

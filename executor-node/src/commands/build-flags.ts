@@ -43,7 +43,10 @@ export interface BuildInvocation {
 export function addBuildFlags(command: Command): Command {
   return command
     .argument('<PATH>', 'build context directory')
-    .option('-f, --file <file>', 'name of the Dockerfile (default: PATH/Dockerfile)')
+    .option(
+      '-f, --file <file>',
+      'name of the Dockerfile (default: PATH/Dockerfile)',
+    )
     .option(
       '--platform <platforms>',
       'set target platform for build (repeatable, comma lists allowed)',

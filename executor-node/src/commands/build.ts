@@ -47,9 +47,17 @@ export async function runBuildCommand(
 
   for (const output of plan.options.outputs) {
     const id = `export:${output.type}:${output.dest ?? ''}`;
-    const name = output.type === 'tar' ? 'exporting to client tarball' : 'exporting to client directory';
+    const name =
+      output.type === 'tar'
+        ? 'exporting to client tarball'
+        : 'exporting to client directory';
     if (output.type === 'cacheonly') continue;
-    progress.write({ kind: 'vertex-start', vertex: id, name, time: Date.now() - started });
+    progress.write({
+      kind: 'vertex-start',
+      vertex: id,
+      name,
+      time: Date.now() - started,
+    });
     try {
       await exportOutputs([output], result.results, {
         cwd: process.cwd(),
@@ -57,11 +65,20 @@ export async function runBuildCommand(
       });
     } catch (error) {
       const message = (error as Error).message;
-      progress.write({ kind: 'vertex-error', vertex: id, error: message, time: Date.now() - started });
+      progress.write({
+        kind: 'vertex-error',
+        vertex: id,
+        error: message,
+        time: Date.now() - started,
+      });
       io.stderr.write(`ERROR: failed to solve: ${message}\n`);
       return 1;
     }
-    progress.write({ kind: 'vertex-done', vertex: id, time: Date.now() - started });
+    progress.write({
+      kind: 'vertex-done',
+      vertex: id,
+      time: Date.now() - started,
+    });
   }
   logger.debug('build', `built ${result.results.length} platform(s)`);
   printWarnings(plan.diagnostics, source, io);
@@ -76,7 +93,10 @@ interface ProgressPrinter {
   logOf(vertex: string): string[];
 }
 
-function createProgressPrinter(mode: 'plain' | 'rawjson', io: CommandIO): ProgressPrinter {
+function createProgressPrinter(
+  mode: 'plain' | 'rawjson',
+  io: CommandIO,
+): ProgressPrinter {
   const renderer = createPlainRenderer();
   const logs = new Map<string, string[]>();
   let failed: string | undefined;
@@ -104,7 +124,8 @@ function printPlanFailure(
   io: CommandIO,
 ): void {
   const first = plan.diagnostics.find((d) => d.severity === 'error');
-  if (first?.location) io.stderr.write(formatSourceSnippet(first.location, source));
+  if (first?.location)
+    io.stderr.write(formatSourceSnippet(first.location, source));
   const others = plan.diagnostics.filter((d) => d !== first);
   if (others.length > 0) {
     io.stderr.write(formatDiagnostics(others, source) + '\n');
@@ -123,13 +144,21 @@ function printRunFailure(
   const vertex = vertexId ? plan.vertices[vertexId] : undefined;
   if (vertexId && vertex) {
     const rows = progress.logOf(vertexId);
-    io.stderr.write(['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'));
-    if (vertex.location) io.stderr.write(formatSourceSnippet(vertex.location, source));
+    io.stderr.write(
+      ['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'),
+    );
+    if (vertex.location)
+      io.stderr.write(formatSourceSnippet(vertex.location, source));
   }
   io.stderr.write(`ERROR: failed to solve: ${error}\n`);
 }
 
-function printWarnings(diagnostics: Diagnostic[], source: string, io: CommandIO): void {
+function printWarnings(
+  diagnostics: Diagnostic[],
+  source: string,
+  io: CommandIO,
+): void {
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings, source) + '\n');
+  if (warnings.length > 0)
+    io.stderr.write(formatDiagnostics(warnings, source) + '\n');
 }

@@ -37,14 +37,17 @@ export async function runCasesCommand(
     results.push(result);
     if (!flags.json) io.stdout.write(formatCaseLine(result) + '\n');
     if (flags.verbose && result.status === 'fail') {
-      for (const failure of result.failures.slice(1)) io.stdout.write(`    ${failure}\n`);
+      for (const failure of result.failures.slice(1))
+        io.stdout.write(`    ${failure}\n`);
       if (result.progress) io.stdout.write(indent(result.progress));
     }
   }
 
   const summary = summarize(results);
   if (flags.json) {
-    io.stdout.write(JSON.stringify({ summary, cases: results }, null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify({ summary, cases: results }, null, 2) + '\n',
+    );
   } else {
     io.stdout.write(
       `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped\n`,

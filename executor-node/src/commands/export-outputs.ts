@@ -78,7 +78,13 @@ async function collectEntries(
   for (const source of sources) {
     const prefix = platformSplit ? platformFolder(source.platform) : '';
     if (prefix) {
-      entries.push({ name: prefix, source: source.rootfs, kind: 'dir', mode: 0o755, platform: source.platform });
+      entries.push({
+        name: prefix,
+        source: source.rootfs,
+        kind: 'dir',
+        mode: 0o755,
+        platform: source.platform,
+      });
     }
     for (const entry of await walk(source.rootfs, prefix, source.platform)) {
       const owner = owners.get(entry.name);
@@ -94,7 +100,11 @@ async function collectEntries(
   return entries;
 }
 
-async function walk(root: string, prefix: string, platform: string): Promise<Entry[]> {
+async function walk(
+  root: string,
+  prefix: string,
+  platform: string,
+): Promise<Entry[]> {
   const found: Entry[] = [];
   const visit = async (dir: string, rel: string) => {
     const names = (await readdir(dir)).sort();
@@ -109,7 +119,13 @@ async function walk(root: string, prefix: string, platform: string): Promise<Ent
       } else if (info.isFile()) {
         found.push({ name: entryName, source, kind: 'file', mode, platform });
       } else if (info.isSymbolicLink()) {
-        found.push({ name: entryName, source, kind: 'symlink', mode, platform });
+        found.push({
+          name: entryName,
+          source,
+          kind: 'symlink',
+          mode,
+          platform,
+        });
       } else {
         logger.debug('export', `skipping special file ${source}`);
       }
@@ -128,9 +144,11 @@ async function writeLocal(entries: Entry[], dest: string): Promise<void> {
     } else if (entry.kind === 'file') {
       await copyFile(entry.source, target);
     } else {
-      await symlink(await readlink(entry.source), target).catch(async (error) => {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      });
+      await symlink(await readlink(entry.source), target).catch(
+        async (error) => {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        },
+      );
     }
   }
 }
@@ -140,13 +158,22 @@ async function writeTar(entries: Entry[], stream: Writable): Promise<void> {
   const done = pipeline(pack, stream);
   for (const entry of entries) {
     if (entry.kind === 'dir') {
-      pack.entry({ name: `${entry.name}/`, type: 'directory', mode: entry.mode });
+      pack.entry({
+        name: `${entry.name}/`,
+        type: 'directory',
+        mode: entry.mode,
+      });
     } else if (entry.kind === 'file') {
       const content = await readFile(entry.source);
       pack.entry({ name: entry.name, type: 'file', mode: entry.mode }, content);
     } else {
       const linkname = await readlink(entry.source);
-      pack.entry({ name: entry.name, type: 'symlink', linkname, mode: entry.mode });
+      pack.entry({
+        name: entry.name,
+        type: 'symlink',
+        linkname,
+        mode: entry.mode,
+      });
     }
   }
   pack.finalize();

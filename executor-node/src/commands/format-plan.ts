@@ -45,7 +45,10 @@ export function formatPlan(plan: BuildPlan, source: string): string {
 }
 
 /** Formats diagnostics as `Dockerfile:N: message` blocks with excerpts. */
-export function formatDiagnostics(diagnostics: Diagnostic[], source: string): string {
+export function formatDiagnostics(
+  diagnostics: Diagnostic[],
+  source: string,
+): string {
   return diagnostics
     .map((d) => formatDiagnostic(d, source).replace(/\n+$/, ''))
     .join('\n');
@@ -113,7 +116,8 @@ function formatBase(platformPlan: PlatformPlan, stage: StagePlan): string {
 function formatDevices(devices: DeviceResolution[]): string[] {
   const lines: string[] = [];
   for (const device of devices) {
-    const found = device.devices.length > 0 ? device.devices.join(', ') : 'no device';
+    const found =
+      device.devices.length > 0 ? device.devices.join(', ') : 'no device';
     const required = device.required ? 'required' : 'optional';
     const verdict = device.allowed ? 'allowed' : 'NOT allowed';
     lines.push(
@@ -130,21 +134,30 @@ function formatEdits(edits: CdiContainerEdits): string[] {
   const lines: string[] = [];
   for (const env of edits.env ?? []) lines.push(`${pad}env ${env}`);
   for (const node of edits.deviceNodes ?? []) {
-    const host = node.hostPath && node.hostPath !== node.path ? ` (host ${node.hostPath})` : '';
+    const host =
+      node.hostPath && node.hostPath !== node.path
+        ? ` (host ${node.hostPath})`
+        : '';
     lines.push(`${pad}device node ${node.path}${host}`);
   }
   for (const mount of edits.mounts ?? []) {
     const opts = mount.options?.length ? ` (${mount.options.join(',')})` : '';
-    lines.push(`${pad}mount ${mount.hostPath} -> ${mount.containerPath}${opts}`);
+    lines.push(
+      `${pad}mount ${mount.hostPath} -> ${mount.containerPath}${opts}`,
+    );
   }
   for (const hook of edits.hooks ?? []) {
-    lines.push(`${pad}hook ${hook.hookName}: ${[hook.path, ...(hook.args ?? []).slice(1)].join(' ')}`);
+    lines.push(
+      `${pad}hook ${hook.hookName}: ${[hook.path, ...(hook.args ?? []).slice(1)].join(' ')}`,
+    );
   }
-  for (const gid of edits.additionalGids ?? []) lines.push(`${pad}additional gid ${gid}`);
+  for (const gid of edits.additionalGids ?? [])
+    lines.push(`${pad}additional gid ${gid}`);
   for (const net of edits.netDevices ?? []) {
     lines.push(`${pad}net device ${net.hostInterfaceName} -> ${net.name}`);
   }
-  if (edits.intelRdt) lines.push(`${pad}intel RDT ${JSON.stringify(edits.intelRdt)}`);
+  if (edits.intelRdt)
+    lines.push(`${pad}intel RDT ${JSON.stringify(edits.intelRdt)}`);
   return lines;
 }
 
@@ -154,7 +167,8 @@ function formatConfig(stage: StagePlan): string[] {
   for (const env of config.env) lines.push(`    ENV ${env}`);
   if (config.workingDir) lines.push(`    WORKDIR ${config.workingDir}`);
   if (config.user) lines.push(`    USER ${config.user}`);
-  if (config.entrypoint) lines.push(`    ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
+  if (config.entrypoint)
+    lines.push(`    ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
   if (config.cmd) lines.push(`    CMD ${JSON.stringify(config.cmd)}`);
   return lines.length > 1 ? lines : [];
 }
@@ -162,11 +176,11 @@ function formatConfig(stage: StagePlan): string[] {
 function formatEntitlement(plan: BuildPlan): string {
   const device = plan.options.device;
   if (device.all) return 'device (every device)';
-  if (device.names.length > 0) return device.names.map((n) => `device=${n}`).join(', ');
+  if (device.names.length > 0)
+    return device.names.map((n) => `device=${n}`).join(', ');
   return 'none (only auto-allowed devices)';
 }
 
 function stageLabel(stage: StagePlan): string {
   return stage.name ?? `#${stage.index}`;
 }
-

@@ -32,7 +32,9 @@ export async function planFromFlags(
 ): Promise<PlannedBuild> {
   const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
   const dirs = flags.cdiSpecDir ?? DEFAULT_CDI_SPEC_DIRS;
-  const cdiSpecs = await readCdiSpecDirs(dirs.map((dir) => resolveDir(dir, cwd)));
+  const cdiSpecs = await readCdiSpecDirs(
+    dirs.map((dir) => resolveDir(dir, cwd)),
+  );
   const source = await readDockerfile(invocation.dockerfilePath);
   const plan = planBuild(source, {
     ...invocation.options,
@@ -59,7 +61,9 @@ async function readDockerfile(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`failed to read dockerfile: open ${file}: no such file or directory`);
+      throw new Error(
+        `failed to read dockerfile: open ${file}: no such file or directory`,
+      );
     }
     throw error;
   }

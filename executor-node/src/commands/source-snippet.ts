@@ -6,7 +6,10 @@ import type { Location } from '../../../core/src/index.ts';
 const RULE = '-'.repeat(20);
 
 /** Returns the numbered excerpt for `location`, marking its lines with `>>>`. */
-export function formatSourceSnippet(location: Location, source: string): string {
+export function formatSourceSnippet(
+  location: Location,
+  source: string,
+): string {
   const lines = source.split('\n');
   const first = location.range.start.line;
   const last = Math.max(first, location.range.end.line);

@@ -11,7 +11,12 @@ import type { CaseResult } from '../../src/cases/run-case.ts';
 import { casesDir, runCli, skipBuilds } from './cli-helpers.ts';
 
 interface CasesReport {
-  summary: { passed: number; failed: number; skipped: number; executed: number };
+  summary: {
+    passed: number;
+    failed: number;
+    skipped: number;
+    executed: number;
+  };
   cases: CaseResult[];
 }
 
@@ -20,8 +25,13 @@ let temp = '';
 
 before(async () => {
   temp = await mkdtemp(path.join(tmpdir(), 'slipway-cases-'));
-  const run = await runCli(['cases', '--json', casesDir], { timeoutMs: 900_000 });
-  assert.ok(run.stdout.trim().startsWith('{'), `no JSON report:\n${run.stderr}`);
+  const run = await runCli(['cases', '--json', casesDir], {
+    timeoutMs: 900_000,
+  });
+  assert.ok(
+    run.stdout.trim().startsWith('{'),
+    `no JSON report:\n${run.stderr}`,
+  );
   report = JSON.parse(run.stdout) as CasesReport;
   for (const result of report.cases) {
     const line = `${result.status.toUpperCase()} ${result.id} ${result.area}`;
@@ -41,19 +51,20 @@ test('runs every case folder', async () => {
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  assert.deepEqual(
-    report.cases.map((r) => r.id).sort(),
-    folders,
-  );
+  assert.deepEqual(report.cases.map((r) => r.id).sort(), folders);
 });
 
 test('no S case (Docker docs scenarios) fails', () => {
-  const failed = report.cases.filter((r) => r.id.startsWith('S') && r.status === 'fail');
+  const failed = report.cases.filter(
+    (r) => r.id.startsWith('S') && r.status === 'fail',
+  );
   assert.equal(failed.length, 0, lines(failed));
 });
 
 test('no B case (reported bugs) fails', () => {
-  const failed = report.cases.filter((r) => r.id.startsWith('B') && r.status === 'fail');
+  const failed = report.cases.filter(
+    (r) => r.id.startsWith('B') && r.status === 'fail',
+  );
   assert.equal(failed.length, 0, lines(failed));
 });
 
@@ -88,6 +99,9 @@ test('fails a case whose expectation does not hold, and says why', async () => {
   );
   const run = await runCli(['cases', '--plan-only', dir]);
   assert.equal(run.status, 1);
-  assert.match(run.stdout, /^FAIL X01 stage-name-target: stage "base" is built, expected skipped$/m);
+  assert.match(
+    run.stdout,
+    /^FAIL X01 stage-name-target: stage "base" is built, expected skipped$/m,
+  );
   assert.match(run.stdout, /^0 passed, 1 failed, 0 skipped$/m);
 });

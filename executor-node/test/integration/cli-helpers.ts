@@ -44,7 +44,10 @@ export function runCli(
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      options.timeoutMs ?? 300_000,
+    );
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
@@ -58,7 +61,9 @@ export function runCli(
  * CI nothing may be missing, so callers fail instead of skipping.
  */
 export async function buildBlocker(): Promise<string | undefined> {
-  const runtime = ['/usr/bin/crun', '/usr/sbin/runc', '/usr/bin/runc'].some(existsSync);
+  const runtime = ['/usr/bin/crun', '/usr/sbin/runc', '/usr/bin/runc'].some(
+    existsSync,
+  );
   if (!runtime) return 'no OCI runtime: apt-get install crun (or runc)';
   if (!(await storeHas('busybox:1.36', 'linux/amd64'))) {
     return 'busybox is not in the built-in store: run scripts/setup-images.sh as root';

@@ -27,7 +27,12 @@ const example = (name: string) => path.join(examplesDir, name);
 
 describe('slipway plan', () => {
   test('shows stage2 built on base and stage1 skipped', async () => {
-    const run = await runCli(['plan', '--target', 'stage2', example('multi-stage-legacy-stage2')]);
+    const run = await runCli([
+      'plan',
+      '--target',
+      'stage2',
+      example('multi-stage-legacy-stage2'),
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /built\s+base\b/);
     assert.match(run.stdout, /built\s+stage2\b/);
@@ -38,11 +43,17 @@ describe('slipway plan', () => {
 
   test('shows the device a RUN --device gets and its edits', async () => {
     const dir = example('cdi-env');
-    const run = await runCli(['plan', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'], {
-      cwd: dir,
-    });
+    const run = await runCli(
+      ['plan', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'],
+      {
+        cwd: dir,
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /--device=vendor1\.com\/device \(optional\) -> vendor1\.com\/device=foo: allowed/);
+    assert.match(
+      run.stdout,
+      /--device=vendor1\.com\/device \(optional\) -> vendor1\.com\/device=foo: allowed/,
+    );
     assert.match(run.stdout, /env FOO=injected/);
   });
 
@@ -100,11 +111,17 @@ describe('slipway build', () => {
 
   test('injects FOO=injected with --allow device', async (t) => {
     if (skip) return t.skip(skip);
-    const run = await runCli(['build', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'], {
-      cwd: example('cdi-env'),
-    });
+    const run = await runCli(
+      ['build', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'],
+      {
+        cwd: example('cdi-env'),
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stderr, /^#\d+ \[2\/2\] RUN --device=vendor1\.com\/device/m);
+    assert.match(
+      run.stderr,
+      /^#\d+ \[2\/2\] RUN --device=vendor1\.com\/device/m,
+    );
     assert.match(run.stderr, /^#\d+ \d+\.\d{3} FOO=injected$/m);
     assert.match(run.stderr, /^#\d+ DONE \d+\.\ds$/m);
   });
@@ -122,12 +139,27 @@ describe('slipway build', () => {
     if (skip) return t.skip(skip);
     const out = path.join(temp, 'build1');
     const run = await runCli(
-      ['build', '-f', 'Dockerfile.busybox', '--target', 'build1', '-o', out, '.'],
+      [
+        'build',
+        '-f',
+        'Dockerfile.busybox',
+        '--target',
+        'build1',
+        '-o',
+        out,
+        '.',
+      ],
       { cwd: example('multi-stage-builder-stages') },
     );
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(await readFile(path.join(out, 'binary'), 'utf8'), '// source1\n');
-    assert.equal(await readFile(path.join(out, 'toolchain.txt'), 'utf8'), 'toolchain ready\n');
+    assert.equal(
+      await readFile(path.join(out, 'binary'), 'utf8'),
+      '// source1\n',
+    );
+    assert.equal(
+      await readFile(path.join(out, 'toolchain.txt'), 'utf8'),
+      'toolchain ready\n',
+    );
     assert.doesNotMatch(run.stderr, /\[build2 /);
   });
 
@@ -135,12 +167,25 @@ describe('slipway build', () => {
     if (skip) return t.skip(skip);
     const out = path.join(temp, 'binaries');
     const run = await runCli(
-      ['build', '-f', 'Dockerfile.busybox', '--platform=linux/amd64,linux/arm64', `--output=${out}`, '.'],
+      [
+        'build',
+        '-f',
+        'Dockerfile.busybox',
+        '--platform=linux/amd64,linux/arm64',
+        `--output=${out}`,
+        '.',
+      ],
       { cwd: example('export-binaries') },
     );
     assert.equal(run.status, 0, run.stderr);
-    const amd64 = await readFile(path.join(out, 'linux_amd64', 'hello'), 'utf8');
-    const arm64 = await readFile(path.join(out, 'linux_arm64', 'hello'), 'utf8');
+    const amd64 = await readFile(
+      path.join(out, 'linux_amd64', 'hello'),
+      'utf8',
+    );
+    const arm64 = await readFile(
+      path.join(out, 'linux_arm64', 'hello'),
+      'utf8',
+    );
     assert.match(amd64, /Hello World! \(linux\/amd64\)/);
     assert.match(arm64, /Hello World! \(linux\/arm64\)/);
   });
@@ -149,11 +194,17 @@ describe('slipway build', () => {
     if (skip) return t.skip(skip);
     const dir = path.join(temp, 'failing');
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'Dockerfile'), 'FROM busybox:1.36\nRUN echo about to fail && exit 3\n');
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM busybox:1.36\nRUN echo about to fail && exit 3\n',
+    );
     const run = await runCli(['build', dir]);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /about to fail/);
     assert.match(run.stderr, /^ERROR: failed to solve: .*exit code: 3/m);
-    assert.match(run.stderr, /^ {3}2 \| >>> RUN echo about to fail && exit 3$/m);
+    assert.match(
+      run.stderr,
+      /^ {3}2 \| >>> RUN echo about to fail && exit 3$/m,
+    );
   });
 });
