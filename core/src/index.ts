@@ -34,3 +34,15 @@ export {
   cdiAnnotationValue,
   parseCdiAnnotations,
 } from './cdi/annotations.ts';
+export { parseDockerfile } from './parse/parse-dockerfile.ts';
+export { dumpBuildkitAst } from './parse/dump.ts';
+export { expandWord, expandWords } from './expand/expand-word.ts';
+export type { ExpandedWord, ExpandedWords } from './expand/expand-word.ts';
+export type { LexOptions, Lookup } from './expand/shell-lexer.ts';
+export {
+  formatDiagnostic,
+  formatLocation,
+  formatSourceExcerpt,
+} from './diagnostics/format.ts';
+export { goQuote } from './diagnostics/go-quote.ts';
+export { suggestName, withSuggestion } from './diagnostics/suggest.ts';

@@ -41,6 +41,8 @@ export interface InstructionNode {
   original: string;
   /** Comment lines directly above the instruction. */
   comments: string[];
+  /** ONBUILD only: the wrapped instruction (BuildKit's nested node). */
+  trigger?: InstructionNode;
   range: Range;
 }
 

@@ -1,0 +1,92 @@
+// Splits a joined instruction line into keyword, leading `--flags` and the
+// rest, as BuildKit's command splitter does.
+
+import { goTrimSpace, isGoSpace, splitBlankOnce } from './text.ts';
+
+/** An instruction line taken apart. */
+export interface SplitCommand {
+  /** The keyword as written. */
+  command: string;
+  /** Flag words with quotes and escapes removed; a bare `--` is dropped. */
+  flags: string[];
+  /** The text after the flags, trimmed. */
+  rest: string;
+}
+
+/** Takes an instruction line apart into keyword, flags and arguments. */
+export function splitCommand(line: string, escapeToken: string): SplitCommand {
+  const parts = splitBlankOnce(goTrimSpace(line));
+  if (parts.length === 1) return { command: parts[0], flags: [], rest: '' };
+  const { rest, flags } = extractFlags(parts[1], escapeToken.charCodeAt(0));
+  return { command: parts[0], flags, rest: goTrimSpace(rest) };
+}
+
+const IN_SPACES = 0;
+const IN_WORD = 1;
+const IN_QUOTE = 2;
+
+function extractFlags(
+  line: string,
+  escape: number,
+): { rest: string; flags: string[] } {
+  const flags: string[] = [];
+  let phase = IN_SPACES;
+  let word = '';
+  let quote = 0;
+  let blankOk = false;
+
+  for (let pos = 0; pos <= line.length; pos++) {
+    const end = pos === line.length;
+    let ch = end ? 0 : line.charCodeAt(pos);
+    if (phase === IN_SPACES) {
+      if (end) break;
+      if (isGoSpace(ch)) continue;
+      // Flags stop at the first word that does not start with `--`.
+      if (ch !== 0x2d || pos + 1 === line.length || line.charCodeAt(pos + 1) !== 0x2d) {
+        return { rest: line.slice(pos), flags };
+      }
+      phase = IN_WORD;
+    }
+    if (end) {
+      if (word !== '--' && (blankOk || word.length > 0)) flags.push(word);
+      break;
+    }
+    if (phase === IN_WORD) {
+      if (isGoSpace(ch)) {
+        phase = IN_SPACES;
+        if (word === '--') return { rest: line.slice(pos), flags };
+        if (blankOk || word.length > 0) flags.push(word);
+        word = '';
+        blankOk = false;
+        continue;
+      }
+      if (ch === 0x27 || ch === 0x22) {
+        quote = ch;
+        blankOk = true;
+        phase = IN_QUOTE;
+        continue;
+      }
+      if (ch === escape) {
+        if (pos + 1 === line.length) continue;
+        pos++;
+        ch = line.charCodeAt(pos);
+      }
+      word += String.fromCharCode(ch);
+      continue;
+    }
+    if (ch === quote) {
+      phase = IN_WORD;
+      continue;
+    }
+    if (ch === escape) {
+      if (pos + 1 === line.length) {
+        phase = IN_WORD;
+        continue;
+      }
+      pos++;
+      ch = line.charCodeAt(pos);
+    }
+    word += String.fromCharCode(ch);
+  }
+  return { rest: '', flags };
+}
