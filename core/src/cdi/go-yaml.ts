@@ -140,33 +140,32 @@ function convertMap(
       ? convert(valueNode, state, depth + 1)
       : { kind: 'scalar', value: { t: 'null' }, line: keyLine };
     if (keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<' && !keyNode.tag) {
-      mergeInto(entries, value);
+      mergeInto(entries, value, state);
       continue;
     }
     const keyValue = keyNode ? convert(keyNode, state, depth + 1) : undefined;
     const key: GoScalar = keyValue?.kind === 'scalar' ? keyValue.value : { t: 'null' };
-    const dup = entries.find((e) => sameScalar(e.key, key));
-    if (dup) {
-      state.errors.push({
-        text: `line ${keyLine}: key ${goQuote(key)} already set in map`,
-        line: keyLine,
-      });
-      continue;
-    }
-    entries.push({ key, value, line: keyLine });
+    addEntry(entries, { key, value, line: keyLine }, state);
   }
   return { kind: 'map', entries, line };
 }
 
-function mergeInto(entries: GoMapEntry[], value: GoValue): void {
+// The reference's strict decoder reports a key set twice at the line of the
+// second value, merged (`<<`) keys included.
+function addEntry(entries: GoMapEntry[], entry: GoMapEntry, state: LoadState): void {
+  if (entries.some((e) => sameScalar(e.key, entry.key))) {
+    const line = entry.value.line;
+    state.errors.push({ text: `line ${line}: key ${goQuote(entry.key)} already set in map`, line });
+    return;
+  }
+  entries.push(entry);
+}
+
+function mergeInto(entries: GoMapEntry[], value: GoValue, state: LoadState): void {
   const sources = value.kind === 'seq' ? value.items : [value];
   for (const src of sources) {
     if (src.kind !== 'map') continue;
-    for (const e of src.entries) {
-      const at = entries.findIndex((x) => sameScalar(x.key, e.key));
-      if (at >= 0) entries[at] = e;
-      else entries.push(e);
-    }
+    for (const e of src.entries) addEntry(entries, e, state);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   validateDeviceName,
   validateVendorName,
 } from './names.ts';
-import { validateSpecVersion } from './version.ts';
+import { checkSpecVersion } from './version.ts';
 
 /** A validation failure: the reference's text and the dotted path it concerns. */
 export interface SpecProblem {
@@ -30,8 +30,8 @@ const NODE_TYPES = ['', 'b', 'c', 'u', 'p'];
 
 /** Validates a decoded spec; returns the first problem (text without the `invalid CDI Spec: ` prefix). */
 export function validateSpec(spec: CdiSpec): SpecProblem | undefined {
-  const version = validateSpecVersion(spec);
-  if (version) return { message: version, path: 'cdiVersion' };
+  const version = checkSpecVersion(spec);
+  if (version) return version;
 
   const { vendor, class: cls } = parseQualifier(spec.kind);
   const kindErr = validateVendorName(vendor) ?? validateClassName(cls);

@@ -7,8 +7,10 @@ import { goQuote } from './go-format.ts';
 /** The newest spec version this implementation knows. */
 export const CDI_CURRENT_VERSION = '1.1.0';
 
-// Newest first, as the reference walks them.
-const VERSIONS: { version: string; requires?: (s: CdiSpec) => boolean }[] = [
+// Newest first, as the reference walks them. Each check returns the path of
+// the first value that needs that version, or undefined.
+type Trigger = (s: CdiSpec) => string | undefined;
+const VERSIONS: { version: string; requires?: Trigger }[] = [
   { version: '1.1.0', requires: requiresV110 },
   { version: '1.0.0' },
   { version: '0.8.0' },
@@ -23,67 +25,106 @@ const VERSIONS: { version: string; requires?: (s: CdiSpec) => boolean }[] = [
 
 /** Returns the lowest spec version that can express everything `spec` uses, e.g. `0.5.0`. */
 export function minimumRequiredVersion(spec: Partial<CdiSpec>): string {
+  return requiredVersion(spec).version;
+}
+
+/** Returns the minimum version and the dotted path of the value that needs it. */
+export function requiredVersion(spec: Partial<CdiSpec>): { version: string; path?: string } {
   const s = spec as CdiSpec;
-  for (const v of VERSIONS) if (v.requires?.(s)) return v.version;
-  return '0.3.0';
+  for (const v of VERSIONS) {
+    const path = v.requires?.(s);
+    if (path !== undefined) return { version: v.version, path };
+  }
+  return { version: '0.3.0' };
 }
 
 /** Checks `cdiVersion` against the known list and the spec's minimum; returns the error text. */
 export function validateSpecVersion(spec: Partial<CdiSpec>): string | undefined {
+  return checkSpecVersion(spec)?.message;
+}
+
+/** Like validateSpecVersion, with the path of the value the problem is about. */
+export function checkSpecVersion(
+  spec: Partial<CdiSpec>,
+): { message: string; path: string } | undefined {
   const declared = spec.cdiVersion ?? '';
   const version = declared.startsWith('v') ? declared.slice(1) : declared;
   const at = VERSIONS.findIndex((v) => v.version === version);
-  if (at < 0) return `invalid version ${goQuote(declared)}`;
-  const min = minimumRequiredVersion(spec);
-  if (VERSIONS.findIndex((v) => v.version === min) < at) {
-    return `the spec version must be at least v${min}`;
+  if (at < 0) return { message: `invalid version ${goQuote(declared)}`, path: 'cdiVersion' };
+  const min = requiredVersion(spec);
+  if (VERSIONS.findIndex((v) => v.version === min.version) < at) {
+    return {
+      message: `the spec version must be at least v${min.version}`,
+      path: min.path ?? 'cdiVersion',
+    };
   }
   return undefined;
 }
 
-function allEdits(spec: CdiSpec): CdiContainerEdits[] {
-  const out: CdiContainerEdits[] = [];
-  for (const d of spec.devices ?? []) out.push(d.containerEdits ?? {});
-  out.push(spec.containerEdits ?? {});
+// Device edits first, then the spec-level edits, as the reference walks them.
+function allEdits(spec: CdiSpec): [string, CdiContainerEdits][] {
+  const out: [string, CdiContainerEdits][] = [];
+  for (const [i, d] of (spec.devices ?? []).entries()) {
+    out.push([`devices.${i}.containerEdits`, d.containerEdits ?? {}]);
+  }
+  out.push(['containerEdits', spec.containerEdits ?? {}]);
   return out;
 }
 
-function requiresV110(spec: CdiSpec): boolean {
-  return allEdits(spec).some(
-    (e) =>
-      (e.intelRdt !== undefined &&
-        (e.intelRdt.schemata !== undefined || e.intelRdt.enableMonitoring === true)) ||
-      (e.netDevices?.length ?? 0) > 0,
-  );
+function firstIn(
+  list: [string, CdiContainerEdits][],
+  test: (e: CdiContainerEdits) => string | undefined,
+): string | undefined {
+  for (const [path, e] of list) {
+    const found = test(e);
+    if (found !== undefined) return `${path}.${found}`;
+  }
+  return undefined;
 }
 
-function requiresV070(spec: CdiSpec): boolean {
-  return allEdits(spec).some(
-    (e) => e.intelRdt !== undefined || (e.additionalGids?.length ?? 0) > 0,
-  );
+function requiresV110(spec: CdiSpec): string | undefined {
+  const edits = allEdits(spec);
+  // The spec-level edits are checked before the devices here.
+  const ordered = [edits[edits.length - 1]!, ...edits.slice(0, -1)];
+  return firstIn(ordered, (e) => {
+    const rdt = e.intelRdt;
+    if (rdt && (rdt.schemata !== undefined || rdt.enableMonitoring === true)) return 'intelRdt';
+    return (e.netDevices?.length ?? 0) > 0 ? 'netDevices' : undefined;
+  });
 }
 
-function requiresV060(spec: CdiSpec): boolean {
-  if (Object.keys(spec.annotations ?? {}).length > 0) return true;
-  for (const d of spec.devices ?? []) {
-    if (Object.keys(d.annotations ?? {}).length > 0) return true;
+function requiresV070(spec: CdiSpec): string | undefined {
+  const edits = allEdits(spec);
+  const ordered = [edits[edits.length - 1]!, ...edits.slice(0, -1)];
+  return firstIn(ordered, (e) => {
+    if (e.intelRdt !== undefined) return 'intelRdt';
+    return (e.additionalGids?.length ?? 0) > 0 ? 'additionalGids' : undefined;
+  });
+}
+
+function requiresV060(spec: CdiSpec): string | undefined {
+  if (Object.keys(spec.annotations ?? {}).length > 0) return 'annotations';
+  for (const [i, d] of (spec.devices ?? []).entries()) {
+    if (Object.keys(d.annotations ?? {}).length > 0) return `devices.${i}.annotations`;
   }
   const kind = spec.kind ?? '';
   const slash = kind.indexOf('/');
-  return slash >= 0 && kind.slice(slash + 1).includes('.');
+  return slash >= 0 && kind.slice(slash + 1).includes('.') ? 'kind' : undefined;
 }
 
-function requiresV050(spec: CdiSpec): boolean {
-  for (const d of spec.devices ?? []) {
-    if (/^[0-9]/.test(d.name ?? '')) return true;
+function requiresV050(spec: CdiSpec): string | undefined {
+  for (const [i, d] of (spec.devices ?? []).entries()) {
+    if (/^[0-9]/.test(d.name ?? '')) return `devices.${i}.name`;
   }
-  return allEdits(spec).some((e) =>
-    (e.deviceNodes ?? []).some((n) => (n.hostPath ?? '') !== ''),
-  );
+  return firstIn(allEdits(spec), (e) => {
+    const at = (e.deviceNodes ?? []).findIndex((n) => (n.hostPath ?? '') !== '');
+    return at < 0 ? undefined : `deviceNodes.${at}`;
+  });
 }
 
-function requiresV040(spec: CdiSpec): boolean {
-  return allEdits(spec).some((e) =>
-    (e.mounts ?? []).some((m) => (m.type ?? '') !== ''),
-  );
+function requiresV040(spec: CdiSpec): string | undefined {
+  return firstIn(allEdits(spec), (e) => {
+    const at = (e.mounts ?? []).findIndex((m) => (m.type ?? '') !== '');
+    return at < 0 ? undefined : `mounts.${at}`;
+  });
 }
