@@ -50,8 +50,7 @@ export function loadGoYaml(text: string): GoYamlResult {
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const line = lines.linePos(err.pos[0]).line;
-    const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    return { error: `line ${line}: ${lowerFirst(msg)}`, errorLine: line };
+    return { error: syntaxError(err.code, err.message, line), errorLine: line };
   }
   if (doc.contents === null) return {};
   const state: LoadState = { doc, lines, errors: [] };
@@ -234,6 +233,33 @@ function parseGoFloat(s: string): number | undefined {
 // go-yaml keeps timestamp-looking plain scalars as strings for interface{}.
 function isTimestamp(s: string): boolean {
   return /^\d{4}-\d{1,2}-\d{1,2}([Tt ]|$)/.test(s);
+}
+
+// The reference's messages for the syntax errors met most often. Its scanner
+// errors carry the 1-based line; its parser errors carry the 0-based one and
+// drop it on the first line.
+const SCANNER_ERRORS: Record<string, string> = {
+  BLOCK_AS_IMPLICIT_KEY: 'mapping values are not allowed in this context',
+  TAB_AS_INDENT: 'found character that cannot start any token',
+  BAD_SCALAR_START: 'found character that cannot start any token',
+  BAD_DQ_ESCAPE: 'found unknown escape character',
+};
+const PARSER_ERRORS: Record<string, string> = {
+  BAD_INDENT: 'did not find expected key',
+  MULTILINE_IMPLICIT_KEY: 'did not find expected key',
+  BLOCK_IN_FLOW: "did not find expected ',' or '}'",
+};
+
+function syntaxError(code: string, message: string, line: number): string {
+  const scanner = SCANNER_ERRORS[code];
+  if (scanner) return `line ${line}: ${scanner}`;
+  const parser = PARSER_ERRORS[code];
+  if (parser) return line > 1 ? `line ${line - 1}: ${parser}` : parser;
+  if (code === 'MISSING_CHAR' && /quote/.test(message)) {
+    return `line ${line}: found unexpected end of stream`;
+  }
+  const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return `line ${line}: ${lowerFirst(text)}`;
 }
 
 function lowerFirst(s: string): string {

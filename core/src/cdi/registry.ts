@@ -22,6 +22,12 @@ export const CLASS_ANNOTATION = 'org.mobyproject.buildkit.device.class';
 export interface CdiRegistryOptions {
   /** `autoAllowed`: kinds or qualified names usable without `--allow device`. */
   autoAllowed?: string[];
+  /**
+   * Kinds the daemon can install on demand (BuildKit's `nvidia.com/gpu`
+   * installer, when the host has an NVIDIA GPU). Listed only while no spec
+   * defines a device of that kind.
+   */
+  onDemand?: string[];
 }
 
 /** Builds the device registry from spec files; diagnostics name every bad file. */
@@ -73,6 +79,19 @@ export function createCdiRegistry(
   const devices = [...byName.keys()].sort(compare).map((name) =>
     registeredDevice(name, byName.get(name)!, autoAllowed),
   );
+  const kinds = new Set(devices.map((d) => d.kind));
+  for (const kind of [...new Set(options.onDemand ?? [])].sort(compare)) {
+    if (kinds.has(kind)) continue;
+    devices.push({
+      qualifiedName: kind,
+      kind,
+      name: '',
+      specPath: '',
+      autoAllow: true,
+      annotations: {},
+      onDemand: true,
+    });
+  }
   return { specs, devices, diagnostics };
 }
 

@@ -169,4 +169,31 @@ describe('request resolution', () => {
       [false, true],
     );
   });
+
+  it('on-demand kinds: listed only while no spec defines the kind', () => {
+    const reg = createCdiRegistry(files(twoDevices), { onDemand: ['nvidia.com/gpu', 'vendor1.com/device'] });
+    assert.deepEqual(
+      reg.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName),
+      ['nvidia.com/gpu'],
+    );
+    assert.deepEqual(findDevices(reg, 'nvidia.com/gpu'), []);
+  });
+
+  it('on-demand with --allow device: installed before the step, then resolved', () => {
+    const reg = createCdiRegistry([], { onDemand: ['nvidia.com/gpu'] });
+    const r = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu=all', required: true }, { all: true, names: [] });
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.devices, ['nvidia.com/gpu=all']);
+    assert.match(r.reason, /on-demand/);
+  });
+
+  it('on-demand without --allow: an optional request passes, a required one fails', () => {
+    const reg = createCdiRegistry([], { onDemand: ['nvidia.com/gpu'] });
+    const none = { all: false, names: [] };
+    const optional = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu', required: false }, none);
+    assert.equal(optional.allowed, true);
+    assert.deepEqual(optional.devices, ['nvidia.com/gpu']);
+    const required = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu', required: true }, none);
+    assert.equal(required.error, 'required device "nvidia.com/gpu" is not registered');
+  });
 });

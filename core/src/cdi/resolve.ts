@@ -18,9 +18,9 @@ export interface DeviceRequest {
   required: boolean;
 }
 
-/** Finds the devices a request names, in BuildKit's order; `undefined` entries never occur. */
+/** Finds the registered devices a request names, in BuildKit's order. */
 export function findDevices(registry: CdiRegistry, request: string): RegisteredDevice[] {
-  const all = registry.devices;
+  const all = registry.devices.filter((d) => !d.onDemand);
   const eq = request.indexOf('=');
   const kind = eq < 0 ? request : request.slice(0, eq);
   const name = eq < 0 ? '' : request.slice(eq + 1);
@@ -46,11 +46,35 @@ export function resolveDeviceRequest(
 ): DeviceResolution {
   const base = { request: request.name, required: request.required };
   const found = findDevices(registry, request.name);
+  const onDemand = registry.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName);
+  const kind = request.name.split('=')[0]!;
+
+  // With `--allow device` BuildKit checks nothing up front; an installable
+  // kind is set up before the step and then resolved.
+  if (found.length === 0 && entitlement.all && onDemand.includes(kind)) {
+    return {
+      ...base,
+      devices: [request.name],
+      allowed: true,
+      reason: `on-demand device: ${kind} is installed before the step runs, then ${request.name} is resolved`,
+      edits: [],
+    };
+  }
 
   if (found.length === 0) {
     const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(request.name)} is not registered`;
     if (request.required) {
       return { ...base, devices: [], allowed: false, reason: text, edits: [], error: text };
+    }
+    if (onDemand.length > 0 && !entitlement.all) {
+      // BuildKit then hands the step every installable kind instead.
+      return {
+        ...base,
+        devices: onDemand,
+        allowed: true,
+        reason: `on-demand devices ${onDemand.join(', ')} are installed before the step runs`,
+        edits: [],
+      };
     }
     return {
       ...base,

@@ -82,6 +82,11 @@ export interface RegisteredDevice {
   autoAllow: boolean;
   /** Class annotation BuildKit matches bare words against, if any. */
   annotations: Record<string, string>;
+  /**
+   * Set for a kind the daemon can install on demand (BuildKit's nvidia
+   * installer): `qualifiedName` is the bare kind and no spec defines it yet.
+   */
+  onDemand?: boolean;
 }
 
 /** The devices known from a set of spec files, with every problem found. */
