@@ -196,4 +196,13 @@ describe('request resolution', () => {
     const required = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu', required: true }, none);
     assert.equal(required.error, 'required device "nvidia.com/gpu" is not registered');
   });
+
+  it('--allow device=NAME,alias=ALIAS lets a request for ALIAS use NAME', () => {
+    const reg = createCdiRegistry(files(twoDevices));
+    const grant = { all: false, names: [], aliases: { gpu: 'vendor1.com/device=foo' } };
+    const r = resolveDeviceRequest(reg, { name: 'gpu', required: true }, grant);
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.devices, ['vendor1.com/device=foo']);
+    assert.deepEqual(r.edits, [{ env: ['SPEC=1'] }, { env: ['FOO=1'] }]);
+  });
 });

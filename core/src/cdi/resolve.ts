@@ -44,6 +44,9 @@ export function resolveDeviceRequest(
   request: DeviceRequest,
   entitlement: DeviceEntitlement,
 ): DeviceResolution {
+  const alias = entitlement.all ? undefined : entitlement.aliases?.[request.name];
+  if (alias !== undefined && alias !== '') return resolveAlias(registry, request, alias);
+
   const base = { request: request.name, required: request.required };
   const found = findDevices(registry, request.name);
   const onDemand = registry.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName);
@@ -92,8 +95,10 @@ export function resolveDeviceRequest(
     return { ...base, devices: names, allowed: true, reason: 'allowed by --allow device', edits };
   }
 
+  // BuildKit resolves every grant key, alias keys included.
+  const grants = [...entitlement.names, ...Object.keys(entitlement.aliases ?? {})];
   const granted = new Set<string>();
-  for (const grant of entitlement.names) {
+  for (const grant of grants) {
     const resolved = findDevices(registry, grant);
     if (resolved.length === 0) {
       const text = `required device ${goQuote(grant)} is not registered`;
@@ -112,6 +117,31 @@ export function resolveDeviceRequest(
     return { ...base, devices: names, allowed: false, reason: text, edits, error: text };
   }
   return { ...base, devices: names, allowed: true, reason: allowReason(found, granted), edits };
+}
+
+// An aliased request is renamed and let through; the real name is resolved
+// when the step runs, failing then only if it is required.
+function resolveAlias(
+  registry: CdiRegistry,
+  request: DeviceRequest,
+  real: string,
+): DeviceResolution {
+  const base = { request: request.name, required: request.required };
+  const found = findDevices(registry, real);
+  if (found.length === 0) {
+    const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(real)} is not registered`;
+    if (request.required) {
+      return { ...base, devices: [], allowed: true, reason: text, edits: [], error: text };
+    }
+    return { ...base, devices: [], allowed: true, reason: text, edits: [], warning: text };
+  }
+  return {
+    ...base,
+    devices: found.map((d) => d.qualifiedName),
+    allowed: true,
+    reason: `allowed by --allow device=${real},alias=${request.name}`,
+    edits: editsFor(registry, found),
+  };
 }
 
 // Spec-level edits once per spec (when its first device is met), then the device's own.

@@ -102,6 +102,8 @@ export interface DeviceEntitlement {
   all: boolean;
   /** `--allow device=NAME`: these names (qualified or kind). */
   names: string[];
+  /** `--allow device=NAME,alias=ALIAS`: a request for ALIAS uses NAME. */
+  aliases?: Record<string, string>;
 }
 
 /** The result of one `RUN --device` request. */
