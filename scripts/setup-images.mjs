@@ -68,7 +68,7 @@ function slipwayHome() {
 
 function parseArches(args) {
   const i = args.indexOf('--arch');
-  const list = i >= 0 ? args[i + 1]?.split(',') ?? [] : Object.keys(ARCHES);
+  const list = i >= 0 ? (args[i + 1]?.split(',') ?? []) : Object.keys(ARCHES);
   for (const arch of list) {
     if (!(arch in ARCHES)) fail(`unknown Debian architecture "${arch}"`);
   }
@@ -110,7 +110,10 @@ function fetchDeb(arch) {
     return undefined;
   } finally {
     // The package lists are large and only needed for this one download.
-    fs.rmSync(path.join(cacheDir, 'apt', arch), { recursive: true, force: true });
+    fs.rmSync(path.join(cacheDir, 'apt', arch), {
+      recursive: true,
+      force: true,
+    });
   }
   return findDeb(debDir);
 }

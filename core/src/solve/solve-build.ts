@@ -1,0 +1,454 @@
+// Runs a build plan through the backends: each platform's target and what it
+// needs, in dependency order, each step looked up in the cache first.
+
+import type { OutputSpec } from '../model/options.ts';
+import type {
+  BuildPlan,
+  CopyVertex,
+  ImageConfig,
+  ImageVertex,
+  PlatformPlan,
+  RunVertex,
+  Vertex,
+  WorkdirVertex,
+} from '../model/plan.ts';
+import type { ProgressEvent } from '../model/progress.ts';
+import { contentHash } from '../plan/content-hash.ts';
+import type {
+  ActiveSnapshot,
+  CopyRequest,
+  ExportResult,
+  ResolvedImage,
+  ResolvedRunMount,
+  SolveBackends,
+} from './backends.ts';
+import { mergeEnv, mergeImageConfig } from './image-config.ts';
+import { describeDeviceFailure, processFailure } from './solve-errors.ts';
+
+/** How a solve reports and what it may reuse. */
+export interface SolveOptions {
+  onEvent: (event: ProgressEvent) => void;
+  /** Milliseconds from any fixed origin; stamps the events. */
+  now: () => number;
+  /** Runs every step even when the cache has it (`--no-cache`). */
+  noCache?: boolean;
+}
+
+/** One platform's target, built. */
+export interface SolvedTarget {
+  platform: string;
+  /** Index of the target stage. */
+  stage: number;
+  /** Cache key of the committed snapshot holding the target's files. */
+  snapshot: string;
+  /** The target's image config, base image included. */
+  config: ImageConfig;
+  /** Environment of the target stage's last RUN, CDI injections included. */
+  runEnv?: string[];
+}
+
+/** The outcome of a solve; `error` reads as BuildKit prints it. */
+export interface SolveResult {
+  ok: boolean;
+  error?: string;
+  results: SolvedTarget[];
+}
+
+interface Solved {
+  key: string;
+  runEnv?: string[];
+  image?: ResolvedImage;
+}
+
+const SCRATCH_KEY = contentHash({ op: 'scratch' });
+
+/** Builds every platform's target of the plan, then runs its exporters. */
+export async function solveBuild(
+  plan: BuildPlan,
+  backends: SolveBackends,
+  options: SolveOptions,
+): Promise<SolveResult> {
+  if (!plan.ok) {
+    const first = plan.diagnostics.find((d) => d.severity === 'error');
+    return {
+      ok: false,
+      error: first?.message ?? 'the plan has errors',
+      results: [],
+    };
+  }
+  const solver = new Solver(plan, backends, options);
+  try {
+    const results: SolvedTarget[] = [];
+    for (const platformPlan of plan.platforms) {
+      results.push(await solver.solveTarget(platformPlan));
+    }
+    await solver.export(results);
+    return { ok: true, results };
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    return {
+      ok: false,
+      error: `failed to solve: ${error.message}`,
+      results: [],
+    };
+  }
+}
+
+/** A failure already reported on a vertex; ends the solve. */
+class StepFailure extends Error {}
+
+class Solver {
+  private readonly done = new Map<string, Promise<Solved>>();
+  private readonly images = new Map<string, Promise<ResolvedImage>>();
+  private contextLoaded = false;
+
+  constructor(
+    private readonly plan: BuildPlan,
+    private readonly backends: SolveBackends,
+    private readonly options: SolveOptions,
+  ) {}
+
+  async solveTarget(platformPlan: PlatformPlan): Promise<SolvedTarget> {
+    const stage = platformPlan.stages.find(
+      (s) => s.index === platformPlan.target,
+    );
+    if (!stage) throw new Error('internal: target stage missing from plan');
+
+    const solved = stage.result
+      ? await this.solve(stage.result)
+      : await this.scratch();
+    const lastRun = [...stage.vertices]
+      .reverse()
+      .find((id) => this.plan.vertices[id]?.kind === 'run');
+    const runEnv = lastRun ? (await this.solve(lastRun)).runEnv : undefined;
+    const image = stage.result ? await this.rootImage(stage.result) : undefined;
+    return {
+      platform: platformPlan.platform,
+      stage: stage.index,
+      snapshot: solved.key,
+      config: mergeImageConfig(image?.config, stage.config),
+      runEnv,
+    };
+  }
+
+  async export(results: SolvedTarget[]): Promise<void> {
+    const outputs = this.plan.options.outputs.filter(
+      (o) => o.type !== 'cacheonly',
+    );
+    const exportResults: ExportResult[] = results.map((r) => ({
+      platform: r.platform,
+      snapshot: r.snapshot,
+      config: r.config,
+    }));
+    for (const output of outputs) await this.exportOne(output, exportResults);
+  }
+
+  private async exportOne(
+    output: OutputSpec,
+    results: ExportResult[],
+  ): Promise<void> {
+    const { exporter } = this.backends;
+    const id = `export:${contentHash(output)}`;
+    const name = exporter.describe(output);
+    await this.step(id, name, () =>
+      exporter.export(output, results, this.plan.platforms.length > 1),
+    );
+  }
+
+  /** Solves a vertex once, however many platforms or stages need it. */
+  solve(id: string): Promise<Solved> {
+    let pending = this.done.get(id);
+    if (!pending) {
+      pending = this.solveVertex(id);
+      this.done.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async solveVertex(id: string): Promise<Solved> {
+    const vertex = this.plan.vertices[id];
+    if (!vertex) throw new Error(`internal: vertex ${id} is not in the plan`);
+    const inputs: string[] = [];
+    for (const input of vertex.inputs)
+      inputs.push((await this.solve(input)).key);
+
+    switch (vertex.kind) {
+      case 'image':
+        return this.solveImage(vertex);
+      case 'run':
+        return this.solveRun(vertex, inputs);
+      case 'copy':
+        return this.solveCopy(vertex, inputs);
+      case 'workdir':
+        return this.solveWorkdir(vertex, inputs);
+    }
+  }
+
+  private async solveImage(vertex: ImageVertex): Promise<Solved> {
+    const image = await this.resolveImage(vertex.ref, vertex.platform);
+    const key = contentHash({ op: 'image', digest: image.digest });
+    const name = vertex.name.endsWith(vertex.ref)
+      ? `${vertex.name}@${image.digest}`
+      : vertex.name;
+    if (await this.backends.snapshots.has(key)) {
+      this.emit({ kind: 'vertex-cached', vertex: vertex.id, name });
+      return { key, image };
+    }
+    await this.step(vertex.id, name, () => this.unpackImage(image, key));
+    return { key, image };
+  }
+
+  private async unpackImage(image: ResolvedImage, key: string): Promise<void> {
+    const { snapshots } = this.backends;
+    if (await snapshots.has(key)) return;
+    await this.build(key, undefined, (active) =>
+      this.backends.images.unpack(image, active),
+    );
+  }
+
+  private async solveRun(vertex: RunVertex, inputs: string[]): Promise<Solved> {
+    const key = contentHash({
+      vertex: vertex.id,
+      inputs,
+      devices: vertex.devices.map((d) => d.edits),
+    });
+    const cached = await this.lookup(key, vertex);
+    if (cached) return { key, runEnv: cached.runEnv };
+
+    const image = await this.rootImage(vertex.id);
+    const request = {
+      vertex: vertex.id,
+      platform: vertex.platform,
+      args: vertex.args,
+      env: mergeEnv(image?.config.env ?? [], vertex.env),
+      cwd: vertex.cwd || image?.config.workingDir || '/',
+      user: vertex.user || image?.config.user || '',
+      network: vertex.network,
+      mounts: this.runMounts(vertex, inputs),
+      devices: vertex.devices,
+      files: vertex.files,
+    };
+    let runEnv: string[] = [];
+    await this.step(vertex.id, vertex.name, async () => {
+      const failed = vertex.devices.find((d) => d.error || !d.allowed);
+      if (failed) throw new StepFailure(describeDeviceFailure(failed));
+      await this.build(key, inputs[0], async (rootfs) => {
+        const result = await this.backends.runner.run(
+          { ...request, rootfs },
+          (stream, data) =>
+            this.emit({ kind: 'vertex-log', vertex: vertex.id, stream, data }),
+        );
+        if (result.exitCode !== 0) {
+          throw new StepFailure(processFailure(vertex.args, result.exitCode));
+        }
+        runEnv = result.env;
+      });
+      await this.backends.cache.put({ key, vertex: vertex.id, runEnv });
+    });
+    return { key, runEnv };
+  }
+
+  /** Pairs each `from=` mount with the extra inputs, in order. */
+  private runMounts(vertex: RunVertex, inputs: string[]): ResolvedRunMount[] {
+    let next = 1;
+    return vertex.mounts.map((mount) =>
+      mount.from !== undefined && next < inputs.length
+        ? { mount, snapshot: inputs[next++] }
+        : { mount },
+    );
+  }
+
+  private async solveCopy(
+    vertex: CopyVertex,
+    inputs: string[],
+  ): Promise<Solved> {
+    const request: CopyRequest = {
+      instruction: vertex.instruction,
+      sources: vertex.sources,
+      dest: vertex.dest,
+      chmod: vertex.chmod,
+      chown: vertex.chown,
+      parents: vertex.parents,
+      exclude: vertex.exclude,
+    };
+    const source = vertex.source;
+    let extra: unknown;
+    if (source.kind === 'context') {
+      await this.loadContext();
+      extra = await this.guard(vertex, () =>
+        this.backends.context.digest(request),
+      );
+    } else if (source.kind === 'stage') {
+      extra = source.vertex
+        ? (await this.solve(source.vertex)).key
+        : SCRATCH_KEY;
+    } else if (source.kind === 'image') {
+      const image = await this.resolveImage(source.ref, vertex.platform);
+      extra = image.digest;
+    }
+    const key = contentHash({ vertex: vertex.id, inputs, source: extra });
+    if (await this.lookup(key, vertex)) return { key };
+
+    await this.step(vertex.id, vertex.name, async () => {
+      const { snapshots } = this.backends;
+      let from: string | undefined;
+      if (source.kind === 'image') {
+        const image = await this.resolveImage(source.ref, vertex.platform);
+        from = contentHash({ op: 'image', digest: image.digest });
+        await this.unpackImage(image, from);
+      }
+      await this.build(key, inputs[0], (into) => {
+        if (source.kind === 'context')
+          return this.backends.context.copy(into, request);
+        if (source.kind === 'inline') {
+          return snapshots.copy(
+            into,
+            { kind: 'inline', files: source.files },
+            request,
+          );
+        }
+        const stageKey = source.kind === 'stage' ? (extra as string) : from;
+        const copySource =
+          stageKey === undefined || stageKey === SCRATCH_KEY
+            ? ({ kind: 'empty' } as const)
+            : ({ kind: 'snapshot', key: stageKey } as const);
+        return snapshots.copy(into, copySource, request);
+      });
+      await this.backends.cache.put({ key, vertex: vertex.id });
+    });
+    return { key };
+  }
+
+  private async solveWorkdir(
+    vertex: WorkdirVertex,
+    inputs: string[],
+  ): Promise<Solved> {
+    const key = contentHash({ vertex: vertex.id, inputs });
+    if (await this.lookup(key, vertex)) return { key };
+    await this.step(vertex.id, vertex.name, async () => {
+      await this.build(key, inputs[0], (into) =>
+        this.backends.snapshots.mkdir(
+          into,
+          vertex.path,
+          vertex.user || undefined,
+        ),
+      );
+      await this.backends.cache.put({ key, vertex: vertex.id });
+    });
+    return { key };
+  }
+
+  /** Returns the cache record when the step can be reused, and says so. */
+  private async lookup(key: string, vertex: Vertex) {
+    if (this.options.noCache) return undefined;
+    const record = await this.backends.cache.get(key);
+    if (!record || !(await this.backends.snapshots.has(key))) return undefined;
+    this.emit({ kind: 'vertex-cached', vertex: vertex.id, name: vertex.name });
+    return record;
+  }
+
+  /** Makes and commits a snapshot, throwing it away when `work` fails. */
+  private async build(
+    key: string,
+    parent: string | undefined,
+    work: (active: ActiveSnapshot) => Promise<void>,
+  ): Promise<void> {
+    const { snapshots } = this.backends;
+    const active = await snapshots.prepare(key, parent);
+    try {
+      await work(active);
+    } catch (error) {
+      await snapshots.abort(active);
+      throw error;
+    }
+    await snapshots.commit(active);
+  }
+
+  private async scratch(): Promise<Solved> {
+    const { snapshots } = this.backends;
+    if (!(await snapshots.has(SCRATCH_KEY))) {
+      await this.build(SCRATCH_KEY, undefined, async () => {});
+    }
+    return { key: SCRATCH_KEY };
+  }
+
+  /** Follows parent filesystems down to the base image, if there is one. */
+  private async rootImage(id: string): Promise<ResolvedImage | undefined> {
+    let vertex: Vertex | undefined = this.plan.vertices[id];
+    while (vertex && vertex.kind !== 'image') {
+      vertex = this.plan.vertices[vertex.inputs[0] ?? ''];
+    }
+    return vertex ? (await this.solve(vertex.id)).image : undefined;
+  }
+
+  private resolveImage(ref: string, platform: string): Promise<ResolvedImage> {
+    const id = `metadata:${platform}:${ref}`;
+    let pending = this.images.get(id);
+    if (!pending) {
+      const multi = this.plan.platforms.length > 1;
+      const name = `[${multi ? `${platform} ` : ''}internal] load metadata for ${ref}`;
+      pending = this.step(id, name, () =>
+        this.backends.images.resolve(ref, platform),
+      );
+      this.images.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async loadContext(): Promise<void> {
+    if (this.contextLoaded) return;
+    this.contextLoaded = true;
+    await this.step(
+      'internal:dockerignore',
+      '[internal] load .dockerignore',
+      async () => {},
+    );
+    await this.step(
+      'internal:context',
+      '[internal] load build context',
+      async () => {},
+    );
+  }
+
+  /** Runs `work` as a progress vertex: start, then done or error. */
+  private async step<T>(
+    id: string,
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    this.emit({ kind: 'vertex-start', vertex: id, name });
+    try {
+      const value = await work();
+      this.emit({ kind: 'vertex-done', vertex: id });
+      return value;
+    } catch (error) {
+      const message = errorMessage(error);
+      this.emit({ kind: 'vertex-error', vertex: id, error: message });
+      throw error instanceof StepFailure ? error : new StepFailure(message);
+    }
+  }
+
+  /** Runs `work` for a vertex that has not started yet, reporting its failure. */
+  private async guard<T>(vertex: Vertex, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      return this.step(vertex.id, vertex.name, () => Promise.reject(error));
+    }
+  }
+
+  private emit(event: DistributiveOmit<ProgressEvent, 'time'>): void {
+    this.options.onEvent({
+      ...event,
+      time: this.options.now(),
+    } as ProgressEvent);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,117 @@
+// The host build: wires the executor's backends (image store, folder
+// snapshots, crun/runc, the context folder, the local exporter, the step
+// cache) into core's solve and reports each platform's result.
+
+import {
+  solveBuild,
+  type BuildPlan,
+  type ImageConfig,
+  type ProgressEvent,
+  type SolveBackends,
+} from '../../core/src/index.ts';
+import { FileCache } from './cache/file-cache.ts';
+import { DirContextSource } from './context/dir-context.ts';
+import { LocalExporter } from './export/local-exporter.ts';
+import type { Logger } from './logger.ts';
+import { slipwayPaths, type SlipwayPaths } from './paths.ts';
+import { ContainerRunner } from './runtime/container-runner.ts';
+import { DirSnapshotter } from './snapshot/dir-snapshotter.ts';
+import { OciImageStore } from './store/image-store.ts';
+
+/** How to run a planned build on this host. */
+export interface RunBuildOptions {
+  /** The build context folder. */
+  contextDir: string;
+  /** Runs every step even when cached (`--no-cache`). */
+  noCache?: boolean;
+  onEvent: (event: ProgressEvent) => void;
+  logger?: Logger;
+  /** Leaves `--output` to the caller: no exporter runs. */
+  skipExport?: boolean;
+  /** Overrides `$SLIPWAY_HOME`. */
+  home?: string;
+  /** Where relative output folders resolve; default the process's cwd. */
+  cwd?: string;
+}
+
+/** One platform's built target. */
+export interface PlatformResult {
+  platform: string;
+  /** Folder holding the target stage's files (read it, do not change it). */
+  rootfs: string;
+  /** The target's image config, base image included. */
+  config: ImageConfig;
+  /** Environment of the target stage's last RUN, CDI injections included. */
+  runEnv?: string[];
+}
+
+/** What a build produced, or why it stopped (BuildKit's wording). */
+export interface RunBuildResult {
+  ok: boolean;
+  error?: string;
+  results: PlatformResult[];
+}
+
+/** Runs a plan with crun or runc and the built-in image store. */
+export async function runBuild(
+  plan: BuildPlan,
+  options: RunBuildOptions,
+): Promise<RunBuildResult> {
+  const paths = slipwayPaths(options.home);
+  const backends = createBackends(paths, options);
+  const toRun = options.skipExport
+    ? { ...plan, options: { ...plan.options, outputs: [] } }
+    : plan;
+
+  const started = Date.now();
+  const solved = await solveBuild(toRun, backends, {
+    onEvent: options.onEvent,
+    now: () => Date.now(),
+    noCache: options.noCache,
+  });
+  options.logger?.debug(
+    'executor',
+    `solve ${solved.ok ? 'finished' : 'failed'} in ${Date.now() - started} ms`,
+  );
+  if (!solved.ok) return { ok: false, error: solved.error, results: [] };
+
+  return {
+    ok: true,
+    results: solved.results.map((r) => ({
+      platform: r.platform,
+      rootfs: backends.snapshots.locate(r.snapshot),
+      config: r.config,
+      runEnv: r.runEnv,
+    })),
+  };
+}
+
+/** Reports whether the built-in store holds `ref` for `platform`. */
+export function storeHas(
+  ref: string,
+  platform: string,
+  home?: string,
+): boolean {
+  return new OciImageStore(slipwayPaths(home).images).has(ref, platform);
+}
+
+/** Creates the host backends over one Slipway home. */
+export function createBackends(
+  paths: SlipwayPaths,
+  options: Pick<RunBuildOptions, 'contextDir' | 'cwd'>,
+): SolveBackends {
+  const snapshots = new DirSnapshotter(paths.snapshots);
+  const locate = (key: string) => snapshots.locate(key);
+  return {
+    images: new OciImageStore(paths.images),
+    snapshots,
+    runner: new ContainerRunner({
+      paths,
+      contextDir: options.contextDir,
+      locate,
+    }),
+    context: new DirContextSource(options.contextDir),
+    exporter: new LocalExporter(locate, options.cwd),
+    cache: new FileCache(paths.records),
+  };
+}

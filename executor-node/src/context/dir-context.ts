@@ -1,0 +1,100 @@
+// The build context as a host folder filtered by its .dockerignore: digests
+// of what a COPY selects (for the cache) and the copy itself.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import ignore from '@balena/dockerignore';
+
+import type {
+  ActiveSnapshot,
+  ContextSource,
+  CopyRequest,
+} from '../../../core/src/index.ts';
+import { copyFiles } from '../snapshot/copy-files.ts';
+import { selectSources, type PathFilter } from '../snapshot/source-select.ts';
+
+/** Serves a context folder, honouring `<dir>/.dockerignore`. */
+export class DirContextSource implements ContextSource {
+  private filter?: PathFilter;
+
+  constructor(readonly dir: string) {}
+
+  async digest(request: CopyRequest): Promise<string> {
+    checkSources(request);
+    const excluded = this.excluded(request);
+    const hash = crypto.createHash('sha256');
+    for (const match of selectSources(this.dir, request.sources, excluded)) {
+      hashTree(hash, match.host, match.rel, excluded, true);
+    }
+    return `sha256:${hash.digest('hex')}`;
+  }
+
+  async copy(into: ActiveSnapshot, request: CopyRequest): Promise<void> {
+    checkSources(request);
+    copyFiles({
+      srcRoot: this.dir,
+      destRoot: into.handle,
+      request,
+      ignored: this.ignored(),
+      defaultOwner: { uid: 0, gid: 0 },
+      extractArchives: request.instruction === 'ADD',
+    });
+  }
+
+  /** Returns the `.dockerignore` filter, read once. */
+  private ignored(): PathFilter {
+    if (!this.filter) {
+      const file = path.join(this.dir, '.dockerignore');
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      const rules = ignore().add(
+        text.split('\n').filter((line) => !line.trim().startsWith('#')),
+      );
+      this.filter = (rel) => rules.ignores(rel);
+    }
+    return this.filter;
+  }
+
+  private excluded(request: CopyRequest): PathFilter {
+    const ignored = this.ignored();
+    const rules =
+      request.exclude.length > 0 ? ignore().add(request.exclude) : undefined;
+    return (rel) => ignored(rel) || (rules?.ignores(rel) ?? false);
+  }
+}
+
+function checkSources(request: CopyRequest): void {
+  const remote = request.sources.find((s) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(s),
+  );
+  if (remote) {
+    throw new Error(
+      `${request.instruction} from a URL (${remote}) is not supported by slipway yet`,
+    );
+  }
+}
+
+/** Feeds names, types, modes and contents of a tree into `hash`. */
+function hashTree(
+  hash: crypto.Hash,
+  host: string,
+  rel: string,
+  excluded: PathFilter,
+  top: boolean,
+): void {
+  if (!top && excluded(rel)) {
+    if (!fs.lstatSync(host).isDirectory()) return;
+  }
+  const st = top ? fs.statSync(host) : fs.lstatSync(host);
+  hash.update(`${rel}\0${st.mode}\0`);
+  if (st.isSymbolicLink()) hash.update(fs.readlinkSync(host));
+  else if (st.isFile()) hash.update(fs.readFileSync(host));
+  else if (st.isDirectory()) {
+    for (const name of fs.readdirSync(host).sort()) {
+      const childRel = rel === '.' ? name : `${rel}/${name}`;
+      hashTree(hash, path.join(host, name), childRel, excluded, false);
+    }
+  }
+  hash.update('\0');
+}

@@ -1,0 +1,185 @@
+// Runs one RUN step in its snapshot with an OCI runtime: builds the bundle's
+// config (user, env, mounts, network, CDI edits), starts it, cleans up.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  applyCdiEdits,
+  type OciMount,
+  type OciSpec,
+  type RunRequest,
+  type RunResult,
+  type Runner,
+} from '../../../core/src/index.ts';
+import type { SlipwayPaths } from '../paths.ts';
+import { resolveUser } from '../snapshot/ownership.ts';
+import { resolveInRoot } from '../snapshot/root-path.ts';
+import { ensureDir } from '../snapshot/copy-files.ts';
+import { emulationProblem, needsLinux32 } from './emulation.ts';
+import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
+import { OciRuntime } from './oci-runtime.ts';
+import { planRunMounts } from './run-mounts.ts';
+
+const DEFAULT_PATH =
+  'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const HOSTS = `127.0.0.1\tlocalhost buildkitsandbox
+::1\tlocalhost ip6-localhost ip6-loopback
+`;
+
+/** What the runner needs from the rest of the executor. */
+export interface ContainerRunnerOptions {
+  paths: SlipwayPaths;
+  contextDir: string;
+  /** Returns where a committed snapshot lives. */
+  locate: (key: string) => string;
+  /** The runtime to use; found on first use when absent. */
+  runtime?: OciRuntime;
+}
+
+/** Runs RUN steps with crun or runc. */
+export class ContainerRunner implements Runner {
+  private runtime?: OciRuntime;
+
+  constructor(private readonly options: ContainerRunnerOptions) {
+    this.runtime = options.runtime;
+  }
+
+  async run(
+    request: RunRequest,
+    onOutput: (stream: 1 | 2, data: string) => void,
+  ): Promise<RunResult> {
+    const problem = emulationProblem(request.platform);
+    if (problem) throw new Error(problem);
+    if (process.getuid?.() !== 0) {
+      throw new Error(
+        'running RUN steps needs root: rootless builds are not supported yet',
+      );
+    }
+    this.runtime ??= OciRuntime.detect();
+
+    const id = `slipway-${crypto.randomBytes(6).toString('hex')}`;
+    const bundle = path.join(this.options.paths.run, id);
+    fs.mkdirSync(bundle, { recursive: true });
+    const rootfs = request.rootfs.handle;
+    const stubs: string[] = [];
+    try {
+      const spec = this.buildSpec(request, bundle);
+      for (const mount of spec.mounts ?? []) {
+        if (/^\/(dev|proc|sys)\//.test(mount.destination)) continue;
+        const missing = missingRoot(rootfs, mount.destination);
+        if (missing && !stubs.includes(missing)) stubs.push(missing);
+      }
+      fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      const exitCode = await this.runtime.run(bundle, id, onOutput);
+      return { exitCode, env: spec.process?.env ?? [] };
+    } finally {
+      removeStubs(rootfs, stubs);
+      fs.rmSync(bundle, { recursive: true, force: true });
+    }
+  }
+
+  private buildSpec(request: RunRequest, bundle: string): OciSpec {
+    const rootfs = request.rootfs.handle;
+    const user = resolveUser(rootfs, request.user);
+    const env = request.env.some((e) => e.startsWith('PATH='))
+      ? request.env
+      : [DEFAULT_PATH, ...request.env];
+    ensureDir(rootfs, request.cwd);
+
+    const spec = createDefaultSpec(rootfs);
+    spec.process = {
+      ...spec.process,
+      args: request.args,
+      env,
+      cwd: request.cwd,
+      user: {
+        uid: user.uid,
+        gid: user.gid,
+        ...(user.additionalGids.length > 0
+          ? { additionalGids: user.additionalGids }
+          : {}),
+      },
+    };
+    const linux = spec.linux ?? {};
+    if (request.network !== 'none') {
+      linux.namespaces = linux.namespaces?.filter((n) => n.type !== 'network');
+    }
+    if (needsLinux32(request.platform))
+      linux.personality = { domain: 'LINUX32' };
+    spec.linux = linux;
+
+    const mounts: OciMount[] = [...(spec.mounts ?? [])];
+    const hosts = path.join(bundle, 'hosts');
+    fs.writeFileSync(hosts, HOSTS);
+    mounts.push(bindFile(hosts, '/etc/hosts'));
+    if (request.network !== 'none' && fs.existsSync('/etc/resolv.conf')) {
+      mounts.push(bindFile('/etc/resolv.conf', '/etc/resolv.conf'));
+    }
+    request.files.forEach((file, i) => {
+      const host = path.join(bundle, `inline-${i}`);
+      fs.writeFileSync(host, file.content, { mode: file.mode ?? 0o644 });
+      fs.chmodSync(host, file.mode ?? 0o644);
+      mounts.push(bindFile(host, file.path));
+    });
+    mounts.push(
+      ...planRunMounts(request.mounts, {
+        bundle,
+        contextDir: this.options.contextDir,
+        cacheDir: this.options.paths.cacheMounts,
+        locate: this.options.locate,
+      }),
+    );
+    spec.mounts = mounts;
+
+    const edits = request.devices.flatMap((d) => d.edits);
+    if (edits.length === 0) return spec;
+    const applied = applyCdiEdits(spec, edits, hostDeviceLookup);
+    const error = applied.diagnostics.find((d) => d.severity === 'error');
+    if (error) throw new Error(error.message);
+    return applied.spec;
+  }
+}
+
+function bindFile(source: string, destination: string): OciMount {
+  return {
+    destination,
+    type: 'bind',
+    source,
+    options: ['rbind', 'ro', 'nosuid', 'nodev'],
+  };
+}
+
+/** Returns the first missing part of `dest` in the root, if any is missing. */
+function missingRoot(rootfs: string, dest: string): string | undefined {
+  let current = '/';
+  for (const part of dest.split('/').filter((p) => p !== '')) {
+    current = path.posix.join(current, part);
+    if (!fs.existsSync(resolveInRoot(rootfs, current, false))) return current;
+  }
+  return undefined;
+}
+
+/**
+ * Removes the empty files and folders the runtime made as mount points, so
+ * they do not end up in the snapshot (BuildKit removes them too).
+ */
+function removeStubs(rootfs: string, stubs: string[]): void {
+  for (const stub of stubs) {
+    const host = resolveInRoot(rootfs, stub, false);
+    if (onlyStubs(host)) fs.rmSync(host, { recursive: true, force: true });
+  }
+}
+
+function onlyStubs(host: string): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(host);
+  } catch {
+    return false;
+  }
+  if (st.isFile()) return st.size === 0;
+  if (!st.isDirectory()) return false;
+  return fs.readdirSync(host).every((name) => onlyStubs(path.join(host, name)));
+}
