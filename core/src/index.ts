@@ -27,6 +27,20 @@ export {
   parseQualifier,
 } from './cdi/names.ts';
 export { minimumRequiredVersion, CDI_CURRENT_VERSION } from './cdi/version.ts';
+export type * from './solve/backends.ts';
+export { solveBuild } from './solve/solve-build.ts';
+export type {
+  SolveOptions,
+  SolveResult,
+  SolvedTarget,
+} from './solve/solve-build.ts';
+export {
+  emptyImageConfig,
+  envValue,
+  mergeEnv,
+  mergeImageConfig,
+} from './solve/image-config.ts';
+export { processFailure } from './solve/solve-errors.ts';
 export { runCdiCaseFile } from './cdi/cases.ts';
 export type { CdiCaseReport, CdiCaseOptions } from './cdi/cases.ts';
 export {
