@@ -60,3 +60,5 @@ export {
 } from './diagnostics/format.ts';
 export { goQuote } from './diagnostics/go-quote.ts';
 export { suggestName, withSuggestion } from './diagnostics/suggest.ts';
+export { resolveStepDevices } from './cdi/step-devices.ts';
+export type { StepDevices } from './cdi/step-devices.ts';

@@ -279,9 +279,11 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+// Drops what Go's omitempty drops: unset values and empty lists.
 function omitEmpty<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) {
-    if (o[k] === undefined) delete o[k];
+    const v = o[k];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) delete o[k];
   }
   return o;
 }

@@ -104,6 +104,13 @@ describe('createCdiRegistry', () => {
       { path: '/etc/cdi/c.json', priority: 0, text: good('json') },
     ]);
     assert.deepEqual(reg.devices.map((d) => d.name), ['json']);
+    assert.deepEqual(
+      reg.diagnostics.map((d) => [d.severity, d.location?.file]),
+      [
+        ['info', '/etc/cdi/a.yml'],
+        ['info', '/etc/cdi/b.YAML'],
+      ],
+    );
     assert.equal(isSpecFileName('/etc/cdi/x.yaml'), true);
     assert.equal(isSpecFileName('/etc/cdi.yaml/x'), false);
   });

@@ -35,6 +35,16 @@ export function createCdiRegistry(
   files: CdiSpecFile[],
   options: CdiRegistryOptions = {},
 ): CdiRegistry {
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    if (isSpecFileName(f.path) || !/\.(ya?ml|json)$/i.test(f.path)) continue;
+    diagnostics.push({
+      code: 'cdi-spec-ignored',
+      severity: 'info',
+      message: `${f.path} is not read: CDI only loads files ending in .json or .yaml`,
+      location: { file: f.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
+    });
+  }
   const ordered = files
     .filter((f) => isSpecFileName(f.path))
     .map((f, i) => ({ f, i }))
@@ -42,7 +52,6 @@ export function createCdiRegistry(
     .map((x) => x.f);
 
   const specs: CdiRegistry['specs'] = [];
-  const diagnostics: Diagnostic[] = [];
   const byName = new Map<string, Entry>();
   const conflicts = new Set<string>();
 

@@ -144,8 +144,8 @@ function resolveAlias(
   };
 }
 
-// Spec-level edits once per spec (when its first device is met), then the device's own.
-function editsFor(registry: CdiRegistry, devices: RegisteredDevice[]): CdiContainerEdits[] {
+/** Lists edits for devices in order: a spec's own edits when its first device is met, then each device's. */
+export function editsFor(registry: CdiRegistry, devices: RegisteredDevice[]): CdiContainerEdits[] {
   const out: CdiContainerEdits[] = [];
   const seen = new Set<string>();
   for (const d of devices) {
