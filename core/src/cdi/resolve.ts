@@ -66,8 +66,9 @@ export function resolveDeviceRequest(
 
   if (found.length === 0) {
     const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(request.name)} is not registered`;
+    const hint = loadFailures(registry);
     if (request.required) {
-      return { ...base, devices: [], allowed: false, reason: text, edits: [], error: text };
+      return { ...base, devices: [], allowed: false, reason: text + hint, edits: [], error: text };
     }
     if (onDemand.length > 0 && !entitlement.all) {
       // BuildKit then hands the step every installable kind instead.
@@ -83,7 +84,7 @@ export function resolveDeviceRequest(
       ...base,
       devices: [],
       allowed: true,
-      reason: `${text}; the step runs without it`,
+      reason: `${text}; the step runs without it${hint}`,
       edits: [],
       warning: text,
     };
@@ -159,6 +160,21 @@ export function editsFor(registry: CdiRegistry, devices: RegisteredDevice[]): Cd
     if (device) out.push(device.containerEdits);
   }
   return out;
+}
+
+// Names spec files that did not load, since a device in one of them is the
+// usual reason a request finds nothing.
+function loadFailures(registry: CdiRegistry): string {
+  const failed = registry.diagnostics.filter(
+    (d) => d.code !== 'cdi-spec-ignored' && d.code !== 'cdi-device-conflict',
+  );
+  if (failed.length === 0) return '';
+  const shown = failed.slice(0, 3).map((d) => {
+    const why = d.message.replace(/^failed to load CDI Spec (invalid CDI Spec: )?/, '');
+    return `${d.location?.file ?? '?'} (${why})`;
+  });
+  const more = failed.length > 3 ? ` and ${failed.length - 3} more` : '';
+  return ` (spec files that did not load: ${shown.join('; ')}${more})`;
 }
 
 function allowReason(found: RegisteredDevice[], granted: Set<string>): string {

@@ -113,6 +113,7 @@ describe('shared CDI cases', () => {
     assert.equal(registry.diagnostics[0]!.location?.file, '/etc/cdi/acme-sensor.yaml');
     // Optional (the default): BuildKit warns and runs the step without it.
     assert.match(resolution.warning!, /is not registered/);
+    assert.match(resolution.reason, /acme-sensor\.yaml \(the spec version must be at least v0\.6\.0\)/);
     const required = resolveDeviceRequest(
       registry,
       { name: 'acme.test/sensor=probe', required: true },
