@@ -62,3 +62,36 @@ export { goQuote } from './diagnostics/go-quote.ts';
 export { suggestName, withSuggestion } from './diagnostics/suggest.ts';
 export { resolveStepDevices } from './cdi/step-devices.ts';
 export type { StepDevices } from './cdi/step-devices.ts';
+export { readDockerfile, readInstruction } from './instructions/read-dockerfile.ts';
+export { parseMount } from './instructions/run-mount.ts';
+export { parseDevice } from './instructions/run-device.ts';
+export {
+  parsePlatform,
+  normalizePlatform,
+  formatPlatform,
+  formatPlatformAll,
+  platformId,
+  isSamePlatform,
+  DEFAULT_PLATFORM,
+} from './platform/platform.ts';
+export type { Platform, PlatformResult } from './platform/platform.ts';
+export { createPlatformArgs, AUTOMATIC_ARG_NAMES } from './platform/platform-args.ts';
+export {
+  resolveBuildOptions,
+  isMultiPlatform,
+  DEFAULT_BUILD_PLATFORM,
+} from './options/resolve-options.ts';
+export { parseOutput } from './options/output.ts';
+export { parseAllow } from './options/allow.ts';
+export type { Entitlements } from './options/allow.ts';
+export { planBuild, isLabsSyntax } from './plan/plan-build.ts';
+export { contentHash, canonicalJson } from './plan/content-hash.ts';
+export { normalizeImageName, parseImageReference } from './plan/reference.ts';
+export type { ImageReference } from './plan/reference.ts';
+export {
+  createPlainRenderer,
+  renderPlainProgress,
+} from './progress/plain-renderer.ts';
+export type { PlainRenderer, PlainRendererOptions } from './progress/plain-renderer.ts';
+export { formatStepName, isCountedStep } from './progress/step-name.ts';
+export type { StepNameParts } from './progress/step-name.ts';

@@ -1,5 +1,5 @@
 // `--allow` entitlements as buildx and BuildKit read them: `device`,
-// `device=NAME[,alias=NAME]`, `network.host`, `security.insecure`.
+// `device=NAME[,alias=ALIAS]`, `network.host`, `security.insecure`.
 
 import type { DeviceEntitlement } from '../model/cdi.ts';
 import { splitCsv } from './csv.ts';
@@ -66,12 +66,18 @@ function applyDevice(
   const fields = splitCsv(rest);
   if (!fields.ok) return fields.error;
   const [name, ...options] = fields.values;
+  let alias = '';
   for (const option of options) {
     const eq = option.indexOf('=');
     if (eq < 0) return `invalid device config "${option}"`;
     const key = option.slice(0, eq);
     if (key !== 'alias') return `unknown device config key "${key}"`;
+    alias = option.slice(eq + 1);
   }
-  if (!device.names.includes(name)) device.names.push(name);
+  if (alias !== '') {
+    device.aliases = { ...(device.aliases ?? {}), [alias]: name };
+  } else if (!device.names.includes(name)) {
+    device.names.push(name);
+  }
   return undefined;
 }

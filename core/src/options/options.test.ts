@@ -76,7 +76,8 @@ test('--allow device grants every device; device=NAME grants one', () => {
   assert.deepEqual(named.errors, []);
   assert.deepEqual(named.entitlements.device, {
     all: false,
-    names: ['vendor1.com/device=foo', 'nvidia.com/gpu'],
+    names: ['vendor1.com/device=foo'],
+    aliases: { gpu: 'nvidia.com/gpu' },
   });
   assert.equal(named.entitlements.networkHost, true);
   assert.equal(named.entitlements.securityInsecure, false);

@@ -1,0 +1,154 @@
+// Dispatching one stage for one target platform: its starting state (an
+// image, scratch, or a base stage's end state) and each instruction in turn.
+
+import type { ImageConfig, ImageVertex } from '../model/plan.ts';
+import { formatPlatformAll } from '../platform/platform.ts';
+import { contentHash } from './content-hash.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { nextStepName } from './dispatch-context.ts';
+import { configEnvSet, envAddOrReplace, envFromStrings, envGet } from './env-list.ts';
+import { planCopy } from './plan-copy.ts';
+import { planArg, planEnv, planLabel } from './plan-env.ts';
+import { planImageConfig } from './plan-image-config.ts';
+import { planRun } from './plan-run.ts';
+import { planWorkdir } from './plan-workdir.ts';
+import { formatTagged } from './reference.ts';
+import type { StageNode } from './stage-graph.ts';
+
+/** PATH BuildKit sets on Linux when the image has none. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Returns an empty image config, as for `scratch`. */
+export function emptyConfig(): ImageConfig {
+  return {
+    env: [],
+    labels: {},
+    exposedPorts: [],
+    volumes: [],
+    shell: [],
+    onBuild: [],
+  };
+}
+
+/** Plans a stage (or a `--from` image) and records its end state in the context. */
+export function dispatchStage(ctx: DispatchContext, node: StageNode): StageState {
+  const state = initialState(ctx, node);
+  ctx.states.set(node, state);
+  for (const command of node.commands) {
+    state.onbuild = command.onbuild;
+    const c = command.instruction;
+    switch (c.kind) {
+      case 'RUN':
+        planRun(ctx, state, command, c);
+        break;
+      case 'COPY':
+      case 'ADD':
+        planCopy(ctx, state, command, c);
+        break;
+      case 'WORKDIR':
+        planWorkdir(ctx, state, c);
+        break;
+      case 'ENV':
+        planEnv(ctx, state, c);
+        break;
+      case 'ARG':
+        planArg(ctx, state, c);
+        break;
+      case 'LABEL':
+        planLabel(ctx, state, c);
+        break;
+      default:
+        planImageConfig(ctx, state, c);
+    }
+  }
+  state.onbuild = false;
+  return state;
+}
+
+function initialState(ctx: DispatchContext, node: StageNode): StageState {
+  const state = node.base ? inherit(ctx, node) : fresh(ctx, node);
+
+  if (envGet(envFromStrings(state.config.env), 'PATH') === undefined && state.platform.os !== 'windows') {
+    state.config.env = configEnvSet(state.config.env, 'PATH', DEFAULT_PATH);
+  }
+  for (const [key, value] of envFromStrings(state.config.env)) {
+    state.env = envAddOrReplace(state.env, key, value);
+  }
+  if (state.config.workingDir) state.dir = state.config.workingDir;
+  if (state.config.user) state.user = state.config.user;
+  return state;
+}
+
+function inherit(ctx: DispatchContext, node: StageNode): StageState {
+  const base = ctx.states.get(node.base!);
+  const state = fresh(ctx, node);
+  if (!base) return state;
+  return {
+    ...state,
+    platform: base.platform,
+    config: cloneConfig(base.config),
+    env: [...base.env],
+    dir: base.dir,
+    user: base.user,
+    buildArgs: [...base.buildArgs],
+    ...(base.result ? { result: base.result } : {}),
+  };
+}
+
+function fresh(ctx: DispatchContext, node: StageNode): StageState {
+  const platform = node.platform ?? ctx.targetPlatform;
+  const state: StageState = {
+    node,
+    platform,
+    config: emptyConfig(),
+    env: [],
+    dir: '/',
+    user: '',
+    buildArgs: [],
+    vertices: [],
+    cmdIndex: 0,
+    cmdTotal: countSteps(node),
+    cmdSet: false,
+    onbuild: false,
+  };
+  if (!node.base && node.baseName === 'scratch') state.config.workingDir = '/';
+  if (!node.base && node.image) addImageVertex(ctx, state, formatTagged(node.image));
+  return state;
+}
+
+function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
+  const platform = formatPlatformAll(state.platform);
+  const text = `FROM ${ref}`;
+  const vertex: ImageVertex = {
+    kind: 'image',
+    id: contentHash({ op: 'source', ref, platform }),
+    stage: state.node.index,
+    platform,
+    name: nextStepName(ctx, state, text, undefined),
+    text,
+    inputs: [],
+    ref,
+  };
+  if (state.node.location) vertex.location = state.node.location;
+  if (!Object.hasOwn(ctx.vertices, vertex.id)) ctx.vertices[vertex.id] = vertex;
+  state.vertices.push(vertex.id);
+  state.result = vertex.id;
+}
+
+/** Counts the steps BuildKit numbers: FROM an image, ADD, COPY, RUN, WORKDIR, triggers. */
+function countSteps(node: StageNode): number {
+  if (node.added) return 0;
+  let total = !node.base && node.baseName !== 'scratch' ? 1 : 0;
+  for (const command of node.commands) {
+    if (command.onbuild) total++;
+    else if (['ADD', 'COPY', 'RUN', 'WORKDIR'].includes(command.instruction.kind)) total++;
+  }
+  return total;
+}
+
+/** Copies a base stage's config for a child; ONBUILD triggers do not carry over. */
+function cloneConfig(config: ImageConfig): ImageConfig {
+  const copy = JSON.parse(JSON.stringify(config)) as ImageConfig;
+  copy.onBuild = [];
+  return copy;
+}

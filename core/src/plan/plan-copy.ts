@@ -1,0 +1,210 @@
+// COPY and ADD: sources from the context, another stage, an image or a
+// heredoc; paths expanded with the stage env; the destination resolved
+// against the working directory.
+
+import type { CopyInstruction } from '../model/instructions.ts';
+import type { CopyVertex, InlineFile } from '../model/plan.ts';
+import { goQuote } from '../diagnostics/go-quote.ts';
+import { formatPlatformAll } from '../platform/platform.ts';
+import { contentHash } from './content-hash.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { addVertex, expandIn, nextStepName, reportError, stepText } from './dispatch-context.ts';
+import { resolveDestination } from './posix-path.ts';
+import { formatTagged } from './reference.ts';
+import type { StageCommand } from './stage-graph.ts';
+
+const SYMBOLIC_MODE = /^[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*(,[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*)*$/;
+
+/** Plans a COPY or ADD step. */
+export function planCopy(
+  ctx: DispatchContext,
+  state: StageState,
+  command: StageCommand,
+  c: CopyInstruction,
+) {
+  const source = copySource(ctx, state, command, c);
+  if (source === null) return;
+  const expanded = expandCopy(ctx, state, c);
+  if (!expanded) return;
+  if (!checkCopy(ctx, c, expanded)) return;
+
+  const dest = resolveDestination(state.dir, expanded.dest);
+  const text = stepText(ctx, state, c.original);
+  const name = nextStepName(ctx, state, text);
+  const platform = formatPlatformAll(state.platform);
+  const common = {
+    instruction: c.kind,
+    dest,
+    link: c.link,
+    parents: c.parents,
+    exclude: c.exclude,
+    ...(expanded.chmod ? { chmod: expanded.chmod } : {}),
+    ...(expanded.chown ? { chown: expanded.chown } : {}),
+  };
+
+  const parts: { source: CopyVertex['source']; sources: string[] }[] = [];
+  if (expanded.sources.length > 0 || c.heredocs.length === 0) {
+    parts.push({ source, sources: expanded.sources });
+  }
+  if (c.heredocs.length > 0) {
+    const files = inlineFiles(ctx, state, c, expanded.chmod);
+    if (!files) return;
+    parts.push({ source: { kind: 'inline', files }, sources: files.map((f) => f.path) });
+  }
+
+  for (const part of parts) {
+    const inputs = [
+      ...(state.result ? [state.result] : []),
+      ...(part.source.kind === 'stage' && part.source.vertex ? [part.source.vertex] : []),
+    ];
+    const vertex: CopyVertex = {
+      kind: 'copy',
+      id: contentHash({
+        op: 'copy',
+        platform,
+        ...common,
+        checksum: c.checksum,
+        keepGitDir: c.keepGitDir,
+        unpack: c.unpack,
+        source: part.source,
+        sources: part.sources,
+        inputs,
+      }),
+      stage: state.node.index,
+      platform,
+      name,
+      text,
+      location: { file: ctx.file, range: c.range },
+      inputs,
+      source: part.source,
+      sources: part.sources,
+      ...common,
+    };
+    addVertex(ctx, state, vertex);
+  }
+}
+
+/** Returns the copy source, or null when it cannot be used (already reported). */
+function copySource(
+  ctx: DispatchContext,
+  state: StageState,
+  command: StageCommand,
+  c: CopyInstruction,
+): CopyVertex['source'] | null {
+  if (!c.from || c.from.value === '') return { kind: 'context' };
+  const node = command.sources[0];
+  if (!node) return null;
+  const source = ctx.states.get(node);
+  if (!source) {
+    reportError(
+      ctx,
+      'copy-from-later-stage',
+      `cannot copy from stage ${goQuote(c.from.value)}, it needs to be defined before current stage ${goQuote(state.node.displayName)}`,
+      c.range,
+    );
+    return null;
+  }
+  if (node.added) {
+    const ref = node.image ? formatTagged(node.image) : 'scratch';
+    return { kind: 'image', ref };
+  }
+  return source.result
+    ? { kind: 'stage', stage: node.index, vertex: source.result }
+    : { kind: 'stage', stage: node.index };
+}
+
+interface ExpandedCopy {
+  sources: string[];
+  dest: string;
+  chmod?: string;
+  chown?: string;
+}
+
+function expandCopy(
+  ctx: DispatchContext,
+  state: StageState,
+  c: CopyInstruction,
+): ExpandedCopy | undefined {
+  const at = c.range;
+  const chown = c.chown === undefined ? '' : expandIn(ctx, state, c.chown, at);
+  const chmod = c.chmod === undefined ? '' : expandIn(ctx, state, c.chmod, at);
+  if (chown === undefined || chmod === undefined) return undefined;
+  const sources: string[] = [];
+  for (const source of c.sources) {
+    const value = expandIn(ctx, state, source.value, at);
+    if (value === undefined) return undefined;
+    sources.push(value);
+  }
+  const dest = expandIn(ctx, state, c.dest.value, at);
+  if (dest === undefined) return undefined;
+  const out: ExpandedCopy = { sources, dest };
+  if (chmod !== '') out.chmod = chmod;
+  if (chown !== '') out.chown = chown;
+  return out;
+}
+
+function checkCopy(ctx: DispatchContext, c: CopyInstruction, e: ExpandedCopy): boolean {
+  const error = chmodError(e.chmod) ?? checksumError(c, e) ?? sourceError(c, e);
+  if (error === undefined) return true;
+  reportError(ctx, 'invalid-copy', error, c.range);
+  return false;
+}
+
+function chmodError(chmod: string | undefined): string | undefined {
+  if (chmod === undefined) return undefined;
+  const nonOctal = `invalid chmod parameter: '${chmod}'. it should be octal string and between 0 and 07777`;
+  if (/^[0-7]+$/.test(chmod)) return parseInt(chmod, 8) > 0o7777 ? nonOctal : undefined;
+  if (/^[+-]?\d/.test(chmod)) return nonOctal;
+  return SYMBOLIC_MODE.test(chmod) ? undefined : nonOctal;
+}
+
+function checksumError(c: CopyInstruction, e: ExpandedCopy): string | undefined {
+  if (!c.checksum) return undefined;
+  if (c.kind !== 'ADD') return "checksum can't be specified for COPY";
+  if (e.sources.length !== 1) return "checksum can't be specified for multiple sources";
+  if (!isHttpSource(e.sources[0]) && !isGitSource(e.sources[0])) {
+    return 'checksum requires HTTP(S) or Git sources';
+  }
+  return undefined;
+}
+
+function sourceError(c: CopyInstruction, e: ExpandedCopy): string | undefined {
+  if (c.kind !== 'COPY') return undefined;
+  for (const source of e.sources) {
+    if (isGitSource(source)) return "source can't be a git ref for COPY";
+    if (isHttpSource(source)) return "source can't be a URL for COPY";
+  }
+  return undefined;
+}
+
+function isHttpSource(source: string): boolean {
+  return source.startsWith('http://') || source.startsWith('https://');
+}
+
+function isGitSource(source: string): boolean {
+  return (
+    source.startsWith('git://') ||
+    source.startsWith('git@') ||
+    /^(https?|ssh):\/\/.*\.git(#.*)?$/.test(source)
+  );
+}
+
+function inlineFiles(
+  ctx: DispatchContext,
+  state: StageState,
+  c: CopyInstruction,
+  chmod: string | undefined,
+): InlineFile[] | undefined {
+  const mode = chmod && /^[0-7]+$/.test(chmod) ? parseInt(chmod, 8) : 0o644;
+  const files: InlineFile[] = [];
+  for (const doc of c.heredocs) {
+    let content = doc.content;
+    if (doc.expand) {
+      const expanded = expandIn(ctx, state, content, c.range, { skipProcessQuotes: true });
+      if (expanded === undefined) return undefined;
+      content = expanded;
+    }
+    files.push({ path: doc.name, content, mode });
+  }
+  return files;
+}

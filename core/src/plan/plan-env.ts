@@ -1,0 +1,68 @@
+// ENV, ARG and LABEL: the instructions that change what later steps see
+// through variables, or the image's labels.
+
+import type {
+  ArgInstruction,
+  EnvInstruction,
+  LabelInstruction,
+} from '../model/instructions.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { expandIn } from './dispatch-context.ts';
+import { configEnvSet, envAddOrReplace, envGet } from './env-list.ts';
+
+/** Build args BuildKit never puts into a RUN environment. */
+const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
+
+/** Plans ENV: every pair is expanded with the values from before the instruction. */
+export function planEnv(ctx: DispatchContext, state: StageState, c: EnvInstruction) {
+  const pairs = expandPairs(ctx, state, c);
+  for (const { key, value } of pairs) {
+    state.env = envAddOrReplace(state.env, key, value);
+    state.config.env = configEnvSet(state.config.env, key, value);
+  }
+}
+
+/** Plans LABEL. */
+export function planLabel(ctx: DispatchContext, state: StageState, c: LabelInstruction) {
+  const pairs = expandPairs(ctx, state, c);
+  for (const { key, value } of pairs) state.config.labels[key] = value;
+}
+
+/**
+ * Plans ARG: a --build-arg value wins, then the default (expanded), then for
+ * a bare ARG the global value (automatic platform args included).
+ */
+export function planArg(ctx: DispatchContext, state: StageState, c: ArgInstruction) {
+  const buildArgs = ctx.options.buildArgs;
+  for (const arg of c.args) {
+    let value: string | undefined;
+    if (Object.hasOwn(buildArgs, arg.key)) {
+      value = buildArgs[arg.key];
+    } else if (arg.value !== undefined) {
+      value = expandIn(ctx, state, arg.value, c.range);
+      if (value === undefined) return;
+    } else {
+      value = envGet(ctx.globalArgs, arg.key);
+    }
+
+    if (value !== undefined && !NON_ENV_ARGS.has(arg.key)) {
+      state.env = envAddOrReplace(state.env, arg.key, value);
+    }
+    state.buildArgs.push(value === undefined ? { key: arg.key } : { key: arg.key, value });
+  }
+}
+
+function expandPairs(
+  ctx: DispatchContext,
+  state: StageState,
+  c: EnvInstruction | LabelInstruction,
+): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  for (const pair of c.pairs) {
+    const key = expandIn(ctx, state, pair.key, c.range);
+    const value = expandIn(ctx, state, pair.value, c.range);
+    if (key === undefined || value === undefined) return [];
+    out.push({ key, value });
+  }
+  return out;
+}

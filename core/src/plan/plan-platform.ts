@@ -1,0 +1,162 @@
+// The plan for one target platform: global args, the stage graph, every
+// needed stage dispatched in file order, and each stage's built/skipped reason.
+
+import type { CdiRegistry } from '../model/cdi.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Dockerfile } from '../model/instructions.ts';
+import type { ResolvedBuildOptions } from '../model/options.ts';
+import type { PlatformPlan, StageBase, StagePlan, Vertex } from '../model/plan.ts';
+import type { Platform } from '../platform/platform.ts';
+import { formatPlatformAll } from '../platform/platform.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { dispatchStage, emptyConfig } from './dispatch-stage.ts';
+import { envGet } from './env-list.ts';
+import { evaluateGlobalArgs } from './global-args.ts';
+import type { StageGraph, StageNode } from './stage-graph.ts';
+import { buildStageGraph } from './stage-graph.ts';
+
+/** Everything planning one platform needs. */
+export interface PlatformInput {
+  dockerfile: Dockerfile;
+  options: ResolvedBuildOptions;
+  buildPlatform: Platform;
+  targetPlatform: Platform;
+  multiPlatform: boolean;
+  labs: boolean;
+  registry: CdiRegistry;
+  vertices: Record<string, Vertex>;
+}
+
+/** Plans one target platform; returns no plan when the stage graph cannot be built. */
+export function planPlatform(input: PlatformInput): {
+  plan?: PlatformPlan;
+  diagnostics: Diagnostic[];
+} {
+  const { dockerfile, options } = input;
+  const lastStage = dockerfile.stages.at(-1);
+  const targetStage = options.target ?? lastStage?.name;
+  const global = evaluateGlobalArgs(
+    dockerfile,
+    input.buildPlatform,
+    input.targetPlatform,
+    targetStage,
+    options.buildArgs,
+  );
+  const graphResult = buildStageGraph({
+    dockerfile,
+    globalArgs: global.args,
+    target: options.target,
+  });
+  const diagnostics = [...global.diagnostics, ...graphResult.diagnostics];
+  const graph = graphResult.graph;
+  if (!graph) return { diagnostics };
+
+  const ctx: DispatchContext = {
+    file: dockerfile.file,
+    escapeToken: dockerfile.escapeToken,
+    options,
+    globalArgs: global.args,
+    buildPlatform: input.buildPlatform,
+    targetPlatform: input.targetPlatform,
+    multiPlatform: input.multiPlatform,
+    labs: input.labs,
+    registry: input.registry,
+    vertices: input.vertices,
+    states: new Map(),
+    diagnostics,
+  };
+  // Sources added by --from or mounts resolve before any stage runs.
+  for (const node of graph.nodes) {
+    if (node.added && graph.reachable.has(node)) dispatchStage(ctx, node);
+  }
+  const order: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.added || !graph.reachable.has(node)) continue;
+    dispatchStage(ctx, node);
+    order.push(node.index);
+  }
+
+  const reasons = explainStages(graph);
+  const stages = graph.nodes
+    .filter((node) => !node.added)
+    .map((node) => stagePlan(ctx, node, graph, reasons));
+  const plan: PlatformPlan = {
+    platform: formatPlatformAll(input.targetPlatform),
+    target: graph.target.index,
+    stages,
+    order,
+  };
+  return { plan, diagnostics };
+}
+
+function stagePlan(
+  ctx: DispatchContext,
+  node: StageNode,
+  graph: StageGraph,
+  reasons: Map<StageNode, string>,
+): StagePlan {
+  const state = ctx.states.get(node);
+  const built = state !== undefined;
+  const plan: StagePlan = {
+    index: node.index,
+    id: stageId(node),
+    built,
+    reason: built
+      ? reasons.get(node) ?? 'target'
+      : `not needed for target ${stageId(graph.target)}`,
+    platform: formatPlatformAll(state?.platform ?? node.platform ?? ctx.targetPlatform),
+    base: stageBase(node, state, ctx),
+    args: state ? visibleArgs(state) : {},
+    config: state?.config ?? emptyConfig(),
+    vertices: state?.vertices ?? [],
+  };
+  if (node.name) plan.name = node.name;
+  if (state?.result) plan.result = state.result;
+  if (node.location) plan.location = node.location;
+  return plan;
+}
+
+function stageBase(
+  node: StageNode,
+  state: StageState | undefined,
+  ctx: DispatchContext,
+): StageBase {
+  if (node.base) return { kind: 'stage', stage: node.base.index };
+  if (node.baseName === 'scratch') return { kind: 'scratch' };
+  const platform = state?.platform ?? node.platform ?? ctx.targetPlatform;
+  return { kind: 'image', ref: node.baseName, platform: formatPlatformAll(platform) };
+}
+
+/** Returns the build args RUN sees at the end of a stage, by name. */
+function visibleArgs(state: StageState): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const arg of state.buildArgs) {
+    const value = envGet(state.env, arg.key) ?? arg.value;
+    if (value !== undefined) args[arg.key] = value;
+  }
+  return args;
+}
+
+/** Returns how cases and --target refer to a stage: its name, else its index. */
+export function stageId(node: StageNode): string {
+  return node.name ?? String(node.index);
+}
+
+/** Says for each needed stage which stage needs it and through what. */
+function explainStages(graph: StageGraph): Map<StageNode, string> {
+  const reasons = new Map<StageNode, string>([[graph.target, 'target']]);
+  const queue = [graph.target];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    const edges = [
+      ...(node.base ? [{ node: node.base, via: `FROM ${node.baseName}` }] : []),
+      ...node.deps,
+    ];
+    for (const edge of edges) {
+      if (reasons.has(edge.node)) continue;
+      reasons.set(edge.node, `needed by stage ${stageId(node)} (${edge.via})`);
+      queue.push(edge.node);
+    }
+  }
+  return reasons;
+}

@@ -1,0 +1,219 @@
+// RUN: the argv (shell or exec form, heredocs as BuildKit assembles them),
+// environment, mounts with their sources, and each --device resolved
+// against the CDI registry and the build's entitlement.
+
+import type { DeviceResolution } from '../model/cdi.ts';
+import type { RunInstruction, RunMount } from '../model/instructions.ts';
+import type { InlineFile, RunVertex } from '../model/plan.ts';
+import { resolveStepDevices } from '../cdi/step-devices.ts';
+import { goQuote } from '../diagnostics/go-quote.ts';
+import { expandWord } from '../expand/expand-word.ts';
+import { isHeredocWord } from '../instructions/copy.ts';
+import { parseMount } from '../instructions/run-mount.ts';
+import { formatPlatformAll } from '../platform/platform.ts';
+import { contentHash } from './content-hash.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { addVertex, nextStepName, reportError, stepText } from './dispatch-context.ts';
+import { envLookup, envToStrings } from './env-list.ts';
+import { withShell } from './plan-image-config.ts';
+import type { StageCommand } from './stage-graph.ts';
+
+const PROXY_ARGS = [
+  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY',
+  'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+];
+
+/** Plans a RUN step. */
+export function planRun(
+  ctx: DispatchContext,
+  state: StageState,
+  command: StageCommand,
+  c: RunInstruction,
+) {
+  const location = { file: ctx.file, range: c.range };
+  const { args, files, summary } = runArgs(state, c);
+
+  const mounts = planMounts(ctx, state, command, c);
+  if (!mounts) return;
+  checkEntitlements(ctx, c);
+  const devices = planDevices(ctx, c);
+
+  const platform = formatPlatformAll(state.platform);
+  const network = c.network ?? 'default';
+  const env = envToStrings(state.env);
+  const inputs = [
+    ...(state.result ? [state.result] : []),
+    ...mounts.inputs.filter((id) => id !== state.result),
+  ];
+  const id = contentHash({
+    op: 'exec',
+    platform,
+    args,
+    env,
+    cwd: state.dir,
+    user: state.user,
+    network,
+    security: c.security ?? 'sandbox',
+    mounts: mounts.keyed,
+    devices: c.devices.map((d) => ({ name: d.name, required: d.required })),
+    files,
+    inputs,
+  });
+
+  const text = stepText(ctx, state, c.original + summary, {
+    rawQuotes: true,
+    skipUnsetEnv: true,
+  });
+  const vertex: RunVertex = {
+    kind: 'run',
+    id,
+    stage: state.node.index,
+    platform,
+    name: nextStepName(ctx, state, text),
+    text,
+    location,
+    inputs,
+    args,
+    env: [...env, ...proxyEnv(ctx, env)],
+    cwd: state.dir,
+    user: state.user,
+    network,
+    mounts: mounts.list,
+    devices,
+    files,
+  };
+  addVertex(ctx, state, vertex);
+}
+
+/** Builds the argv, the files a heredoc needs, and the name suffix BuildKit adds. */
+function runArgs(
+  state: StageState,
+  c: RunInstruction,
+): { args: string[]; files: InlineFile[]; summary: string } {
+  if (c.command.form === 'exec' || c.heredocs.length === 0) {
+    return { args: withShell(state.config, c.command), files: [], summary: '' };
+  }
+  const script = c.command.script;
+  if (c.heredocs.length === 1 && isHeredocWord(script.trim())) {
+    const doc = c.heredocs[0];
+    const summary = ` (${summarize(doc.content)})`;
+    if (doc.content.startsWith('#!')) {
+      const path = `/dev/pipes/${doc.name}`;
+      const files = [{ path, content: doc.content, mode: 0o755 }];
+      return {
+        args: withShell(state.config, { form: 'shell', script: path }),
+        files,
+        summary,
+      };
+    }
+    return {
+      args: withShell(state.config, { form: 'shell', script: doc.content }),
+      files: [],
+      summary,
+    };
+  }
+  let assembled = script;
+  for (const doc of c.heredocs) assembled += `\n${doc.content}${doc.name}`;
+  return {
+    args: withShell(state.config, { form: 'shell', script: assembled }),
+    files: [],
+    summary: '',
+  };
+}
+
+function summarize(content: string): string {
+  const lines = content.trim().replaceAll('\r\n', '\n').split('\n');
+  return lines.length > 1 ? `${lines[0]}...` : lines[0];
+}
+
+function planMounts(
+  ctx: DispatchContext,
+  state: StageState,
+  command: StageCommand,
+  c: RunInstruction,
+): { list: RunMount[]; keyed: unknown[]; inputs: string[] } | undefined {
+  const list: RunMount[] = [];
+  const keyed: unknown[] = [];
+  const inputs: string[] = [];
+  for (const [i, raw] of c.mounts.entries()) {
+    const lookup = envLookup(state.env);
+    const parsed = parseMount(raw.raw, (value) => expandWord(value, lookup, ctx.escapeToken));
+    if (parsed.error !== undefined) {
+      reportError(ctx, 'invalid-mount', parsed.error, c.range);
+      return undefined;
+    }
+    const mount = parsed.mount;
+    const source = command.sources[i];
+    let sourceId: string | undefined;
+    if (mount.from && source) {
+      const sourceState = ctx.states.get(source);
+      if (!sourceState) {
+        reportError(
+          ctx,
+          'mount-from-later-stage',
+          `cannot mount from stage ${goQuote(mount.from)} to ${goQuote(mount.target ?? '')}, stage needs to be defined before current command`,
+          c.range,
+        );
+        return undefined;
+      }
+      sourceId = sourceState.result;
+      if (sourceId) inputs.push(sourceId);
+    }
+    list.push(mount);
+    keyed.push({ ...mount, raw: undefined, from: mount.from ? { vertex: sourceId ?? null } : undefined });
+  }
+  return { list, keyed, inputs };
+}
+
+function checkEntitlements(ctx: DispatchContext, c: RunInstruction) {
+  if (c.network === 'host' && !ctx.options.networkHost) {
+    reportError(ctx, 'entitlement-not-granted', 'network.host is not allowed', c.range);
+  }
+  if (c.security === 'insecure' && !ctx.options.securityInsecure) {
+    reportError(ctx, 'entitlement-not-granted', 'security.insecure is not allowed', c.range);
+  }
+}
+
+function planDevices(ctx: DispatchContext, c: RunInstruction): DeviceResolution[] {
+  if (c.devices.length === 0) return [];
+  if (!ctx.labs) {
+    reportError(
+      ctx,
+      'device-needs-labs',
+      'device feature is only supported in Dockerfile frontend 1.14.0-labs or later',
+      c.range,
+    );
+    return [];
+  }
+  const step = resolveStepDevices(
+    ctx.registry,
+    c.devices.map((d) => ({ name: d.name, required: d.required })),
+    ctx.options.device,
+  );
+  if (step.error !== undefined) {
+    reportError(ctx, deviceCode(step.error), step.error, c.range);
+  }
+  for (const warning of step.warnings) {
+    ctx.diagnostics.push({
+      code: 'device-not-registered',
+      severity: 'warning',
+      message: warning,
+      location: { file: ctx.file, range: c.range },
+    });
+  }
+  return step.requests;
+}
+
+function deviceCode(error: string): string {
+  return error.includes('not allowed') ? 'device-not-allowed' : 'device-not-registered';
+}
+
+function proxyEnv(ctx: DispatchContext, env: string[]): string[] {
+  const out: string[] = [];
+  for (const name of PROXY_ARGS) {
+    if (!Object.hasOwn(ctx.options.buildArgs, name)) continue;
+    if (env.some((e) => e.startsWith(`${name}=`))) continue;
+    out.push(`${name}=${ctx.options.buildArgs[name]}`);
+  }
+  return out;
+}

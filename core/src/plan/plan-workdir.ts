@@ -1,0 +1,37 @@
+// WORKDIR: the working directory for later steps and the image; a directory
+// other than `/` is created by a step of its own.
+
+import type { WorkdirInstruction } from '../model/instructions.ts';
+import type { WorkdirVertex } from '../model/plan.ts';
+import { formatPlatformAll } from '../platform/platform.ts';
+import { contentHash } from './content-hash.ts';
+import type { DispatchContext, StageState } from './dispatch-context.ts';
+import { addVertex, expandIn, nextStepName, stepText } from './dispatch-context.ts';
+import { normalizePath } from './posix-path.ts';
+
+/** Plans WORKDIR. */
+export function planWorkdir(ctx: DispatchContext, state: StageState, c: WorkdirInstruction) {
+  const path = expandIn(ctx, state, c.path, c.range);
+  if (path === undefined) return;
+  const dir = normalizePath(state.config.workingDir ?? '', path, false);
+  state.config.workingDir = dir;
+  state.dir = dir;
+  if (dir === '/') return;
+
+  const platform = formatPlatformAll(state.platform);
+  const inputs = state.result ? [state.result] : [];
+  const text = stepText(ctx, state, c.original);
+  const vertex: WorkdirVertex = {
+    kind: 'workdir',
+    id: contentHash({ op: 'mkdir', platform, path: dir, user: state.user, inputs }),
+    stage: state.node.index,
+    platform,
+    name: nextStepName(ctx, state, text),
+    text,
+    location: { file: ctx.file, range: c.range },
+    inputs,
+    path: dir,
+    user: state.user,
+  };
+  addVertex(ctx, state, vertex);
+}
