@@ -16,26 +16,35 @@ export function cdiAnnotationKey(
   if (plugin === '') return { error: 'invalid plugin name, empty' };
   if (deviceId === '') return { error: 'invalid deviceID, empty' };
   const name = `${plugin}_${deviceId.replaceAll('/', '_')}`;
-  if (byteLength(name) > 63) return { error: `invalid plugin+deviceID ${goQuote(name)}, too long` };
+  if (byteLength(name) > 63)
+    return { error: `invalid plugin+deviceID ${goQuote(name)}, too long` };
   const chars = [...name];
   const first = chars[0]!;
   if (!isAlphaNumeric(first)) {
-    return { error: `invalid name ${goQuote(name)}, first '${first}' should be alphanumeric` };
+    return {
+      error: `invalid name ${goQuote(name)}, first '${first}' should be alphanumeric`,
+    };
   }
   for (const c of chars.slice(1, -1)) {
     if (!isAlphaNumeric(c) && !'_-.'.includes(c)) {
-      return { error: `invalid name ${goQuote(name)}, invalid character '${c}'` };
+      return {
+        error: `invalid name ${goQuote(name)}, invalid character '${c}'`,
+      };
     }
   }
   const last = chars[chars.length - 1]!;
   if (!isAlphaNumeric(last)) {
-    return { error: `invalid name ${goQuote(name)}, last '${last}' should be alphanumeric` };
+    return {
+      error: `invalid name ${goQuote(name)}, last '${last}' should be alphanumeric`,
+    };
   }
   return { key: CDI_ANNOTATION_PREFIX + name };
 }
 
 /** Joins qualified device names into an annotation value, or the first name's error. */
-export function cdiAnnotationValue(devices: string[]): { value: string } | { error: string } {
+export function cdiAnnotationValue(
+  devices: string[],
+): { value: string } | { error: string } {
   for (const d of devices) {
     const err = validateQualifiedName(d);
     if (err) return { error: err };

@@ -59,7 +59,8 @@ export function applyCdiEdits(
 
 /** Concatenates edit lists in order; the last intelRdt wins. */
 export function mergeEdits(edits: CdiContainerEdits[]): CdiContainerEdits {
-  const out: Required<Omit<CdiContainerEdits, 'intelRdt'>> & Pick<CdiContainerEdits, 'intelRdt'> = {
+  const out: Required<Omit<CdiContainerEdits, 'intelRdt'>> &
+    Pick<CdiContainerEdits, 'intelRdt'> = {
     env: [],
     deviceNodes: [],
     netDevices: [],
@@ -88,10 +89,13 @@ function applyMerged(
   diagnostics: Diagnostic[],
 ): void {
   if ((e.env ?? []).length > 0) applyEnv(spec, e.env!);
-  for (const node of e.deviceNodes ?? []) applyDeviceNode(spec, node, lookup, diagnostics);
+  for (const node of e.deviceNodes ?? [])
+    applyDeviceNode(spec, node, lookup, diagnostics);
   for (const d of e.netDevices ?? []) {
     const linux = (spec.linux ??= {});
-    const net = ((linux.netDevices as Record<string, { name: string }> | undefined) ??= {});
+    const net = ((linux.netDevices as
+      | Record<string, { name: string }>
+      | undefined) ??= {});
     net[d.hostInterfaceName] = { name: d.name };
     linux.netDevices = net;
   }
@@ -102,7 +106,9 @@ function applyMerged(
     }
     const hooks = (spec.hooks ??= {});
     const list = (hooks[h.hookName as OciHookName] ??= []);
-    list.push(omitEmpty({ path: h.path, args: h.args, env: h.env, timeout: h.timeout }));
+    list.push(
+      omitEmpty({ path: h.path, args: h.args, env: h.env, timeout: h.timeout }),
+    );
   }
   if (e.intelRdt) {
     const r = e.intelRdt;
@@ -155,8 +161,10 @@ function applyDeviceNode(
     gid: d.gid,
   });
   const user = spec.process?.user;
-  if (dev.uid === undefined && spec.process && (user?.uid ?? 0) > 0) dev.uid = user!.uid;
-  if (dev.gid === undefined && spec.process && (user?.gid ?? 0) > 0) dev.gid = user!.gid;
+  if (dev.uid === undefined && spec.process && (user?.uid ?? 0) > 0)
+    dev.uid = user!.uid;
+  if (dev.gid === undefined && spec.process && (user?.gid ?? 0) > 0)
+    dev.gid = user!.gid;
 
   const linux = (spec.linux ??= {});
   const devices = (linux.devices ??= []);
@@ -170,7 +178,13 @@ function applyDeviceNode(
     const resources = (linux.resources ??= {});
     const rules = (resources.devices ??= []);
     rules.push(
-      omitEmpty({ allow: true, type: dev.type, major: dev.major, minor: dev.minor, access: access || undefined }),
+      omitEmpty({
+        allow: true,
+        type: dev.type,
+        major: dev.major,
+        minor: dev.minor,
+        access: access || undefined,
+      }),
     );
   }
 }
@@ -198,7 +212,9 @@ function fillMissingInfo(
   const info = lookup(hostPath);
   if (!info) {
     if (!minimal) {
-      throw new EditError(`failed to stat CDI host device ${goQuote(hostPath)}: no such file or directory`);
+      throw new EditError(
+        `failed to stat CDI host device ${goQuote(hostPath)}: no such file or directory`,
+      );
     }
     return d;
   }
@@ -218,7 +234,10 @@ function fillMissingInfo(
   return d;
 }
 
-function applyMounts(spec: OciSpec, mounts: NonNullable<CdiContainerEdits['mounts']>): void {
+function applyMounts(
+  spec: OciSpec,
+  mounts: NonNullable<CdiContainerEdits['mounts']>,
+): void {
   const list = (spec.mounts ??= []);
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   for (const m of mounts) {
@@ -234,7 +253,8 @@ function applyMounts(spec: OciSpec, mounts: NonNullable<CdiContainerEdits['mount
     list.push(mount);
   }
   // Array.prototype.sort is stable, as the reference's sort.Stable.
-  const depth = (m: OciMount): number => cleanPath(m.destination).split('/').length - 1;
+  const depth = (m: OciMount): number =>
+    cleanPath(m.destination).split('/').length - 1;
   spec.mounts = list
     .map((m, i) => ({ m, i, d: depth(m) }))
     .sort((a, b) => a.d - b.d || a.i - b.i)

@@ -3,7 +3,11 @@
 // CLI and tests can report how closely we follow the reference.
 
 import type { CdiSpecFile } from '../model/cdi.ts';
-import { cdiAnnotationKey, cdiAnnotationValue, parseCdiAnnotations } from './annotations.ts';
+import {
+  cdiAnnotationKey,
+  cdiAnnotationValue,
+  parseCdiAnnotations,
+} from './annotations.ts';
 import { loadGoYaml } from './go-yaml.ts';
 import { validateQualifiedName } from './names.ts';
 import { createCdiRegistry } from './registry.ts';
@@ -26,7 +30,9 @@ export interface CdiCaseOptions {
   /** The spec files `buildkit-find-devices` cases resolve against. */
   buildkitFixtures?: CdiSpecFile[];
   /** The `RUN --device=` value parser for `dockerfile-run-device-flag` cases. */
-  parseDeviceFlag?: (value: string) => { name: string; required: boolean } | { error: string };
+  parseDeviceFlag?: (
+    value: string,
+  ) => { name: string; required: boolean } | { error: string };
 }
 
 interface CdiCase {
@@ -43,14 +49,25 @@ interface Outcome {
 }
 
 /** Runs every case in a cases.json text and counts passes and failures. */
-export function runCdiCaseFile(json: string, options: CdiCaseOptions = {}): CdiCaseReport {
-  const report: CdiCaseReport = { passed: 0, failed: 0, skipped: 0, failures: [], skips: [] };
+export function runCdiCaseFile(
+  json: string,
+  options: CdiCaseOptions = {},
+): CdiCaseReport {
+  const report: CdiCaseReport = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    skips: [],
+  };
   let cases: CdiCase[];
   try {
     cases = JSON.parse(json) as CdiCase[];
   } catch (err) {
     report.failed = 1;
-    report.failures.push(`cannot read the case file: ${(err as Error).message}`);
+    report.failures.push(
+      `cannot read the case file: ${(err as Error).message}`,
+    );
     return report;
   }
   for (const [i, c] of cases.entries()) {
@@ -83,37 +100,61 @@ function runCheck(c: CdiCase, options: CdiCaseOptions): Outcome | undefined {
     }
     case 'container-annotations': {
       const r = parseCdiAnnotations(v as Record<string, string>);
-      return 'error' in r ? fromError(r.error) : { valid: true, result: r.devices };
+      return 'error' in r
+        ? fromError(r.error)
+        : { valid: true, result: r.devices };
     }
     case 'annotation-value': {
       const r = cdiAnnotationValue(v as string[]);
-      return 'error' in r ? fromError(r.error) : { valid: true, result: r.value };
+      return 'error' in r
+        ? fromError(r.error)
+        : { valid: true, result: r.value };
     }
     case 'spec-version':
-      return withDecoded(v, 'spec', (spec) => fromError(validateSpecVersion(spec)));
+      return withDecoded(v, 'spec', (spec) =>
+        fromError(validateSpecVersion(spec)),
+      );
     case 'minimum-required-version': {
-      const { spec, expectedMinimum } = v as { spec: unknown; expectedMinimum: string };
+      const { spec, expectedMinimum } = v as {
+        spec: unknown;
+        expectedMinimum: string;
+      };
       return withDecoded(spec, 'spec', (s) => {
         const min = minimumRequiredVersion(s);
         return min === expectedMinimum
           ? { valid: true, result: min }
-          : { valid: false, error: `minimum is ${min}, not ${expectedMinimum}` };
+          : {
+              valid: false,
+              error: `minimum is ${min}, not ${expectedMinimum}`,
+            };
       });
     }
     case 'container-edits':
-      return withDecoded(v, 'edits', (e) => fromError(validateContainerEdits(e)?.message));
+      return withDecoded(v, 'edits', (e) =>
+        fromError(validateContainerEdits(e)?.message),
+      );
     case 'device':
-      return withDecoded(v, 'device', (d) => fromError(validateDevice(d)?.message));
+      return withDecoded(v, 'device', (d) =>
+        fromError(validateDevice(d)?.message),
+      );
     case 'dockerfile-run-device-flag': {
       if (!options.parseDeviceFlag) return undefined;
       const r = options.parseDeviceFlag(String(v));
-      return 'error' in r && r.error !== undefined ? fromError(r.error) : { valid: true, result: r };
+      return 'error' in r && r.error !== undefined
+        ? fromError(r.error)
+        : { valid: true, result: r };
     }
     case 'buildkit-find-devices': {
       if (!options.buildkitFixtures) return undefined;
       const registry = createCdiRegistry(options.buildkitFixtures);
-      const r = resolveDeviceRequest(registry, { name: String(v), required: true }, { all: true, names: [] });
-      return r.error !== undefined ? fromError(r.error) : { valid: true, result: r.devices };
+      const r = resolveDeviceRequest(
+        registry,
+        { name: String(v), required: true },
+        { all: true, names: [] },
+      );
+      return r.error !== undefined
+        ? fromError(r.error)
+        : { valid: true, result: r.devices };
     }
     default:
       return undefined;
@@ -127,7 +168,8 @@ function withDecoded(
 ): Outcome {
   if (value === null || value === undefined) return check(undefined as never);
   const loaded = loadGoYaml(JSON.stringify(value));
-  if (loaded.error !== undefined || !loaded.value) return fromError(loaded.error ?? 'no data');
+  if (loaded.error !== undefined || !loaded.value)
+    return fromError(loaded.error ?? 'no data');
   const decoded = decodeAs(loaded.value, what);
   const err = decoded.error ?? decoded.convertError;
   if (err !== undefined) return fromError(err);
@@ -144,7 +186,9 @@ function fromError(error: string | undefined): Outcome {
 // Checks validity, then any exact text or result the note states.
 function compare(c: CdiCase, got: Outcome): string | undefined {
   if (got.valid !== c.valid) {
-    return c.valid ? `expected valid, got error ${JSON.stringify(got.error)}` : 'expected an error, got none';
+    return c.valid
+      ? `expected valid, got error ${JSON.stringify(got.error)}`
+      : 'expected an error, got none';
   }
   const note = c.note ?? '';
   if (!got.valid) {
@@ -193,12 +237,21 @@ function expectedResult(note: string): unknown {
 
 function sameResult(expected: unknown, got: unknown): boolean {
   if (Array.isArray(expected) && Array.isArray(got)) {
-    return JSON.stringify([...expected].sort()) === JSON.stringify([...got].sort());
+    return (
+      JSON.stringify([...expected].sort()) === JSON.stringify([...got].sort())
+    );
   }
-  if (expected && typeof expected === 'object' && got && typeof got === 'object') {
+  if (
+    expected &&
+    typeof expected === 'object' &&
+    got &&
+    typeof got === 'object'
+  ) {
     const e = expected as Record<string, unknown>;
     const g = got as Record<string, unknown>;
-    return Object.keys(e).every((k) => JSON.stringify(e[k]) === JSON.stringify(g[k]));
+    return Object.keys(e).every(
+      (k) => JSON.stringify(e[k]) === JSON.stringify(g[k]),
+    );
   }
   return expected === got;
 }

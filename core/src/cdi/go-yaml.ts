@@ -2,7 +2,14 @@
 // the way the reference's YAML 1.1 decoder does: plain scalars become bools,
 // ints, floats or null by its rules, and duplicate keys are an error.
 
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+} from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 
 /** A scalar after YAML 1.1 resolution. */
@@ -33,8 +40,32 @@ export interface GoYamlResult {
   errorLine?: number;
 }
 
-const TRUE_WORDS = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
-const FALSE_WORDS = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
+const TRUE_WORDS = [
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'true',
+  'True',
+  'TRUE',
+  'on',
+  'On',
+  'ON',
+];
+const FALSE_WORDS = [
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'false',
+  'False',
+  'FALSE',
+  'off',
+  'Off',
+  'OFF',
+];
 const NULL_WORDS = ['', '~', 'null', 'Null', 'NULL'];
 const FLOAT_RE = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
@@ -138,12 +169,19 @@ function convertMap(
     const value: GoValue = valueNode
       ? convert(valueNode, state, depth + 1)
       : { kind: 'scalar', value: { t: 'null' }, line: keyLine };
-    if (keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<' && !keyNode.tag) {
+    if (
+      keyNode &&
+      isScalar(keyNode) &&
+      keyNode.type === 'PLAIN' &&
+      keyNode.value === '<<' &&
+      !keyNode.tag
+    ) {
       mergeInto(entries, value, state);
       continue;
     }
     const keyValue = keyNode ? convert(keyNode, state, depth + 1) : undefined;
-    const key: GoScalar = keyValue?.kind === 'scalar' ? keyValue.value : { t: 'null' };
+    const key: GoScalar =
+      keyValue?.kind === 'scalar' ? keyValue.value : { t: 'null' };
     addEntry(entries, { key, value, line: keyLine }, state);
   }
   return { kind: 'map', entries, line };
@@ -151,16 +189,27 @@ function convertMap(
 
 // The reference's strict decoder reports a key set twice at the line of the
 // second value, merged (`<<`) keys included.
-function addEntry(entries: GoMapEntry[], entry: GoMapEntry, state: LoadState): void {
+function addEntry(
+  entries: GoMapEntry[],
+  entry: GoMapEntry,
+  state: LoadState,
+): void {
   if (entries.some((e) => sameScalar(e.key, entry.key))) {
     const line = entry.value.line;
-    state.errors.push({ text: `line ${line}: key ${goQuote(entry.key)} already set in map`, line });
+    state.errors.push({
+      text: `line ${line}: key ${goQuote(entry.key)} already set in map`,
+      line,
+    });
     return;
   }
   entries.push(entry);
 }
 
-function mergeInto(entries: GoMapEntry[], value: GoValue, state: LoadState): void {
+function mergeInto(
+  entries: GoMapEntry[],
+  value: GoValue,
+  state: LoadState,
+): void {
   const sources = value.kind === 'seq' ? value.items : [value];
   for (const src of sources) {
     if (src.kind !== 'map') continue;
@@ -168,10 +217,15 @@ function mergeInto(entries: GoMapEntry[], value: GoValue, state: LoadState): voi
   }
 }
 
-function scalarOf(node: { value: unknown; type?: string; tag?: string }): GoScalar {
+function scalarOf(node: {
+  value: unknown;
+  type?: string;
+  tag?: string;
+}): GoScalar {
   const text = String(node.value ?? '');
   const tag = node.tag;
-  if (tag === 'tag:yaml.org,2002:str' || tag === '!!str') return { t: 'str', v: text };
+  if (tag === 'tag:yaml.org,2002:str' || tag === '!!str')
+    return { t: 'str', v: text };
   if (node.type !== 'PLAIN' && !tag) return { t: 'str', v: text };
   return resolvePlainScalar(text);
 }
@@ -200,21 +254,26 @@ function goQuote(s: GoScalar): string {
 
 function resolveSpecialFloat(text: string): number | undefined {
   if (['.nan', '.NaN', '.NAN'].includes(text)) return NaN;
-  if (['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].includes(text)) return Infinity;
+  if (['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].includes(text))
+    return Infinity;
   if (['-.inf', '-.Inf', '-.INF'].includes(text)) return -Infinity;
   return undefined;
 }
 
 // strconv.ParseInt(s, 0, 64), falling back to ParseUint for large values.
 function parseGoInt(s: string): bigint | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  const m =
+    /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(
+      s,
+    );
   if (!m) return undefined;
   const sign = m[1];
   const digits = m[2]!;
   let v: bigint;
   if (/^0[oO]/.test(digits)) v = BigInt('0o' + digits.slice(2));
   else if (/^0[xXbB]/.test(digits)) v = BigInt(digits.toLowerCase());
-  else if (digits.length > 1 && digits.startsWith('0')) v = BigInt('0o' + digits.slice(1));
+  else if (digits.length > 1 && digits.startsWith('0'))
+    v = BigInt('0o' + digits.slice(1));
   else v = BigInt(digits);
   if (sign === '-') v = -v;
   const maxInt = (1n << 63n) - 1n;
@@ -258,7 +317,9 @@ function syntaxError(code: string, message: string, line: number): string {
   if (code === 'MISSING_CHAR' && /quote/.test(message)) {
     return `line ${line}: found unexpected end of stream`;
   }
-  const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const text = message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '');
   return `line ${line}: ${lowerFirst(text)}`;
 }
 

@@ -4,7 +4,10 @@
 import { goQuote } from './go-format.ts';
 
 /** Splits a kind at its first `/`; a missing side gives vendor `''` and the whole kind as class. */
-export function parseQualifier(kind: string): { vendor: string; class: string } {
+export function parseQualifier(kind: string): {
+  vendor: string;
+  class: string;
+} {
   const at = kind.indexOf('/');
   if (at <= 0 || at === kind.length - 1) return { vendor: '', class: kind };
   return { vendor: kind.slice(0, at), class: kind.slice(at + 1) };
@@ -33,7 +36,9 @@ export function validateQualifiedName(device: string): string | undefined {
   if (cls === '') return `unqualified device ${q}, missing class`;
   if (name === '') return `unqualified device ${q}, missing device name`;
   const err =
-    validateVendorName(vendor) ?? validateClassName(cls) ?? validateDeviceName(name);
+    validateVendorName(vendor) ??
+    validateClassName(cls) ??
+    validateDeviceName(name);
   return err === undefined ? undefined : `invalid device ${q}: ${err}`;
 }
 
@@ -57,7 +62,10 @@ export function validateDeviceName(name: string): string | undefined {
     return `invalid class ${goQuote(name)}, should start with a letter or digit`;
   }
   if (chars.length === 1) return undefined;
-  const bad = firstBadMiddle(chars, (c) => isAlphaNumeric(c) || '_-.:'.includes(c));
+  const bad = firstBadMiddle(
+    chars,
+    (c) => isAlphaNumeric(c) || '_-.:'.includes(c),
+  );
   if (bad !== undefined) {
     return `invalid character '${bad}' in device name ${goQuote(name)}`;
   }
@@ -68,7 +76,11 @@ export function validateDeviceName(name: string): string | undefined {
 }
 
 /** Formats the fully qualified name of a device. */
-export function qualifiedName(vendor: string, cls: string, name: string): string {
+export function qualifiedName(
+  vendor: string,
+  cls: string,
+  name: string,
+): string {
   return `${vendor}/${cls}=${name}`;
 }
 
@@ -77,8 +89,12 @@ function validateVendorOrClass(name: string): string | undefined {
   const chars = [...name];
   if (!isLetter(chars[0]!)) return `${goQuote(name)}, should start with letter`;
   if (chars.length === 1) return undefined;
-  const bad = firstBadMiddle(chars, (c) => isAlphaNumeric(c) || '_-.'.includes(c));
-  if (bad !== undefined) return `invalid character '${bad}' in name ${goQuote(name)}`;
+  const bad = firstBadMiddle(
+    chars,
+    (c) => isAlphaNumeric(c) || '_-.'.includes(c),
+  );
+  if (bad !== undefined)
+    return `invalid character '${bad}' in name ${goQuote(name)}`;
   if (!isAlphaNumeric(chars[chars.length - 1]!)) {
     return `${goQuote(name)}, should end with a letter or digit`;
   }
@@ -87,7 +103,10 @@ function validateVendorOrClass(name: string): string | undefined {
 
 // Go checks single bytes at both ends and decodes runes in between, so a
 // multi-byte last character leaves a broken rune (U+FFFD) in the middle.
-function firstBadMiddle(chars: string[], ok: (c: string) => boolean): string | undefined {
+function firstBadMiddle(
+  chars: string[],
+  ok: (c: string) => boolean,
+): string | undefined {
   for (const c of chars.slice(1, -1)) if (!ok(c)) return c;
   if (chars[chars.length - 1]!.codePointAt(0)! >= 0x80) return '\uFFFD';
   return undefined;

@@ -41,17 +41,27 @@ export function parseCdiSpecWithLines(
     );
 
   if (loaded.error !== undefined) {
-    return parseFail(`error converting YAML to JSON: yaml: ${loaded.error}`, loaded.errorLine);
+    return parseFail(
+      `error converting YAML to JSON: yaml: ${loaded.error}`,
+      loaded.errorLine,
+    );
   }
   const value = loaded.value;
   if (!value || (value.kind === 'scalar' && value.value.t === 'null')) {
-    return fail('cdi-spec-empty', `failed to parse CDI Spec ${goQuote(path)}, no Spec data`, 1);
+    return fail(
+      'cdi-spec-empty',
+      `failed to parse CDI Spec ${goQuote(path)}, no Spec data`,
+      1,
+    );
   }
 
   const decoded = decodeSpec(value);
   lines = decoded.lines;
   if (decoded.convertError !== undefined) {
-    return parseFail(`error converting YAML to JSON: ${decoded.convertError}`, decoded.errorLine);
+    return parseFail(
+      `error converting YAML to JSON: ${decoded.convertError}`,
+      decoded.errorLine,
+    );
   }
   if (decoded.error !== undefined || !decoded.spec) {
     return parseFail(
@@ -63,7 +73,11 @@ export function parseCdiSpecWithLines(
   const problem = validateSpec(decoded.spec);
   if (problem) {
     const line = lineFor(decoded.lines, problem.path) ?? 1;
-    return fail('cdi-spec-invalid', `invalid CDI Spec: ${problem.message}`, line);
+    return fail(
+      'cdi-spec-invalid',
+      `invalid CDI Spec: ${problem.message}`,
+      line,
+    );
   }
   return { spec: decoded.spec, diagnostics: [], lines };
 }
@@ -88,7 +102,12 @@ function diagnostic(
 ): Diagnostic {
   const location: Location | undefined =
     line === undefined ? undefined : { file, range: lineRange(text, line) };
-  return { code, severity: 'error', message, ...(location ? { location } : {}) };
+  return {
+    code,
+    severity: 'error',
+    message,
+    ...(location ? { location } : {}),
+  };
 }
 
 function lineRange(text: string, line: number): Location['range'] {

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import type { CdiSpecFile } from '../model/cdi.ts';
 import { createCdiRegistry, isSpecFileName } from './registry.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 const scenarios = path.resolve(repoRoot, '../shared/corpus/cdi/scenarios');
 
 function scenario(name: string): CdiSpecFile[] {
@@ -43,7 +46,9 @@ describe('createCdiRegistry', () => {
   it('override: the later directory wins, no errors', () => {
     const reg = createCdiRegistry(scenario('override'));
     assert.deepEqual(reg.diagnostics, []);
-    const byName = Object.fromEntries(reg.devices.map((d) => [d.qualifiedName, d.specPath]));
+    const byName = Object.fromEntries(
+      reg.devices.map((d) => [d.qualifiedName, d.specPath]),
+    );
     assert.deepEqual(byName, {
       'vendor1.com/device=dev1': '/run/vendor1.yaml',
       'vendor1.com/device=dev2': '/etc/vendor1.yaml',
@@ -85,10 +90,17 @@ describe('createCdiRegistry', () => {
 
   it('reports a bad file without hiding the good ones', () => {
     const reg = createCdiRegistry([
-      { path: '/etc/cdi/bad.yaml', priority: 0, text: 'cdiVersion: 0.3.0\nkind: vendor.com/dev\nxyzzy: 1\n' },
+      {
+        path: '/etc/cdi/bad.yaml',
+        priority: 0,
+        text: 'cdiVersion: 0.3.0\nkind: vendor.com/dev\nxyzzy: 1\n',
+      },
       { path: '/etc/cdi/good.yaml', priority: 0, text: good('ok') },
     ]);
-    assert.deepEqual(reg.devices.map((d) => d.qualifiedName), ['vendor.com/dev=ok']);
+    assert.deepEqual(
+      reg.devices.map((d) => d.qualifiedName),
+      ['vendor.com/dev=ok'],
+    );
     assert.equal(reg.diagnostics.length, 1);
     assert.equal(
       reg.diagnostics[0]!.message,
@@ -103,7 +115,10 @@ describe('createCdiRegistry', () => {
       { path: '/etc/cdi/b.YAML', priority: 0, text: good('upper') },
       { path: '/etc/cdi/c.json', priority: 0, text: good('json') },
     ]);
-    assert.deepEqual(reg.devices.map((d) => d.name), ['json']);
+    assert.deepEqual(
+      reg.devices.map((d) => d.name),
+      ['json'],
+    );
     assert.deepEqual(
       reg.diagnostics.map((d) => [d.severity, d.location?.file]),
       [
@@ -117,8 +132,16 @@ describe('createCdiRegistry', () => {
 
   it('lists devices sorted by qualified name', () => {
     const reg = createCdiRegistry([
-      { path: '/a.yaml', priority: 0, text: good('b') + '  - name: A\n    containerEdits:\n      env: [B=1]\n' },
+      {
+        path: '/a.yaml',
+        priority: 0,
+        text:
+          good('b') + '  - name: A\n    containerEdits:\n      env: [B=1]\n',
+      },
     ]);
-    assert.deepEqual(reg.devices.map((d) => d.name), ['A', 'b']);
+    assert.deepEqual(
+      reg.devices.map((d) => d.name),
+      ['A', 'b'],
+    );
   });
 });

@@ -42,13 +42,19 @@ export function createCdiRegistry(
       code: 'cdi-spec-ignored',
       severity: 'info',
       message: `${f.path} is not read: CDI only loads files ending in .json or .yaml`,
-      location: { file: f.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
+      location: {
+        file: f.path,
+        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      },
     });
   }
   const ordered = files
     .filter((f) => isSpecFileName(f.path))
     .map((f, i) => ({ f, i }))
-    .sort((a, b) => a.f.priority - b.f.priority || compare(a.f.path, b.f.path) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        a.f.priority - b.f.priority || compare(a.f.path, b.f.path) || a.i - b.i,
+    )
     .map((x) => x.f);
 
   const specs: CdiRegistry['specs'] = [];
@@ -59,7 +65,11 @@ export function createCdiRegistry(
     const parsed = parseCdiSpecWithLines(file.text, file.path);
     if (!parsed.spec) {
       for (const d of parsed.diagnostics) {
-        diagnostics.push({ ...d, severity: 'warning', message: `failed to load CDI Spec ${d.message}` });
+        diagnostics.push({
+          ...d,
+          severity: 'warning',
+          message: `failed to load CDI Spec ${d.message}`,
+        });
       }
       continue;
     }
@@ -85,9 +95,9 @@ export function createCdiRegistry(
   for (const name of conflicts) byName.delete(name);
 
   const autoAllowed = new Set(options.autoAllowed ?? []);
-  const devices = [...byName.keys()].sort(compare).map((name) =>
-    registeredDevice(name, byName.get(name)!, autoAllowed),
-  );
+  const devices = [...byName.keys()]
+    .sort(compare)
+    .map((name) => registeredDevice(name, byName.get(name)!, autoAllowed));
   const kinds = new Set(devices.map((d) => d.kind));
   for (const kind of [...new Set(options.onDemand ?? [])].sort(compare)) {
     if (kinds.has(kind)) continue;
@@ -132,7 +142,10 @@ function registeredDevice(
   autoAllowed: Set<string>,
 ): RegisteredDevice {
   const device = entry.spec.devices.find((d) => d.name === entry.deviceName)!;
-  const annotations = { ...(entry.spec.annotations ?? {}), ...(device.annotations ?? {}) };
+  const annotations = {
+    ...(entry.spec.annotations ?? {}),
+    ...(device.annotations ?? {}),
+  };
   const allowText = annotations[AUTOALLOW_ANNOTATION];
   const autoAllow =
     autoAllowed.has(qualified) ||
@@ -148,15 +161,25 @@ function registeredDevice(
   };
 }
 
-function conflictDiagnostic(message: string, file: CdiSpecFile, line: number): Diagnostic {
-  const width = (file.text.split('\n')[line - 1] ?? '').replace(/\r$/, '').length;
+function conflictDiagnostic(
+  message: string,
+  file: CdiSpecFile,
+  line: number,
+): Diagnostic {
+  const width = (file.text.split('\n')[line - 1] ?? '').replace(
+    /\r$/,
+    '',
+  ).length;
   return {
     code: 'cdi-device-conflict',
     severity: 'warning',
     message,
     location: {
       file: file.path,
-      range: { start: { line, column: 1 }, end: { line, column: Math.max(1, width + 1) } },
+      range: {
+        start: { line, column: 1 },
+        end: { line, column: Math.max(1, width + 1) },
+      },
     },
   };
 }

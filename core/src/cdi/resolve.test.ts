@@ -11,8 +11,14 @@ import type { CdiSpecFile } from '../model/cdi.ts';
 import { createCdiRegistry } from './registry.ts';
 import { findDevices, resolveDeviceRequest } from './resolve.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixturesDir = path.resolve(repoRoot, '../shared/corpus/buildkit-parser/cdidevices-fixtures');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
+const fixturesDir = path.resolve(
+  repoRoot,
+  '../shared/corpus/buildkit-parser/cdidevices-fixtures',
+);
 
 const fixtures: CdiSpecFile[] = readdirSync(fixturesDir)
   .sort()
@@ -30,8 +36,16 @@ function spec(kind: string, body: string, extra = ''): string {
 describe('TestFindDevices (BuildKit fixtures)', () => {
   const all = { all: true, names: [] };
   const cases: [string, string, string[] | 'error'][] = [
-    ['Find specific device', 'vendor1.com/device=foo', ['vendor1.com/device=foo']],
-    ['Find first devices', 'vendor1.com/devicemulti', ['vendor1.com/devicemulti=bar']],
+    [
+      'Find specific device',
+      'vendor1.com/device=foo',
+      ['vendor1.com/device=foo'],
+    ],
+    [
+      'Find first devices',
+      'vendor1.com/devicemulti',
+      ['vendor1.com/devicemulti=bar'],
+    ],
     [
       'Find all devices of a kind',
       'vendor1.com/devicemulti=*',
@@ -45,14 +59,22 @@ describe('TestFindDevices (BuildKit fixtures)', () => {
     [
       'Find devices by class',
       'class1',
-      ['vendor1.com/deviceclass=foo', 'vendor1.com/deviceclass=bar', 'vendor1.com/devicemulti=baz'],
+      [
+        'vendor1.com/deviceclass=foo',
+        'vendor1.com/deviceclass=bar',
+        'vendor1.com/devicemulti=baz',
+      ],
     ],
     ['Device not found', 'vendor1.com/device=unknown', 'error'],
   ];
   for (const [title, request, expected] of cases) {
     it(`${title}: ${request}`, () => {
       assert.deepEqual(registry.diagnostics, []);
-      const r = resolveDeviceRequest(registry, { name: request, required: true }, all);
+      const r = resolveDeviceRequest(
+        registry,
+        { name: request, required: true },
+        all,
+      );
       if (expected === 'error') {
         assert.equal(r.error, `required device "${request}" is not registered`);
         assert.deepEqual(r.devices, []);
@@ -69,9 +91,14 @@ describe('TestFindDevices (BuildKit fixtures)', () => {
   });
 
   it('merges spec and device annotations', () => {
-    const foo = registry.devices.find((d) => d.qualifiedName === 'vendor1.com/deviceclass=foo')!;
+    const foo = registry.devices.find(
+      (d) => d.qualifiedName === 'vendor1.com/deviceclass=foo',
+    )!;
     assert.equal(foo.annotations['foo.bar.baz'], 'FOO');
-    assert.equal(foo.annotations['org.mobyproject.buildkit.device.class'], 'class1');
+    assert.equal(
+      foo.annotations['org.mobyproject.buildkit.device.class'],
+      'class1',
+    );
   });
 });
 
@@ -95,39 +122,79 @@ describe('request resolution', () => {
 
   it('an optional request that matches nothing warns and injects nothing', () => {
     const reg = createCdiRegistry(files(twoDevices));
-    const r = resolveDeviceRequest(reg, { name: 'vendor2.com/x', required: false }, { all: false, names: [] });
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'vendor2.com/x', required: false },
+      { all: false, names: [] },
+    );
     assert.equal(r.error, undefined);
-    assert.equal(r.warning, 'Optional device "vendor2.com/x" is not registered');
+    assert.equal(
+      r.warning,
+      'Optional device "vendor2.com/x" is not registered',
+    );
     assert.deepEqual(r.devices, []);
     assert.deepEqual(r.edits, []);
   });
 
   it('spec-level edits come once, before each device edits', () => {
     const reg = createCdiRegistry(files(twoDevices));
-    const r = resolveDeviceRequest(reg, { name: 'vendor1.com/device=*', required: true }, { all: true, names: [] });
-    assert.deepEqual(r.devices, ['vendor1.com/device=bar', 'vendor1.com/device=foo']);
-    assert.deepEqual(r.edits, [{ env: ['SPEC=1'] }, { env: ['BAR=1'] }, { env: ['FOO=1'] }]);
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=*', required: true },
+      { all: true, names: [] },
+    );
+    assert.deepEqual(r.devices, [
+      'vendor1.com/device=bar',
+      'vendor1.com/device=foo',
+    ]);
+    assert.deepEqual(r.edits, [
+      { env: ['SPEC=1'] },
+      { env: ['BAR=1'] },
+      { env: ['FOO=1'] },
+    ]);
   });
 
   it('--allow device=NAME grants that device only', () => {
     const reg = createCdiRegistry(files(twoDevices));
     const grant = { all: false, names: ['vendor1.com/device=foo'] };
-    const ok = resolveDeviceRequest(reg, { name: 'vendor1.com/device=foo', required: false }, grant);
+    const ok = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=foo', required: false },
+      grant,
+    );
     assert.equal(ok.allowed, true);
-    const refused = resolveDeviceRequest(reg, { name: 'vendor1.com/device=*', required: false }, grant);
-    assert.equal(refused.error, 'device vendor1.com/device=bar is requested by the build but not allowed');
+    const refused = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=*', required: false },
+      grant,
+    );
+    assert.equal(
+      refused.error,
+      'device vendor1.com/device=bar is requested by the build but not allowed',
+    );
   });
 
   it('--allow device=KIND grants the kind as BuildKit resolves it (its first device)', () => {
     const reg = createCdiRegistry(files(twoDevices));
     const grant = { all: false, names: ['vendor1.com/device'] };
-    const r = resolveDeviceRequest(reg, { name: 'vendor1.com/device=*', required: false }, grant);
-    assert.equal(r.error, 'device vendor1.com/device=foo is requested by the build but not allowed');
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=*', required: false },
+      grant,
+    );
+    assert.equal(
+      r.error,
+      'device vendor1.com/device=foo is requested by the build but not allowed',
+    );
   });
 
   it('lists every forbidden device in one message', () => {
     const reg = createCdiRegistry(files(twoDevices));
-    const r = resolveDeviceRequest(reg, { name: 'vendor1.com/device=*', required: false }, { all: false, names: [] });
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=*', required: false },
+      { all: false, names: [] },
+    );
     assert.equal(
       r.error,
       'devices vendor1.com/device=bar, vendor1.com/device=foo are requested by the build but not allowed',
@@ -137,8 +204,15 @@ describe('request resolution', () => {
   it('a grant naming an unknown device fails like a required request', () => {
     const reg = createCdiRegistry(files(twoDevices));
     const grant = { all: false, names: ['vendor9.com/none=x'] };
-    const r = resolveDeviceRequest(reg, { name: 'vendor1.com/device=foo', required: false }, grant);
-    assert.equal(r.error, 'required device "vendor9.com/none=x" is not registered');
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'vendor1.com/device=foo', required: false },
+      grant,
+    );
+    assert.equal(
+      r.error,
+      'required device "vendor9.com/none=x" is not registered',
+    );
   });
 
   it('autoallow is read with ParseBool: "1" and "T" allow, quoted "yes" does not', () => {
@@ -161,9 +235,13 @@ describe('request resolution', () => {
   });
 
   it('daemon autoAllowed accepts a kind or a qualified name', () => {
-    const byKind = createCdiRegistry(files(twoDevices), { autoAllowed: ['vendor1.com/device'] });
+    const byKind = createCdiRegistry(files(twoDevices), {
+      autoAllowed: ['vendor1.com/device'],
+    });
     assert.ok(byKind.devices.every((d) => d.autoAllow));
-    const byName = createCdiRegistry(files(twoDevices), { autoAllowed: ['vendor1.com/device=foo'] });
+    const byName = createCdiRegistry(files(twoDevices), {
+      autoAllowed: ['vendor1.com/device=foo'],
+    });
     assert.deepEqual(
       byName.devices.map((d) => d.autoAllow),
       [false, true],
@@ -171,7 +249,9 @@ describe('request resolution', () => {
   });
 
   it('on-demand kinds: listed only while no spec defines the kind', () => {
-    const reg = createCdiRegistry(files(twoDevices), { onDemand: ['nvidia.com/gpu', 'vendor1.com/device'] });
+    const reg = createCdiRegistry(files(twoDevices), {
+      onDemand: ['nvidia.com/gpu', 'vendor1.com/device'],
+    });
     assert.deepEqual(
       reg.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName),
       ['nvidia.com/gpu'],
@@ -181,7 +261,11 @@ describe('request resolution', () => {
 
   it('on-demand with --allow device: installed before the step, then resolved', () => {
     const reg = createCdiRegistry([], { onDemand: ['nvidia.com/gpu'] });
-    const r = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu=all', required: true }, { all: true, names: [] });
+    const r = resolveDeviceRequest(
+      reg,
+      { name: 'nvidia.com/gpu=all', required: true },
+      { all: true, names: [] },
+    );
     assert.equal(r.error, undefined);
     assert.deepEqual(r.devices, ['nvidia.com/gpu=all']);
     assert.match(r.reason, /on-demand/);
@@ -190,16 +274,31 @@ describe('request resolution', () => {
   it('on-demand without --allow: an optional request passes, a required one fails', () => {
     const reg = createCdiRegistry([], { onDemand: ['nvidia.com/gpu'] });
     const none = { all: false, names: [] };
-    const optional = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu', required: false }, none);
+    const optional = resolveDeviceRequest(
+      reg,
+      { name: 'nvidia.com/gpu', required: false },
+      none,
+    );
     assert.equal(optional.allowed, true);
     assert.deepEqual(optional.devices, ['nvidia.com/gpu']);
-    const required = resolveDeviceRequest(reg, { name: 'nvidia.com/gpu', required: true }, none);
-    assert.equal(required.error, 'required device "nvidia.com/gpu" is not registered');
+    const required = resolveDeviceRequest(
+      reg,
+      { name: 'nvidia.com/gpu', required: true },
+      none,
+    );
+    assert.equal(
+      required.error,
+      'required device "nvidia.com/gpu" is not registered',
+    );
   });
 
   it('--allow device=NAME,alias=ALIAS lets a request for ALIAS use NAME', () => {
     const reg = createCdiRegistry(files(twoDevices));
-    const grant = { all: false, names: [], aliases: { gpu: 'vendor1.com/device=foo' } };
+    const grant = {
+      all: false,
+      names: [],
+      aliases: { gpu: 'vendor1.com/device=foo' },
+    };
     const r = resolveDeviceRequest(reg, { name: 'gpu', required: true }, grant);
     assert.equal(r.error, undefined);
     assert.deepEqual(r.devices, ['vendor1.com/device=foo']);

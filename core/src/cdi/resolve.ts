@@ -19,7 +19,10 @@ export interface DeviceRequest {
 }
 
 /** Finds the registered devices a request names, in BuildKit's order. */
-export function findDevices(registry: CdiRegistry, request: string): RegisteredDevice[] {
+export function findDevices(
+  registry: CdiRegistry,
+  request: string,
+): RegisteredDevice[] {
   const all = registry.devices.filter((d) => !d.onDemand);
   const eq = request.indexOf('=');
   const kind = eq < 0 ? request : request.slice(0, eq);
@@ -30,7 +33,8 @@ export function findDevices(registry: CdiRegistry, request: string): RegisteredD
     const ofKind = all.filter((d) => d.qualifiedName.startsWith(kind + '='));
     if (name === '') out.push(...ofKind.slice(0, 1));
     else if (name === '*') out.push(...ofKind);
-    else out.push(...all.filter((d) => d.qualifiedName === request).slice(0, 1));
+    else
+      out.push(...all.filter((d) => d.qualifiedName === request).slice(0, 1));
   }
   if (out.length === 0) {
     out.push(...all.filter((d) => d.annotations[CLASS_ANNOTATION] === request));
@@ -44,12 +48,17 @@ export function resolveDeviceRequest(
   request: DeviceRequest,
   entitlement: DeviceEntitlement,
 ): DeviceResolution {
-  const alias = entitlement.all ? undefined : entitlement.aliases?.[request.name];
-  if (alias !== undefined && alias !== '') return resolveAlias(registry, request, alias);
+  const alias = entitlement.all
+    ? undefined
+    : entitlement.aliases?.[request.name];
+  if (alias !== undefined && alias !== '')
+    return resolveAlias(registry, request, alias);
 
   const base = { request: request.name, required: request.required };
   const found = findDevices(registry, request.name);
-  const onDemand = registry.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName);
+  const onDemand = registry.devices
+    .filter((d) => d.onDemand)
+    .map((d) => d.qualifiedName);
   const kind = request.name.split('=')[0]!;
 
   // With `--allow device` BuildKit checks nothing up front; an installable
@@ -68,7 +77,14 @@ export function resolveDeviceRequest(
     const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(request.name)} is not registered`;
     const hint = loadFailures(registry);
     if (request.required) {
-      return { ...base, devices: [], allowed: false, reason: text + hint, edits: [], error: text };
+      return {
+        ...base,
+        devices: [],
+        allowed: false,
+        reason: text + hint,
+        edits: [],
+        error: text,
+      };
     }
     if (onDemand.length > 0 && !entitlement.all) {
       // BuildKit then hands the step every installable kind instead.
@@ -93,31 +109,62 @@ export function resolveDeviceRequest(
   const names = found.map((d) => d.qualifiedName);
   const edits = editsFor(registry, found);
   if (entitlement.all) {
-    return { ...base, devices: names, allowed: true, reason: 'allowed by --allow device', edits };
+    return {
+      ...base,
+      devices: names,
+      allowed: true,
+      reason: 'allowed by --allow device',
+      edits,
+    };
   }
 
   // BuildKit resolves every grant key, alias keys included.
-  const grants = [...entitlement.names, ...Object.keys(entitlement.aliases ?? {})];
+  const grants = [
+    ...entitlement.names,
+    ...Object.keys(entitlement.aliases ?? {}),
+  ];
   const granted = new Set<string>();
   for (const grant of grants) {
     const resolved = findDevices(registry, grant);
     if (resolved.length === 0) {
       const text = `required device ${goQuote(grant)} is not registered`;
-      return { ...base, devices: names, allowed: false, reason: text, edits, error: text };
+      return {
+        ...base,
+        devices: names,
+        allowed: false,
+        reason: text,
+        edits,
+        error: text,
+      };
     }
     for (const d of resolved) granted.add(d.qualifiedName);
   }
 
-  const forbidden = found.filter((d) => !granted.has(d.qualifiedName) && !d.autoAllow);
+  const forbidden = found.filter(
+    (d) => !granted.has(d.qualifiedName) && !d.autoAllow,
+  );
   if (forbidden.length > 0) {
     const list = forbidden.map((d) => d.qualifiedName);
     const text =
       list.length === 1
         ? `device ${list[0]} is requested by the build but not allowed`
         : `devices ${list.join(', ')} are requested by the build but not allowed`;
-    return { ...base, devices: names, allowed: false, reason: text, edits, error: text };
+    return {
+      ...base,
+      devices: names,
+      allowed: false,
+      reason: text,
+      edits,
+      error: text,
+    };
   }
-  return { ...base, devices: names, allowed: true, reason: allowReason(found, granted), edits };
+  return {
+    ...base,
+    devices: names,
+    allowed: true,
+    reason: allowReason(found, granted),
+    edits,
+  };
 }
 
 // An aliased request is renamed and let through; the real name is resolved
@@ -132,9 +179,23 @@ function resolveAlias(
   if (found.length === 0) {
     const text = `${request.required ? 'required' : 'Optional'} device ${goQuote(real)} is not registered`;
     if (request.required) {
-      return { ...base, devices: [], allowed: true, reason: text, edits: [], error: text };
+      return {
+        ...base,
+        devices: [],
+        allowed: true,
+        reason: text,
+        edits: [],
+        error: text,
+      };
     }
-    return { ...base, devices: [], allowed: true, reason: text, edits: [], warning: text };
+    return {
+      ...base,
+      devices: [],
+      allowed: true,
+      reason: text,
+      edits: [],
+      warning: text,
+    };
   }
   return {
     ...base,
@@ -146,7 +207,10 @@ function resolveAlias(
 }
 
 /** Lists edits for devices in order: a spec's own edits when its first device is met, then each device's. */
-export function editsFor(registry: CdiRegistry, devices: RegisteredDevice[]): CdiContainerEdits[] {
+export function editsFor(
+  registry: CdiRegistry,
+  devices: RegisteredDevice[],
+): CdiContainerEdits[] {
   const out: CdiContainerEdits[] = [];
   const seen = new Set<string>();
   for (const d of devices) {
@@ -170,7 +234,10 @@ function loadFailures(registry: CdiRegistry): string {
   );
   if (failed.length === 0) return '';
   const shown = failed.slice(0, 3).map((d) => {
-    const why = d.message.replace(/^failed to load CDI Spec (invalid CDI Spec: )?/, '');
+    const why = d.message.replace(
+      /^failed to load CDI Spec (invalid CDI Spec: )?/,
+      '',
+    );
     return `${d.location?.file ?? '?'} (${why})`;
   });
   const more = failed.length > 3 ? ` and ${failed.length - 3} more` : '';

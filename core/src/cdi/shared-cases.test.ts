@@ -12,7 +12,10 @@ import { applyCdiEdits } from './apply-edits.ts';
 import { createCdiRegistry } from './registry.ts';
 import { resolveDeviceRequest } from './resolve.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 const casesDir = path.resolve(repoRoot, '../shared/cases');
 
 function specFiles(id: string): CdiSpecFile[] {
@@ -39,15 +42,24 @@ function caseOf(id: string): {
   entitlement: DeviceEntitlement;
   expect: Record<string, unknown>;
 } {
-  const json = JSON.parse(readFileSync(path.join(casesDir, id, 'case.json'), 'utf8'));
-  const dockerfile = readFileSync(path.join(casesDir, id, 'Dockerfile'), 'utf8');
+  const json = JSON.parse(
+    readFileSync(path.join(casesDir, id, 'case.json'), 'utf8'),
+  );
+  const dockerfile = readFileSync(
+    path.join(casesDir, id, 'Dockerfile'),
+    'utf8',
+  );
   const request = /--device=(\S+)/.exec(dockerfile)![1]!;
   const all = /--allow device(\s|$)/.test(json.command);
   return { request, entitlement: { all, names: [] }, expect: json.expect };
 }
 
 const baseSpec: OciSpec = {
-  process: { user: { uid: 0, gid: 0 }, env: ['PATH=/usr/bin:/bin'], args: ['env'] },
+  process: {
+    user: { uid: 0, gid: 0 },
+    env: ['PATH=/usr/bin:/bin'],
+    args: ['env'],
+  },
 };
 
 function runCase(id: string, envBefore: string[] = []) {
@@ -60,11 +72,17 @@ function runCase(id: string, envBefore: string[] = []) {
   );
   const spec: OciSpec = {
     ...baseSpec,
-    process: { ...baseSpec.process, env: [...baseSpec.process!.env!, ...envBefore] },
+    process: {
+      ...baseSpec.process,
+      env: [...baseSpec.process!.env!, ...envBefore],
+    },
   };
   const applied = applyCdiEdits(spec, resolution.edits);
   const env = Object.fromEntries(
-    (applied.spec.process?.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    (applied.spec.process?.env ?? []).map((e) => [
+      e.slice(0, e.indexOf('=')),
+      e.slice(e.indexOf('=') + 1),
+    ]),
   );
   return { c, registry, resolution, applied, env };
 }
@@ -74,7 +92,9 @@ function assertOk(id: string, envBefore: string[] = []): void {
   assert.equal(resolution.error, undefined);
   assert.equal(resolution.allowed, true);
   assert.deepEqual(resolution.devices, c.expect['devices_injected']);
-  for (const [k, v] of Object.entries(c.expect['run_env'] as Record<string, string>)) {
+  for (const [k, v] of Object.entries(
+    c.expect['run_env'] as Record<string, string>,
+  )) {
     assert.equal(env[k], v, `run_env ${k}`);
   }
   assert.deepEqual(applied.diagnostics, []);
@@ -97,7 +117,12 @@ describe('shared CDI cases', () => {
 
   it('S03: unquoted autoallow true lets the device in without --allow', () => {
     const { registry } = runCase('S03');
-    assert.equal(registry.devices[0]!.annotations['org.mobyproject.buildkit.device.autoallow'], 'true');
+    assert.equal(
+      registry.devices[0]!.annotations[
+        'org.mobyproject.buildkit.device.autoallow'
+      ],
+      'true',
+    );
     assert.equal(registry.devices[0]!.autoAllow, true);
     assertOk('S03');
   });
@@ -109,17 +134,29 @@ describe('shared CDI cases', () => {
   it('B28: annotations under cdiVersion 0.5.0 reject the spec, device not registered', () => {
     const { registry, resolution } = runCase('B28');
     assert.deepEqual(registry.devices, []);
-    assert.match(registry.diagnostics[0]!.message, /the spec version must be at least v0\.6\.0/);
-    assert.equal(registry.diagnostics[0]!.location?.file, '/etc/cdi/acme-sensor.yaml');
+    assert.match(
+      registry.diagnostics[0]!.message,
+      /the spec version must be at least v0\.6\.0/,
+    );
+    assert.equal(
+      registry.diagnostics[0]!.location?.file,
+      '/etc/cdi/acme-sensor.yaml',
+    );
     // Optional (the default): BuildKit warns and runs the step without it.
     assert.match(resolution.warning!, /is not registered/);
-    assert.match(resolution.reason, /acme-sensor\.yaml \(the spec version must be at least v0\.6\.0\)/);
+    assert.match(
+      resolution.reason,
+      /acme-sensor\.yaml \(the spec version must be at least v0\.6\.0\)/,
+    );
     const required = resolveDeviceRequest(
       registry,
       { name: 'acme.test/sensor=probe', required: true },
       { all: false, names: [] },
     );
-    assert.equal(required.error, 'required device "acme.test/sensor=probe" is not registered');
+    assert.equal(
+      required.error,
+      'required device "acme.test/sensor=probe" is not registered',
+    );
   });
 
   it('B29: a device without its own edits makes the spec invalid', () => {
@@ -136,7 +173,10 @@ describe('shared CDI cases', () => {
       { name: 'acme.test/nic=port1', required: true },
       { all: true, names: [] },
     );
-    assert.equal(required.error, 'required device "acme.test/nic=port1" is not registered');
+    assert.equal(
+      required.error,
+      'required device "acme.test/nic=port1" is not registered',
+    );
   });
 
   it('B31: spec-level env first, then the device env overrides the image env', () => {

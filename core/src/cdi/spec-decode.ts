@@ -92,8 +92,14 @@ const EDITS: GoType = {
   name: 'ContainerEdits',
   fields: [
     ['env', STRS],
-    ['deviceNodes', { k: 'slice', elem: DEVICE_NODE, name: '[]*specs.DeviceNode' }],
-    ['netDevices', { k: 'slice', elem: NET_DEVICE, name: '[]*specs.LinuxNetDevice' }],
+    [
+      'deviceNodes',
+      { k: 'slice', elem: DEVICE_NODE, name: '[]*specs.DeviceNode' },
+    ],
+    [
+      'netDevices',
+      { k: 'slice', elem: NET_DEVICE, name: '[]*specs.LinuxNetDevice' },
+    ],
     ['hooks', { k: 'slice', elem: HOOK, name: '[]*specs.Hook' }],
     ['mounts', { k: 'slice', elem: MOUNT, name: '[]*specs.Mount' }],
     ['intelRdt', INTEL_RDT],
@@ -138,10 +144,18 @@ export function decodeAs(
   const state: DecodeState = { lines: new Map() };
   const out = decode(value, type, { struct: '', path: [], at: [] }, state);
   if (state.convertError) {
-    return { convertError: state.convertError, errorLine: state.errorLine, lines: state.lines };
+    return {
+      convertError: state.convertError,
+      errorLine: state.errorLine,
+      lines: state.lines,
+    };
   }
   if (state.error) {
-    return { error: state.error, errorLine: state.errorLine, lines: state.lines };
+    return {
+      error: state.error,
+      errorLine: state.errorLine,
+      lines: state.lines,
+    };
   }
   return { value: out, lines: state.lines };
 }
@@ -161,7 +175,12 @@ interface Where {
   at: string[];
 }
 
-function decode(v: GoValue, type: GoType, where: Where, state: DecodeState): unknown {
+function decode(
+  v: GoValue,
+  type: GoType,
+  where: Where,
+  state: DecodeState,
+): unknown {
   if (v.kind === 'scalar' && v.value.t === 'null') return undefined;
   switch (type.k) {
     case 'string':
@@ -180,7 +199,12 @@ function decode(v: GoValue, type: GoType, where: Where, state: DecodeState): unk
   }
 }
 
-function decodeString(v: GoValue, type: GoType, where: Where, state: DecodeState): unknown {
+function decodeString(
+  v: GoValue,
+  type: GoType,
+  where: Where,
+  state: DecodeState,
+): unknown {
   if (v.kind !== 'scalar') return typeError(v, type, where, state);
   return scalarToGoString(v.value);
 }
@@ -194,12 +218,21 @@ function decodeInt(
   if (v.kind !== 'scalar') return typeError(v, type, where, state);
   const s = v.value;
   if (s.t === 'float' && !Number.isFinite(s.v)) {
-    convertFail(`json: unsupported value: ${formatFloat32(s.v)}`, v.line, state);
+    convertFail(
+      `json: unsupported value: ${formatFloat32(s.v)}`,
+      v.line,
+      state,
+    );
     return undefined;
   }
   if (s.t !== 'int' && s.t !== 'float') return typeError(v, type, where, state);
   const literal = s.t === 'int' ? s.v.toString() : jsonFloat(s.v);
-  const big = s.t === 'int' ? s.v : Number.isInteger(s.v) && /^-?\d+$/.test(literal) ? BigInt(literal) : undefined;
+  const big =
+    s.t === 'int'
+      ? s.v
+      : Number.isInteger(s.v) && /^-?\d+$/.test(literal)
+        ? BigInt(literal)
+        : undefined;
   const [min, max] = intRange(type.name);
   if (big === undefined || big < min || big > max) {
     return typeError(v, type, where, state, `number ${literal}`);
@@ -222,7 +255,12 @@ function decodeSlice(
   });
 }
 
-function decodeMap(v: GoValue, type: GoType, where: Where, state: DecodeState): unknown {
+function decodeMap(
+  v: GoValue,
+  type: GoType,
+  where: Where,
+  state: DecodeState,
+): unknown {
   if (v.kind !== 'map') return typeError(v, type, where, state);
   const out: Record<string, string> = {};
   for (const e of sortedEntries(v, state)) {
@@ -252,7 +290,12 @@ function decodeStruct(
     const at = [...where.at, name];
     state.lines.set(at.join('.'), e.line);
     const path = [...where.path, name];
-    const value = decode(e.value, fieldType, { struct: type.name, path, at }, state);
+    const value = decode(
+      e.value,
+      fieldType,
+      { struct: type.name, path, at },
+      state,
+    );
     if (value !== undefined) out[name] = value;
   }
   return out;
@@ -265,7 +308,10 @@ interface NamedEntry {
 }
 
 // json.Marshal sorts map keys, so Go meets fields (and errors) in this order.
-function sortedEntries(v: { entries: { key: GoScalar; value: GoValue; line: number }[] }, state: DecodeState): NamedEntry[] {
+function sortedEntries(
+  v: { entries: { key: GoScalar; value: GoValue; line: number }[] },
+  state: DecodeState,
+): NamedEntry[] {
   const out: NamedEntry[] = [];
   for (const e of v.entries) {
     const name = keyString(e.key);
@@ -281,12 +327,24 @@ function sortedEntries(v: { entries: { key: GoScalar; value: GoValue; line: numb
 function keyString(k: GoScalar): string | undefined {
   if (k.t === 'float') {
     const s = formatFloat32(k.v);
-    return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
+    return s === '+Inf'
+      ? '.inf'
+      : s === '-Inf'
+        ? '-.inf'
+        : s === 'NaN'
+          ? '.nan'
+          : s;
   }
   return scalarToGoString(k);
 }
 
-function typeError(v: GoValue, type: GoType, where: Where, state: DecodeState, value?: string): undefined {
+function typeError(
+  v: GoValue,
+  type: GoType,
+  where: Where,
+  state: DecodeState,
+  value?: string,
+): undefined {
   const what = value ?? jsonKind(v);
   const typeName = goTypeName(type);
   const text =
@@ -338,7 +396,8 @@ function goTypeName(type: GoType): string {
 }
 
 function intRange(name: string): [bigint, bigint] {
-  if (name === 'uint32' || name === 'fs.FileMode') return [0n, (1n << 32n) - 1n];
+  if (name === 'uint32' || name === 'fs.FileMode')
+    return [0n, (1n << 32n) - 1n];
   return [-(1n << 63n), (1n << 63n) - 1n];
 }
 

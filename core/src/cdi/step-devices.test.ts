@@ -60,7 +60,10 @@ describe('resolveStepDevices', () => {
       all,
     );
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.devices, ['vendor1.com/device=foo', 'vendor1.com/device=bar']);
+    assert.deepEqual(r.devices, [
+      'vendor1.com/device=foo',
+      'vendor1.com/device=bar',
+    ]);
     const applied = applyCdiEdits({}, r.edits);
     assert.deepEqual(applied.spec.process?.env, ['SPEC=1', 'FOO=1', 'BAR=1']);
     assert.equal(applied.spec.hooks?.createContainer?.length, 1);
@@ -77,7 +80,9 @@ describe('resolveStepDevices', () => {
       all,
     );
     assert.equal(r.error, 'required device "vendor9.com/y" is not registered');
-    assert.deepEqual(r.warnings, ['Optional device "vendor9.com/x" is not registered']);
+    assert.deepEqual(r.warnings, [
+      'Optional device "vendor9.com/x" is not registered',
+    ]);
   });
 
   it('an aliased request uses the real device without a grant check', () => {
@@ -92,12 +97,23 @@ describe('resolveStepDevices', () => {
 
   it('installable kinds are reported, not resolved, before they exist', () => {
     const reg = createCdiRegistry(files, { onDemand: ['nvidia.com/gpu'] });
-    const withAll = resolveStepDevices(reg, [{ name: 'nvidia.com/gpu=all', required: true }], all);
+    const withAll = resolveStepDevices(
+      reg,
+      [{ name: 'nvidia.com/gpu=all', required: true }],
+      all,
+    );
     assert.equal(withAll.error, undefined);
     assert.deepEqual(withAll.onDemand, ['nvidia.com/gpu']);
     assert.deepEqual(withAll.devices, []);
-    const without = resolveStepDevices(reg, [{ name: 'nvidia.com/gpu', required: true }], none);
-    assert.equal(without.error, 'required device "nvidia.com/gpu" is not registered');
+    const without = resolveStepDevices(
+      reg,
+      [{ name: 'nvidia.com/gpu', required: true }],
+      none,
+    );
+    assert.equal(
+      without.error,
+      'required device "nvidia.com/gpu" is not registered',
+    );
   });
 
   it('no requests, nothing to do', () => {

@@ -35,7 +35,9 @@ export function resolveStepDevices(
   requests: DeviceRequest[],
   entitlement: DeviceEntitlement,
 ): StepDevices {
-  const perRequest = requests.map((r) => resolveDeviceRequest(registry, r, entitlement));
+  const perRequest = requests.map((r) =>
+    resolveDeviceRequest(registry, r, entitlement),
+  );
   const out: StepDevices = {
     requests: perRequest,
     devices: [],
@@ -44,13 +46,18 @@ export function resolveStepDevices(
     warnings: [],
   };
   if (requests.length === 0) return out;
-  const onDemandKinds = registry.devices.filter((d) => d.onDemand).map((d) => d.qualifiedName);
+  const onDemandKinds = registry.devices
+    .filter((d) => d.onDemand)
+    .map((d) => d.qualifiedName);
 
   if (entitlement.all) {
     // Nothing is checked up front; installers run, then every request is resolved.
     for (const r of requests) {
       const kind = r.name.split('=')[0]!;
-      if (onDemandKinds.includes(kind) && findDevices(registry, r.name).length === 0) {
+      if (
+        onDemandKinds.includes(kind) &&
+        findDevices(registry, r.name).length === 0
+      ) {
         if (!out.onDemand.includes(kind)) out.onDemand.push(kind);
       }
     }
@@ -73,7 +80,10 @@ export function resolveStepDevices(
   const allowed: RegisteredDevice[] = [];
   if (mounted.length > 0) {
     const granted = new Set<string>();
-    const grants = [...entitlement.names, ...Object.keys(entitlement.aliases ?? {})];
+    const grants = [
+      ...entitlement.names,
+      ...Object.keys(entitlement.aliases ?? {}),
+    ];
     for (const grant of grants) {
       const resolved = findDevices(registry, grant);
       if (resolved.length === 0) {
@@ -82,7 +92,9 @@ export function resolveStepDevices(
       }
       for (const d of resolved) granted.add(d.qualifiedName);
     }
-    const forbidden = mounted.filter((d) => !granted.has(d.qualifiedName) && !d.autoAllow);
+    const forbidden = mounted.filter(
+      (d) => !granted.has(d.qualifiedName) && !d.autoAllow,
+    );
     if (forbidden.length > 0) {
       const list = forbidden.map((d) => d.qualifiedName);
       out.error =
@@ -126,9 +138,15 @@ function findAll(
   return found;
 }
 
-function finish(registry: CdiRegistry, found: RegisteredDevice[], out: StepDevices): void {
+function finish(
+  registry: CdiRegistry,
+  found: RegisteredDevice[],
+  out: StepDevices,
+): void {
   const seen = new Set<string>();
-  const unique = found.filter((d) => !seen.has(d.qualifiedName) && seen.add(d.qualifiedName));
+  const unique = found.filter(
+    (d) => !seen.has(d.qualifiedName) && seen.add(d.qualifiedName),
+  );
   out.devices = unique.map((d) => d.qualifiedName);
   out.edits = editsFor(registry, unique);
 }

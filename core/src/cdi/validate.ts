@@ -38,7 +38,8 @@ export function validateSpec(spec: CdiSpec): SpecProblem | undefined {
   if (kindErr) return { message: kindErr, path: 'kind' };
 
   const edits = validateContainerEdits(spec.containerEdits);
-  if (edits) return { message: edits.message, path: join('containerEdits', edits.path) };
+  if (edits)
+    return { message: edits.message, path: join('containerEdits', edits.path) };
 
   const seen = new Set<string>();
   for (const [i, d] of spec.devices.entries()) {
@@ -57,7 +58,8 @@ export function validateSpec(spec: CdiSpec): SpecProblem | undefined {
     }
     seen.add(d.name);
   }
-  if (seen.size === 0) return { message: 'invalid spec, no devices', path: 'devices' };
+  if (seen.size === 0)
+    return { message: 'invalid spec, no devices', path: 'devices' };
   return undefined;
 }
 
@@ -66,7 +68,10 @@ export function validateDevice(d: CdiDevice): SpecProblem | undefined {
   const nameErr = validateDeviceName(d.name ?? '');
   if (nameErr) return { message: nameErr, path: 'name' };
   if (isEmptyEdits(d.containerEdits)) {
-    return { message: 'invalid device, empty device edits', path: 'containerEdits' };
+    return {
+      message: 'invalid device, empty device edits',
+      path: 'containerEdits',
+    };
   }
   const err = validateContainerEdits(d.containerEdits);
   if (err) {
@@ -84,7 +89,11 @@ export function validateContainerEdits(
 ): SpecProblem | undefined {
   if (!e) return undefined;
   const env = validateEnv(e.env);
-  if (env) return { message: `invalid container edits: ${env.message}`, path: `env.${env.index}` };
+  if (env)
+    return {
+      message: `invalid container edits: ${env.message}`,
+      path: `env.${env.index}`,
+    };
 
   for (const [i, n] of (e.deviceNodes ?? []).entries()) {
     const err = validateDeviceNode(n);
@@ -95,9 +104,13 @@ export function validateContainerEdits(
     if (err) return { message: err, path: `hooks.${i}` };
   }
   for (const [i, m] of (e.mounts ?? []).entries()) {
-    if (!m.hostPath) return { message: 'invalid mount, empty host path', path: `mounts.${i}` };
+    if (!m.hostPath)
+      return { message: 'invalid mount, empty host path', path: `mounts.${i}` };
     if (!m.containerPath) {
-      return { message: 'invalid mount, empty container path', path: `mounts.${i}` };
+      return {
+        message: 'invalid mount, empty container path',
+        path: `mounts.${i}`,
+      };
     }
   }
   if (e.intelRdt && !isValidClosId(e.intelRdt.closID ?? '')) {
@@ -122,7 +135,9 @@ export function isEmptyEdits(e: CdiContainerEdits | undefined): boolean {
   );
 }
 
-function validateEnv(env: string[] | undefined): { message: string; index: number } | undefined {
+function validateEnv(
+  env: string[] | undefined,
+): { message: string; index: number } | undefined {
   for (const [index, v] of (env ?? []).entries()) {
     if (v.indexOf('=') <= 0) {
       return { message: `invalid environment variable ${goQuote(v)}`, index };
@@ -131,11 +146,14 @@ function validateEnv(env: string[] | undefined): { message: string; index: numbe
   return undefined;
 }
 
-function validateDeviceNode(n: NonNullable<CdiContainerEdits['deviceNodes']>[number]): string | undefined {
+function validateDeviceNode(
+  n: NonNullable<CdiContainerEdits['deviceNodes']>[number],
+): string | undefined {
   const path = n.path ?? '';
   if (path === '') return 'invalid (empty) device path';
   const type = n.type ?? '';
-  if (!NODE_TYPES.includes(type)) return `device ${goQuote(path)}: invalid type ${goQuote(type)}`;
+  if (!NODE_TYPES.includes(type))
+    return `device ${goQuote(path)}: invalid type ${goQuote(type)}`;
   const perms = n.permissions ?? '';
   if (perms !== '' && perms !== 'none' && !/^[rwm]+$/.test(perms)) {
     return `device ${goQuote(path)}: invalid permissions ${goQuote(perms)}`;
@@ -143,7 +161,9 @@ function validateDeviceNode(n: NonNullable<CdiContainerEdits['deviceNodes']>[num
   return undefined;
 }
 
-function validateHook(h: NonNullable<CdiContainerEdits['hooks']>[number]): string | undefined {
+function validateHook(
+  h: NonNullable<CdiContainerEdits['hooks']>[number],
+): string | undefined {
   const name = h.hookName ?? '';
   if (!HOOK_NAMES.includes(name)) return `invalid hook name ${goQuote(name)}`;
   if (!h.path) return `invalid hook ${goQuote(name)} with empty path`;
@@ -166,8 +186,13 @@ function validateNetDevices(
     const path = `netDevices.${i}`;
     const host = d.hostInterfaceName ?? '';
     const name = d.name ?? '';
-    if (host === '') return { message: 'invalid linux net device, empty HostInterfaceName', path };
-    if (name === '') return { message: 'invalid linux net device, empty Name', path };
+    if (host === '')
+      return {
+        message: 'invalid linux net device, empty HostInterfaceName',
+        path,
+      };
+    if (name === '')
+      return { message: 'invalid linux net device, empty Name', path };
     const otherName = hosts.get(host);
     if (otherName !== undefined) {
       return {

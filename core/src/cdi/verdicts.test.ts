@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 import { parseCdiSpec } from './parse-spec.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 const corpus = path.resolve(repoRoot, '../shared/corpus/cdi');
 
 interface Verdict {
@@ -19,7 +22,9 @@ interface Verdict {
 }
 
 function readVerdicts(): Verdict[] {
-  const lines = readFileSync(path.join(corpus, 'verdicts.tsv'), 'utf8').split('\n');
+  const lines = readFileSync(path.join(corpus, 'verdicts.tsv'), 'utf8').split(
+    '\n',
+  );
   return lines
     .slice(1)
     .filter((l) => l.trim() !== '')
@@ -63,7 +68,10 @@ describe('verdicts.tsv', () => {
       let from = 0;
       for (const fragment of expectedFragments(v.reason, v.file)) {
         const at = message.indexOf(fragment, from);
-        assert.ok(at >= 0, `expected ${JSON.stringify(fragment)} in ${JSON.stringify(message)}`);
+        assert.ok(
+          at >= 0,
+          `expected ${JSON.stringify(fragment)} in ${JSON.stringify(message)}`,
+        );
         from = at + fragment.length;
       }
       assert.equal(parsed.diagnostics[0]!.location?.file, v.file);

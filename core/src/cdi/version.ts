@@ -29,7 +29,10 @@ export function minimumRequiredVersion(spec: Partial<CdiSpec>): string {
 }
 
 /** Returns the minimum version and the dotted path of the value that needs it. */
-export function requiredVersion(spec: Partial<CdiSpec>): { version: string; path?: string } {
+export function requiredVersion(spec: Partial<CdiSpec>): {
+  version: string;
+  path?: string;
+} {
   const s = spec as CdiSpec;
   for (const v of VERSIONS) {
     const path = v.requires?.(s);
@@ -39,7 +42,9 @@ export function requiredVersion(spec: Partial<CdiSpec>): { version: string; path
 }
 
 /** Checks `cdiVersion` against the known list and the spec's minimum; returns the error text. */
-export function validateSpecVersion(spec: Partial<CdiSpec>): string | undefined {
+export function validateSpecVersion(
+  spec: Partial<CdiSpec>,
+): string | undefined {
   return checkSpecVersion(spec)?.message;
 }
 
@@ -50,7 +55,11 @@ export function checkSpecVersion(
   const declared = spec.cdiVersion ?? '';
   const version = declared.startsWith('v') ? declared.slice(1) : declared;
   const at = VERSIONS.findIndex((v) => v.version === version);
-  if (at < 0) return { message: `invalid version ${goQuote(declared)}`, path: 'cdiVersion' };
+  if (at < 0)
+    return {
+      message: `invalid version ${goQuote(declared)}`,
+      path: 'cdiVersion',
+    };
   const min = requiredVersion(spec);
   if (VERSIONS.findIndex((v) => v.version === min.version) < at) {
     return {
@@ -88,7 +97,8 @@ function requiresV110(spec: CdiSpec): string | undefined {
   const ordered = [edits[edits.length - 1]!, ...edits.slice(0, -1)];
   return firstIn(ordered, (e) => {
     const rdt = e.intelRdt;
-    if (rdt && (rdt.schemata !== undefined || rdt.enableMonitoring === true)) return 'intelRdt';
+    if (rdt && (rdt.schemata !== undefined || rdt.enableMonitoring === true))
+      return 'intelRdt';
     return (e.netDevices?.length ?? 0) > 0 ? 'netDevices' : undefined;
   });
 }
@@ -105,7 +115,8 @@ function requiresV070(spec: CdiSpec): string | undefined {
 function requiresV060(spec: CdiSpec): string | undefined {
   if (Object.keys(spec.annotations ?? {}).length > 0) return 'annotations';
   for (const [i, d] of (spec.devices ?? []).entries()) {
-    if (Object.keys(d.annotations ?? {}).length > 0) return `devices.${i}.annotations`;
+    if (Object.keys(d.annotations ?? {}).length > 0)
+      return `devices.${i}.annotations`;
   }
   const kind = spec.kind ?? '';
   const slash = kind.indexOf('/');
@@ -117,7 +128,9 @@ function requiresV050(spec: CdiSpec): string | undefined {
     if (/^[0-9]/.test(d.name ?? '')) return `devices.${i}.name`;
   }
   return firstIn(allEdits(spec), (e) => {
-    const at = (e.deviceNodes ?? []).findIndex((n) => (n.hostPath ?? '') !== '');
+    const at = (e.deviceNodes ?? []).findIndex(
+      (n) => (n.hostPath ?? '') !== '',
+    );
     return at < 0 ? undefined : `deviceNodes.${at}`;
   });
 }
