@@ -210,14 +210,14 @@ function resolveAlias(
 export function editsFor(
   registry: CdiRegistry,
   devices: RegisteredDevice[],
+  seenSpecs: Set<string> = new Set(),
 ): CdiContainerEdits[] {
   const out: CdiContainerEdits[] = [];
-  const seen = new Set<string>();
   for (const d of devices) {
     const entry = registry.specs.find((s) => s.path === d.specPath);
     if (!entry) continue;
-    if (!seen.has(d.specPath)) {
-      seen.add(d.specPath);
+    if (!seenSpecs.has(d.specPath)) {
+      seenSpecs.add(d.specPath);
       if (entry.spec.containerEdits) out.push(entry.spec.containerEdits);
     }
     const device = entry.spec.devices.find((x) => x.name === d.name);

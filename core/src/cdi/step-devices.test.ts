@@ -48,6 +48,10 @@ describe('resolveStepDevices', () => {
       r.error,
       'devices vendor1.com/device=foo, vendor1.com/device=bar are requested by the build but not allowed',
     );
+    assert.deepEqual(
+      r.requests.map((q) => q.edits),
+      [[], []],
+    );
   });
 
   it('drops duplicates and applies the spec edits once', () => {
@@ -64,6 +68,11 @@ describe('resolveStepDevices', () => {
       'vendor1.com/device=foo',
       'vendor1.com/device=bar',
     ]);
+    assert.deepEqual(
+      r.requests.flatMap((q) => q.edits),
+      r.edits,
+    );
+    assert.deepEqual(r.requests[1]!.edits, [{ env: ['BAR=1'] }]);
     const applied = applyCdiEdits({}, r.edits);
     assert.deepEqual(applied.spec.process?.env, ['SPEC=1', 'FOO=1', 'BAR=1']);
     assert.equal(applied.spec.hooks?.createContainer?.length, 1);

@@ -35,6 +35,16 @@ export function resolveStepDevices(
   requests: DeviceRequest[],
   entitlement: DeviceEntitlement,
 ): StepDevices {
+  const out = resolveStep(registry, requests, entitlement);
+  shareEdits(registry, out);
+  return out;
+}
+
+function resolveStep(
+  registry: CdiRegistry,
+  requests: DeviceRequest[],
+  entitlement: DeviceEntitlement,
+): StepDevices {
   const perRequest = requests.map((r) =>
     resolveDeviceRequest(registry, r, entitlement),
   );
@@ -149,4 +159,23 @@ function finish(
   );
   out.devices = unique.map((d) => d.qualifiedName);
   out.edits = editsFor(registry, unique);
+}
+
+// Leaves in each request only the edits it adds to the step, in step order.
+function shareEdits(registry: CdiRegistry, out: StepDevices): void {
+  const byName = new Map(registry.devices.map((d) => [d.qualifiedName, d]));
+  const seenSpecs = new Set<string>();
+  const seenDevices = new Set<string>();
+  out.requests = out.requests.map((r) => {
+    if (out.error !== undefined) return { ...r, edits: [] };
+    const mine: RegisteredDevice[] = [];
+    for (const name of r.devices) {
+      const d = byName.get(name);
+      if (!d || d.onDemand || seenDevices.has(name)) continue;
+      if (!out.devices.includes(name)) continue;
+      seenDevices.add(name);
+      mine.push(d);
+    }
+    return { ...r, edits: editsFor(registry, mine, seenSpecs) };
+  });
 }
