@@ -359,4 +359,55 @@ describe('applyCdiEdits', () => {
     assert.equal(cleanPath('/..'), '/');
     assert.equal(cleanPath('a/../..'), '..');
   });
+
+  it('injects the nvidia-ctk golden spec: nodes from the driver root, hooks, sorted mounts', () => {
+    const text = readFileSync(
+      path.join(corpus, 'nvidia/nvidia-ctk-generate-default.yaml'),
+      'utf8',
+    );
+    const registry = createCdiRegistry([
+      { path: '/etc/cdi/nvidia.yaml', priority: 0, text },
+    ]);
+    const r = resolveDeviceRequest(
+      registry,
+      { name: 'example.com/device', required: true },
+      { all: true, names: [] },
+    );
+    assert.deepEqual(r.devices, ['example.com/device=0']);
+    const nodes: Record<string, [number, number]> = {
+      '/driver-root/dev/nvidiactl': [195, 255],
+      '/driver-root/dev/nvidia0': [195, 0],
+    };
+    const out = applyCdiEdits({ process: { env: [] } }, r.edits, (p) => {
+      const n = nodes[p];
+      return n
+        ? {
+            type: 'c',
+            major: n[0],
+            minor: n[1],
+            fileMode: 0o666,
+            uid: 0,
+            gid: 0,
+          }
+        : undefined;
+    });
+    assert.deepEqual(out.diagnostics, []);
+    assert.deepEqual(
+      out.spec.linux?.devices?.map((d) => [d.path, d.major, d.minor]),
+      [
+        ['/dev/nvidiactl', 195, 255],
+        ['/dev/nvidia0', 195, 0],
+      ],
+    );
+    assert.equal(out.spec.linux?.resources?.devices?.length, 2);
+    assert.equal(out.spec.hooks?.createContainer?.length, 5);
+    const depths = (out.spec.mounts ?? []).map(
+      (m) => m.destination.split('/').length - 1,
+    );
+    assert.deepEqual(
+      depths,
+      [...depths].sort((a, b) => a - b),
+    );
+    assert.ok(out.spec.process?.env?.includes('NVIDIA_VISIBLE_DEVICES=void'));
+  });
 });
