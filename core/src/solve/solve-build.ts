@@ -100,13 +100,16 @@ class StepFailure extends Error {}
 class Solver {
   private readonly done = new Map<string, Promise<Solved>>();
   private readonly images = new Map<string, Promise<ResolvedImage>>();
+  private readonly parents: Map<string, string | undefined>;
   private contextLoaded = false;
 
   constructor(
     private readonly plan: BuildPlan,
     private readonly backends: SolveBackends,
     private readonly options: SolveOptions,
-  ) {}
+  ) {
+    this.parents = parentIndex(plan);
+  }
 
   async solveTarget(platformPlan: PlatformPlan): Promise<SolvedTarget> {
     const stage = platformPlan.stages.find(
@@ -169,19 +172,33 @@ class Solver {
     const vertex = this.plan.vertices[id];
     if (!vertex) throw new Error(`internal: vertex ${id} is not in the plan`);
     const inputs: string[] = [];
-    for (const input of vertex.inputs)
+    for (const input of vertex.inputs) {
       inputs.push((await this.solve(input)).key);
+    }
+    const parentId = this.parentOf(vertex);
+    const parent = parentId ? (await this.solve(parentId)).key : undefined;
 
     switch (vertex.kind) {
       case 'image':
         return this.solveImage(vertex);
       case 'run':
-        return this.solveRun(vertex, inputs);
+        return this.solveRun(vertex, inputs, parent);
       case 'copy':
-        return this.solveCopy(vertex, inputs);
+        return this.solveCopy(vertex, inputs, parent);
       case 'workdir':
-        return this.solveWorkdir(vertex, inputs);
+        return this.solveWorkdir(vertex, inputs, parent);
     }
+  }
+
+  /**
+   * Returns the vertex whose filesystem a step starts from: the step before it
+   * in its stage, or the base stage's result (a scratch stage has none).
+   */
+  private parentOf(vertex: Vertex): string | undefined {
+    if (vertex.kind === 'image') return undefined;
+    return this.parents.has(vertex.id)
+      ? this.parents.get(vertex.id)
+      : vertex.inputs[0];
   }
 
   private async solveImage(vertex: ImageVertex): Promise<Solved> {
@@ -206,12 +223,25 @@ class Solver {
     );
   }
 
-  private async solveRun(vertex: RunVertex, inputs: string[]): Promise<Solved> {
+  private async solveRun(
+    vertex: RunVertex,
+    inputs: string[],
+    parent: string | undefined,
+  ): Promise<Solved> {
+    const mounts = await this.runMounts(vertex);
     const key = contentHash({
       vertex: vertex.id,
       inputs,
+      mounts: mounts.map((m) => m.snapshot ?? null),
       devices: vertex.devices.map((d) => d.edits),
     });
+    const refused = vertex.devices.find((d) => d.error || !d.allowed);
+    if (refused) {
+      const error = describeDeviceFailure(refused);
+      await this.step(vertex.id, vertex.name, () =>
+        Promise.reject(new StepFailure(error)),
+      );
+    }
     const cached = await this.lookup(key, vertex);
     if (cached) return { key, runEnv: cached.runEnv };
 
@@ -221,18 +251,19 @@ class Solver {
       platform: vertex.platform,
       args: vertex.args,
       env: mergeEnv(image?.config.env ?? [], vertex.env),
-      cwd: vertex.cwd || image?.config.workingDir || '/',
+      cwd:
+        vertex.cwd && vertex.cwd !== '/'
+          ? vertex.cwd
+          : image?.config.workingDir || '/',
       user: vertex.user || image?.config.user || '',
       network: vertex.network,
-      mounts: this.runMounts(vertex, inputs),
+      mounts,
       devices: vertex.devices,
       files: vertex.files,
     };
     let runEnv: string[] = [];
     await this.step(vertex.id, vertex.name, async () => {
-      const failed = vertex.devices.find((d) => d.error || !d.allowed);
-      if (failed) throw new StepFailure(describeDeviceFailure(failed));
-      await this.build(key, inputs[0], async (rootfs) => {
+      await this.build(key, parent, async (rootfs) => {
         const result = await this.backends.runner.run(
           { ...request, rootfs },
           (stream, data) =>
@@ -248,19 +279,40 @@ class Solver {
     return { key, runEnv };
   }
 
-  /** Pairs each `from=` mount with the extra inputs, in order. */
-  private runMounts(vertex: RunVertex, inputs: string[]): ResolvedRunMount[] {
-    let next = 1;
-    return vertex.mounts.map((mount) =>
-      mount.from !== undefined && next < inputs.length
-        ? { mount, snapshot: inputs[next++] }
-        : { mount },
+  /** Finds the snapshot each `from=` mount reads: a stage, else an image. */
+  private async runMounts(vertex: RunVertex): Promise<ResolvedRunMount[]> {
+    const platformPlan = this.plan.platforms.find((p) =>
+      p.stages.some((s) => s.vertices.includes(vertex.id)),
     );
+    const out: ResolvedRunMount[] = [];
+    for (const mount of vertex.mounts) {
+      const from = mount.from;
+      if (from === undefined || from === '') {
+        out.push({ mount });
+        continue;
+      }
+      const stage = platformPlan?.stages.find(
+        (s) => s.name === from.toLowerCase() || s.id === from,
+      );
+      if (stage) {
+        const snapshot = stage.result
+          ? (await this.solve(stage.result)).key
+          : (await this.scratch()).key;
+        out.push({ mount, snapshot });
+        continue;
+      }
+      const image = await this.resolveImage(from, vertex.platform);
+      const snapshot = contentHash({ op: 'image', digest: image.digest });
+      await this.unpackImage(image, snapshot);
+      out.push({ mount, snapshot });
+    }
+    return out;
   }
 
   private async solveCopy(
     vertex: CopyVertex,
     inputs: string[],
+    parent: string | undefined,
   ): Promise<Solved> {
     const request: CopyRequest = {
       instruction: vertex.instruction,
@@ -297,7 +349,7 @@ class Solver {
         from = contentHash({ op: 'image', digest: image.digest });
         await this.unpackImage(image, from);
       }
-      await this.build(key, inputs[0], (into) => {
+      await this.build(key, parent, (into) => {
         if (source.kind === 'context')
           return this.backends.context.copy(into, request);
         if (source.kind === 'inline') {
@@ -322,11 +374,12 @@ class Solver {
   private async solveWorkdir(
     vertex: WorkdirVertex,
     inputs: string[],
+    parent: string | undefined,
   ): Promise<Solved> {
     const key = contentHash({ vertex: vertex.id, inputs });
     if (await this.lookup(key, vertex)) return { key };
     await this.step(vertex.id, vertex.name, async () => {
-      await this.build(key, inputs[0], (into) =>
+      await this.build(key, parent, (into) =>
         this.backends.snapshots.mkdir(
           into,
           vertex.path,
@@ -376,7 +429,7 @@ class Solver {
   private async rootImage(id: string): Promise<ResolvedImage | undefined> {
     let vertex: Vertex | undefined = this.plan.vertices[id];
     while (vertex && vertex.kind !== 'image') {
-      vertex = this.plan.vertices[vertex.inputs[0] ?? ''];
+      vertex = this.plan.vertices[this.parentOf(vertex) ?? ''];
     }
     return vertex ? (await this.solve(vertex.id)).image : undefined;
   }
@@ -451,4 +504,23 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Maps each stage step to the step before it (or the base stage's result). */
+function parentIndex(plan: BuildPlan): Map<string, string | undefined> {
+  const parents = new Map<string, string | undefined>();
+  for (const platformPlan of plan.platforms) {
+    for (const stage of platformPlan.stages) {
+      const base = stage.base;
+      let previous =
+        base.kind === 'stage'
+          ? platformPlan.stages.find((s) => s.index === base.stage)?.result
+          : undefined;
+      for (const id of stage.vertices) {
+        if (!parents.has(id)) parents.set(id, previous);
+        previous = id;
+      }
+    }
+  }
+  return parents;
 }

@@ -13,7 +13,12 @@ import type {
   CopyRequest,
 } from '../../../core/src/index.ts';
 import { copyFiles } from '../snapshot/copy-files.ts';
-import { selectSources, type PathFilter } from '../snapshot/source-select.ts';
+import {
+  createEntryFilter,
+  selectSources,
+  type EntryFilter,
+  type PathFilter,
+} from '../snapshot/source-select.ts';
 
 /** Serves a context folder, honouring `<dir>/.dockerignore`. */
 export class DirContextSource implements ContextSource {
@@ -25,8 +30,12 @@ export class DirContextSource implements ContextSource {
     checkSources(request);
     const excluded = this.excluded(request);
     const hash = crypto.createHash('sha256');
-    for (const match of selectSources(this.dir, request.sources, excluded)) {
-      hashTree(hash, match.host, match.rel, excluded, true);
+    const matches = selectSources(this.dir, request.sources, (rel) =>
+      excluded(rel, rel),
+    );
+    for (const match of matches) {
+      const top = fs.statSync(match.host).isDirectory() ? '' : match.rel;
+      hashTree(hash, match.host, match.rel, top, excluded, true);
     }
     return `sha256:${hash.digest('hex')}`;
   }
@@ -56,11 +65,8 @@ export class DirContextSource implements ContextSource {
     return this.filter;
   }
 
-  private excluded(request: CopyRequest): PathFilter {
-    const ignored = this.ignored();
-    const rules =
-      request.exclude.length > 0 ? ignore().add(request.exclude) : undefined;
-    return (rel) => ignored(rel) || (rules?.ignores(rel) ?? false);
+  private excluded(request: CopyRequest): EntryFilter {
+    return createEntryFilter(this.ignored(), request.exclude);
   }
 }
 
@@ -80,10 +86,11 @@ function hashTree(
   hash: crypto.Hash,
   host: string,
   rel: string,
-  excluded: PathFilter,
+  inner: string,
+  excluded: EntryFilter,
   top: boolean,
 ): void {
-  if (!top && excluded(rel)) {
+  if (!top && excluded(rel, inner)) {
     if (!fs.lstatSync(host).isDirectory()) return;
   }
   const st = top ? fs.statSync(host) : fs.lstatSync(host);
@@ -93,7 +100,15 @@ function hashTree(
   else if (st.isDirectory()) {
     for (const name of fs.readdirSync(host).sort()) {
       const childRel = rel === '.' ? name : `${rel}/${name}`;
-      hashTree(hash, path.join(host, name), childRel, excluded, false);
+      const childInner = inner === '' ? name : `${inner}/${name}`;
+      hashTree(
+        hash,
+        path.join(host, name),
+        childRel,
+        childInner,
+        excluded,
+        false,
+      );
     }
   }
   hash.update('\0');

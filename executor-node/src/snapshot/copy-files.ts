@@ -5,13 +5,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import ignore from '@balena/dockerignore';
-
 import type { CopyRequest } from '../../../core/src/index.ts';
 import { parseChmod } from './file-mode.ts';
 import { resolveUser } from './ownership.ts';
 import { resolveInRoot } from './root-path.ts';
-import { selectSources, type PathFilter } from './source-select.ts';
+import {
+  createEntryFilter,
+  selectSources,
+  type EntryFilter,
+  type PathFilter,
+} from './source-select.ts';
 
 /** Numeric owner for copied files. */
 export interface Owner {
@@ -35,7 +38,7 @@ export interface CopyInput {
 interface Walk {
   srcRoot: string;
   destRoot: string;
-  excluded: PathFilter;
+  excluded: EntryFilter;
   owner: Owner | 'keep';
   chmod?: (mode: number, isDir: boolean) => number;
 }
@@ -43,8 +46,10 @@ interface Walk {
 /** Copies the request's sources into `destRoot`. */
 export function copyFiles(input: CopyInput): void {
   const { request, srcRoot, destRoot } = input;
-  const excluded = combineFilters(input.ignored, request.exclude);
-  const matches = selectSources(srcRoot, request.sources, excluded);
+  const excluded = createEntryFilter(input.ignored, request.exclude);
+  const matches = selectSources(srcRoot, request.sources, (rel) =>
+    excluded(rel, rel),
+  );
   const owner = request.chown
     ? ownerOf(resolveUser(destRoot, request.chown))
     : input.defaultOwner;
@@ -91,7 +96,7 @@ export function copyFiles(input: CopyInput): void {
         ? path.posix.join(request.dest, base)
         : request.dest;
     ensureDir(destRoot, path.posix.dirname(target), dirOwner);
-    copyEntry(walk, match.host, match.rel, target);
+    copyEntry(walk, match.host, match.rel, base, target);
   }
 }
 
@@ -111,27 +116,37 @@ export function ensureDir(root: string, dir: string, owner?: Owner): string {
   return resolveInRoot(root, dir);
 }
 
-function copyChildren(walk: Walk, srcHost: string, rel: string, dest: string) {
+function copyChildren(
+  walk: Walk,
+  srcHost: string,
+  rel: string,
+  dest: string,
+): void {
   for (const name of fs.readdirSync(srcHost).sort()) {
     const childRel = rel === '.' ? name : `${rel}/${name}`;
     copyEntry(
       walk,
       path.join(srcHost, name),
       childRel,
+      name,
       path.posix.join(dest, name),
     );
   }
 }
 
-/** Copies one entry (a tree for directories); returns whether it kept anything. */
+/**
+ * Copies one entry (a tree for directories); `inner` is its path inside the
+ * matched source. Returns whether anything was kept.
+ */
 function copyEntry(
   walk: Walk,
   srcHost: string,
   rel: string,
+  inner: string,
   dest: string,
 ): boolean {
   const st = fs.lstatSync(srcHost);
-  const skip = walk.excluded(rel);
+  const skip = walk.excluded(rel, inner);
   if (st.isDirectory()) {
     const host = resolveInRoot(walk.destRoot, dest);
     const existed = isDirectory(host);
@@ -147,6 +162,7 @@ function copyEntry(
           walk,
           path.join(srcHost, name),
           childRel,
+          `${inner}/${name}`,
           path.posix.join(dest, name),
         ) || kept;
     }
@@ -181,14 +197,6 @@ function finish(walk: Walk, host: string, st: fs.Stats, isDir: boolean): void {
   const mode = walk.chmod ? walk.chmod(st.mode, isDir) : st.mode & 0o7777;
   fs.chmodSync(host, mode);
   fs.utimesSync(host, st.atime, st.mtime);
-}
-
-function combineFilters(
-  ignored: PathFilter | undefined,
-  exclude: string[],
-): PathFilter {
-  const rules = exclude.length > 0 ? ignore().add(exclude) : undefined;
-  return (rel) => (ignored?.(rel) ?? false) || (rules?.ignores(rel) ?? false);
 }
 
 function ownerOf(ids: { uid: number; gid: number }): Owner {

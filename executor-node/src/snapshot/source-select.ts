@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import ignore from '@balena/dockerignore';
+
 import { resolveInRoot } from './root-path.ts';
 
 /** One source entry found: its path relative to the root and on the host. */
@@ -16,6 +18,22 @@ export interface SourceMatch {
 
 /** Says whether a relative path is left out (`.dockerignore`, `--exclude`). */
 export type PathFilter = (rel: string) => boolean;
+
+/**
+ * Says whether an entry is left out, given its path from the source root and
+ * from the matched source (what `--exclude` patterns are matched against).
+ */
+export type EntryFilter = (rel: string, inner: string) => boolean;
+
+/** Combines a root-relative filter with `--exclude` patterns. */
+export function createEntryFilter(
+  ignored: PathFilter | undefined,
+  exclude: string[],
+): EntryFilter {
+  const rules = exclude.length > 0 ? ignore().add(exclude) : undefined;
+  return (rel, inner) =>
+    (ignored?.(rel) ?? false) || (rules?.ignores(inner) ?? false);
+}
 
 /** Returns the matches of every source, failing as BuildKit does on none. */
 export function selectSources(

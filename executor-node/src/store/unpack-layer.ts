@@ -73,7 +73,8 @@ async function scanLayer(
   const scan: LayerScan = { whiteouts: [], opaqueDirs: [], members: [] };
   const extract = tar.extract();
   const source = fs.createReadStream(file);
-  const input = compression === 'gzip' ? source.pipe(zlib.createGunzip()) : source;
+  const input =
+    compression === 'gzip' ? source.pipe(zlib.createGunzip()) : source;
   const fed = pipeline(input, extract);
   for await (const entry of extract) {
     const header = entry.header;

@@ -41,7 +41,11 @@ export interface StageSpec {
 /** Plans the stages for each platform; the last stage is the target. */
 export function handPlan(
   stages: StageSpec[],
-  options: { platforms?: string[]; outputs?: OutputSpec[]; env?: string[] } = {},
+  options: {
+    platforms?: string[];
+    outputs?: OutputSpec[];
+    env?: string[];
+  } = {},
 ): BuildPlan {
   const platforms = options.platforms ?? ['linux/amd64'];
   const vertices: Record<string, Vertex> = {};
@@ -94,7 +98,9 @@ export function handPlan(
           } as Omit<RunVertex, 'id'>;
         } else if (step.kind === 'copy') {
           const fromStage =
-            step.source.kind === 'stage' ? results[step.source.stage] : undefined;
+            step.source.kind === 'stage'
+              ? results[step.source.stage]
+              : undefined;
           const source =
             step.source.kind === 'stage'
               ? { ...step.source, vertex: fromStage }
@@ -109,7 +115,10 @@ export function handPlan(
             link: false,
             parents: false,
             exclude: [],
-            inputs: [...(parent ? [parent] : []), ...(fromStage ? [fromStage] : [])],
+            inputs: [
+              ...(parent ? [parent] : []),
+              ...(fromStage ? [fromStage] : []),
+            ],
             ...step.extra,
           } as Omit<CopyVertex, 'id'>;
         } else {
@@ -190,7 +199,8 @@ export function allowedDevice(
 
 function describe(step: StepSpec): string {
   if (step.kind === 'run') return `RUN ${step.script}`;
-  if (step.kind === 'copy') return `COPY ${step.sources.join(' ')} ${step.dest}`;
+  if (step.kind === 'copy')
+    return `COPY ${step.sources.join(' ')} ${step.dest}`;
   return `WORKDIR ${step.path}`;
 }
 
