@@ -98,7 +98,7 @@ export function buildStageGraph(ctx: GraphContext): {
       linkCommand(instruction, false, node, nodes, byName, ctx, fail),
     );
   }
-  checkCycles(nodes, fail);
+  if (hasCycle(nodes, fail)) return { diagnostics };
   if (nodes.length === 1) nodes[0].displayName = '';
 
   const reachable = resolveReachable(target, nodes, byName, ctx, fail);
@@ -271,10 +271,10 @@ function addDep(node: StageNode, source: StageNode, instruction: Instruction, vi
   node.deps.push({ node: source, instruction, via });
 }
 
-function checkCycles(
+function hasCycle(
   nodes: StageNode[],
   fail: (code: string, message: string, location?: Location) => void,
-) {
+): boolean {
   const visited = new Set<StageNode>();
   const path = new Set<StageNode>();
   const visit = (node: StageNode, trail: Instruction[]): Instruction[] | undefined => {
@@ -302,8 +302,9 @@ function checkCycles(
       `circular dependency detected on stage: ${node.displayName}`,
       location,
     );
-    return;
+    return true;
   }
+  return false;
 }
 
 function resolveReachable(
