@@ -3,7 +3,7 @@
 
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { splitCsv } from '../options/csv.ts';
-import { parseGoBool } from './run-mount.ts';
+import { parseGoBool } from '../options/go-bool.ts';
 
 /** Parses one `--device` value into a name and whether it is required. */
 export function parseDevice(

@@ -5,6 +5,7 @@ import type { RunMount } from '../model/instructions.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { splitCsv } from '../options/csv.ts';
+import { parseGoBool } from '../options/go-bool.ts';
 
 /** Expands one mount value; returns the text or BuildKit's error. */
 export type MountExpander = (value: string) => { value: string; error?: string };
@@ -207,12 +208,5 @@ function checkMount(
   if (mount.sharing && mount.type !== 'cache') {
     return `invalid cache sharing set for ${mount.type} mount`;
   }
-  return undefined;
-}
-
-/** Reads a boolean the way Go's strconv.ParseBool does. */
-export function parseGoBool(value: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
   return undefined;
 }

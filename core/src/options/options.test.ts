@@ -126,6 +126,22 @@ test('BUILDKIT_MULTI_PLATFORM=1 forces multi-platform mode', () => {
   assert.equal(isMultiPlatform(options), true);
 });
 
+test('BUILDKIT_MULTI_PLATFORM=0 refuses several platforms', () => {
+  const { diagnostics } = resolveBuildOptions({
+    platforms: ['linux/amd64,linux/arm64'],
+    buildArgs: { BUILDKIT_MULTI_PLATFORM: '0' },
+  });
+  assert.deepEqual(
+    diagnostics.map((d) => d.message),
+    ['conflicting config: returning multiple target platforms is not allowed'],
+  );
+  const bad = resolveBuildOptions({ buildArgs: { BUILDKIT_MULTI_PLATFORM: 'yes' } });
+  assert.deepEqual(
+    bad.diagnostics.map((d) => d.message),
+    ['invalid boolean value for multi-platform: yes'],
+  );
+});
+
 test('reports bad platforms, outputs and entitlements together', () => {
   const { diagnostics } = resolveBuildOptions({
     platforms: ['linux/*'],

@@ -14,6 +14,7 @@ import {
   parsePlatform,
 } from '../platform/platform.ts';
 import { parseAllow } from './allow.ts';
+import { parseGoBool } from './go-bool.ts';
 import { parseOutput } from './output.ts';
 
 /** The build platform when the caller names none. */
@@ -59,6 +60,7 @@ export function resolveBuildOptions(options: BuildOptions): {
   if (options.target !== undefined && options.target !== '') {
     resolved.target = options.target;
   }
+  checkMultiPlatform(resolved, fail);
   return { options: resolved, diagnostics };
 }
 
@@ -67,12 +69,25 @@ export function isMultiPlatform(
   options: Pick<ResolvedBuildOptions, 'platforms' | 'buildArgs'>,
 ): boolean {
   const forced = options.buildArgs.BUILDKIT_MULTI_PLATFORM;
-  if (forced !== undefined && isTrue(forced)) return true;
-  return options.platforms.length > 1;
+  const value = forced ? parseGoBool(forced) : undefined;
+  return value ?? options.platforms.length > 1;
 }
 
-function isTrue(value: string): boolean {
-  return ['1', 't', 'true'].includes(value.toLowerCase());
+function checkMultiPlatform(
+  options: ResolvedBuildOptions,
+  fail: (code: string, message: string) => void,
+) {
+  const forced = options.buildArgs.BUILDKIT_MULTI_PLATFORM;
+  if (!forced) return;
+  const value = parseGoBool(forced);
+  if (value === undefined) {
+    fail('invalid-option', `invalid boolean value for multi-platform: ${forced}`);
+  } else if (!value && options.platforms.length > 1) {
+    fail(
+      'invalid-option',
+      'conflicting config: returning multiple target platforms is not allowed',
+    );
+  }
 }
 
 function readBuildPlatform(

@@ -122,7 +122,7 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   const vertex: ImageVertex = {
     kind: 'image',
     id: contentHash({ op: 'source', ref, platform }),
-    stage: state.node.index,
+    stage: state.node.owner ?? state.node.index,
     platform,
     name: nextStepName(ctx, state, text, undefined),
     text,

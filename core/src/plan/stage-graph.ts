@@ -57,6 +57,8 @@ export interface StageNode {
   location?: Location;
   /** True for an image or scratch added by `--from` or a mount. */
   added: boolean;
+  /** For an added source: the index of the stage that first reads it. */
+  owner?: number;
 }
 
 /** The graph for one target platform. */
@@ -205,7 +207,7 @@ export function linkCommand(
   const command: StageCommand = { instruction, onbuild, sources: [] };
   const location = { file: ctx.dockerfile.file, range: instruction.range };
   if (instruction.kind === 'COPY' && instruction.from && instruction.from.value !== '') {
-    const source = copySource(instruction, nodes, byName, ctx, location, fail);
+    const source = copySource(instruction, node.index, nodes, byName, ctx, location, fail);
     command.sources.push(source);
     if (source) addDep(node, source, instruction, `COPY --from=${instruction.from.value}`);
   }
@@ -214,7 +216,7 @@ export function linkCommand(
       const from = mount.from ?? '';
       const source =
         byName.get(from === '' ? 'scratch' : from.toLowerCase()) ??
-        addSource(from === '' ? 'scratch' : from, nodes, location);
+        addSource(from === '' ? 'scratch' : from, nodes, location, node.index);
       command.sources.push(from === '' ? undefined : source);
       addDep(node, source, instruction, `RUN --mount=from=${from}`);
     }
@@ -224,6 +226,7 @@ export function linkCommand(
 
 function copySource(
   instruction: CopyInstruction,
+  owner: number,
   nodes: StageNode[],
   byName: Map<string, StageNode>,
   ctx: GraphContext,
@@ -249,11 +252,17 @@ function copySource(
     }
     return found;
   }
-  return byName.get(from.toLowerCase()) ?? addSource(from, nodes, location);
+  return byName.get(from.toLowerCase()) ?? addSource(from, nodes, location, owner);
 }
 
-function addSource(name: string, nodes: StageNode[], location: Location): StageNode {
+function addSource(
+  name: string,
+  nodes: StageNode[],
+  location: Location,
+  owner: number,
+): StageNode {
   const node: StageNode = {
+    owner,
     index: nodes.length,
     displayName: `stage-${nodes.length}`,
     baseName: name,
