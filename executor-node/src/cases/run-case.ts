@@ -15,13 +15,13 @@ import type {
 } from '../commands/build-flags.ts';
 import { toBuildInvocation } from '../commands/build-flags.ts';
 import { readCdiSpecDirs } from '../commands/cdi-spec-dirs.ts';
-import { exportOutputs } from '../commands/export-outputs.ts';
 import { logger } from '../logger.ts';
 import { parseCaseCommand } from './case-command.ts';
 import type { CaseDefinition } from './case-file.ts';
 import type { RunObservation } from './expectations.ts';
 import { checkPlanExpectations, checkRunExpectations } from './expectations.ts';
-import { unmetRequirement, unrunnablePlatform } from './host-checks.ts';
+import { emulationProblem } from '../runtime/emulation.ts';
+import { unmetRequirement } from './host-checks.ts';
 
 export type CaseStatus = 'pass' | 'fail' | 'skip';
 
@@ -153,13 +153,14 @@ async function findBlocker(
     if (checked.has(key)) continue;
     checked.add(key);
     if (!(await storeHas(ref, vertex.platform))) {
-      return `image ${ref} (${vertex.platform}) not in the built-in store`;
+      const shown = ref.replace(/^docker\.io\/library\//, '');
+      return `image ${shown} (${vertex.platform}) not in the built-in store`;
     }
   }
 
   for (const vertex of Object.values(plan.vertices)) {
     if (vertex.kind !== 'run') continue;
-    const reason = unrunnablePlatform(vertex.platform);
+    const reason = emulationProblem(vertex.platform);
     if (reason) return reason;
   }
   return undefined;
@@ -180,8 +181,11 @@ async function execute(
 
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
-    noCache: invocation.noCache,
+    // A case checks real behaviour, so every step runs, cached or not.
+    noCache: true,
     onEvent,
+    cwd,
+    logger,
   });
   const observation: RunObservation = {
     ok: result.ok,
@@ -190,22 +194,6 @@ async function execute(
   if (!result.ok) {
     observation.error = result.error ?? 'build failed';
     return { observation, progress };
-  }
-
-  try {
-    await exportOutputs(plan.options.outputs, result.results, {
-      cwd,
-      multiPlatform: plan.platforms.length > 1,
-    });
-  } catch (error) {
-    return {
-      observation: {
-        ok: false,
-        error: (error as Error).message,
-        platforms: [],
-      },
-      progress,
-    };
   }
 
   for (const item of result.results) {

@@ -6,16 +6,17 @@ import type {
   Diagnostic,
   ProgressEvent,
 } from '../../../core/src/index.ts';
-import { createPlainRenderer } from '../../../core/src/index.ts';
+import {
+  createPlainRenderer,
+  formatSourceExcerpt,
+} from '../../../core/src/index.ts';
 import { runBuild } from '../build.ts';
 import { logger } from '../logger.ts';
 import type { BuildFlagValues } from './build-flags.ts';
 import type { CommandIO } from './command-io.ts';
-import { exportOutputs } from './export-outputs.ts';
 import { formatDiagnostics } from './format-plan.ts';
 import { planErrors } from './plan-errors.ts';
 import { planFromFlags } from './plan.ts';
-import { formatSourceSnippet } from './source-snippet.ts';
 
 /** Log rows buildx repeats under a failed step. */
 const FAILED_LOG_ROWS = 10;
@@ -33,53 +34,19 @@ export async function runBuildCommand(
     return 1;
   }
 
-  const started = Date.now();
   const progress = createProgressPrinter(invocation.progress, io);
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
     onEvent: progress.write,
+    cwd: process.cwd(),
+    logger,
   });
   if (!result.ok) {
     printRunFailure(plan, source, progress, result.error ?? 'build failed', io);
     return 1;
   }
 
-  for (const output of plan.options.outputs) {
-    const id = `export:${output.type}:${output.dest ?? ''}`;
-    const name =
-      output.type === 'tar'
-        ? 'exporting to client tarball'
-        : 'exporting to client directory';
-    if (output.type === 'cacheonly') continue;
-    progress.write({
-      kind: 'vertex-start',
-      vertex: id,
-      name,
-      time: Date.now() - started,
-    });
-    try {
-      await exportOutputs([output], result.results, {
-        cwd: process.cwd(),
-        multiPlatform: plan.platforms.length > 1,
-      });
-    } catch (error) {
-      const message = (error as Error).message;
-      progress.write({
-        kind: 'vertex-error',
-        vertex: id,
-        error: message,
-        time: Date.now() - started,
-      });
-      io.stderr.write(`ERROR: failed to solve: ${message}\n`);
-      return 1;
-    }
-    progress.write({
-      kind: 'vertex-done',
-      vertex: id,
-      time: Date.now() - started,
-    });
-  }
   logger.debug('build', `built ${result.results.length} platform(s)`);
   printWarnings(plan.diagnostics, source, io);
   return 0;
@@ -125,7 +92,7 @@ function printPlanFailure(
 ): void {
   const first = plan.diagnostics.find((d) => d.severity === 'error');
   if (first?.location)
-    io.stderr.write(formatSourceSnippet(first.location, source));
+    io.stderr.write(formatSourceExcerpt(first.location, source));
   const others = plan.diagnostics.filter((d) => d !== first);
   if (others.length > 0) {
     io.stderr.write(formatDiagnostics(others, source) + '\n');
@@ -148,7 +115,7 @@ function printRunFailure(
       ['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'),
     );
     if (vertex.location)
-      io.stderr.write(formatSourceSnippet(vertex.location, source));
+      io.stderr.write(formatSourceExcerpt(vertex.location, source));
   }
   io.stderr.write(`ERROR: failed to solve: ${error}\n`);
 }
