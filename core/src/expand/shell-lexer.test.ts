@@ -205,3 +205,10 @@ test('a heredoc marker with spaces stays one word', () => {
   const result = expandWords('cat <<  EOF > out', () => undefined);
   assert.deepEqual(result.words, ['cat', '<<  EOF', '>', 'out']);
 });
+
+test('splitting drops the partial word before a ${v:-w} as BuildKit does', () => {
+  const lookup = (): undefined => undefined;
+  assert.deepEqual(expandWords('a${x:-y}b c', lookup).words, ['yb', 'c']);
+  assert.deepEqual(expandWords('pre"${x:-y}" q', lookup).words, ['y', 'q']);
+  assert.equal(expandWord('a${x:-y}b', lookup).value, 'ayb');
+});

@@ -70,6 +70,7 @@ class ShellLexer {
   private pos: number;
   private readonly escape: number;
   private readonly unmatched = new Set<string>();
+  private buf = '';
   rawEscapes: boolean;
 
   constructor(
@@ -116,29 +117,37 @@ class ShellLexer {
   private scan(stop: number): { text: string; words: string[] } {
     let result = '';
     const words: string[] = [];
-    let buf = '';
     let inWord = false;
     const quotes = this.options.skipProcessQuotes !== true;
+    // BuildKit shares one word buffer between nested scans and clears it on
+    // entry, so `${v:-w}` drops the partial word before it when splitting.
+    this.buf = '';
 
     const addChar = (ch: number): void => {
       if (isGoSpace(ch)) {
-        if (inWord && buf.length !== 0) {
-          words.push(buf);
-          buf = '';
+        if (inWord && this.buf.length !== 0) {
+          words.push(this.buf);
+          this.buf = '';
           inWord = false;
         }
         return;
       }
-      buf += String.fromCodePoint(ch);
+      this.buf += String.fromCodePoint(ch);
       inWord = true;
+    };
+    const flush = (): string[] => {
+      if (this.buf.length > 0) {
+        words.push(this.buf);
+        this.buf = '';
+      }
+      return words;
     };
 
     while (this.peek() !== EOF) {
       let ch = this.peek();
       if (stop !== EOF && ch === stop) {
         this.next();
-        if (buf.length > 0) words.push(buf);
-        return { text: result, words };
+        return { text: result, words: flush() };
       }
       if (ch === 0x24 || ch === 0x3c || (quotes && (ch === 0x27 || ch === 0x22))) {
         let piece: string;
@@ -150,7 +159,7 @@ class ShellLexer {
         if (ch === 0x24) {
           for (const char of piece) addChar(char.codePointAt(0) as number);
         } else {
-          buf += piece;
+          this.buf += piece;
           inWord = true;
         }
         continue;
@@ -158,13 +167,13 @@ class ShellLexer {
       ch = this.next();
       if (ch === this.escape) {
         if (this.rawEscapes) {
-          buf += String.fromCodePoint(ch);
+          this.buf += String.fromCodePoint(ch);
           inWord = true;
           result += String.fromCodePoint(ch);
         }
         ch = this.next();
         if (ch === EOF) break;
-        buf += String.fromCodePoint(ch);
+        this.buf += String.fromCodePoint(ch);
         inWord = true;
       } else {
         addChar(ch);
@@ -176,8 +185,7 @@ class ShellLexer {
         `unexpected end of statement while looking for matching ${String.fromCodePoint(stop)}`,
       );
     }
-    if (buf.length > 0) words.push(buf);
-    return { text: result, words };
+    return { text: result, words: flush() };
   }
 
   private processSingleQuote(): string {

@@ -2,7 +2,15 @@
 // text after the flags into the node's argument list.
 
 import { goQuote } from '../diagnostics/go-quote.ts';
-import { goTrimLeft, isGoSpace, splitBlank, splitBlankOnce } from './text.ts';
+import {
+  fromByteString,
+  goTrimLeft,
+  hasNonAscii,
+  isGoSpace,
+  splitBlank,
+  splitBlankOnce,
+  toByteString,
+} from './text.ts';
 
 /** Arguments of one instruction, or why they could not be read. */
 export interface LineArgs {
@@ -82,14 +90,20 @@ export function parseMaybeJSONToList(rest: string): LineArgs {
 
 /** Reads HEALTHCHECK's type word, then the rest as for CMD. */
 export function parseHealthConfig(rest: string): LineArgs {
+  // BuildKit finds the type word byte by byte (see split-command.ts).
+  const bytes = hasNonAscii(rest);
+  const text = bytes ? toByteString(rest) : rest;
   let sep = 0;
-  while (sep < rest.length && !isGoSpace(rest.charCodeAt(sep))) sep++;
+  while (sep < text.length && !isGoSpace(text.charCodeAt(sep))) sep++;
   if (sep === 0) return NO_ARGS;
   let next = sep;
-  while (next < rest.length && isGoSpace(rest.charCodeAt(next))) next++;
-  const command = parseMaybeJSON(rest.slice(next));
+  while (next < text.length && isGoSpace(text.charCodeAt(next))) next++;
+  const type = text.slice(0, sep);
+  const tail = text.slice(next);
+  const command = parseMaybeJSON(bytes ? fromByteString(tail) : tail);
   if (command.error !== undefined) return command;
-  return { args: [rest.slice(0, sep), ...command.args], json: command.json };
+  const typeText = bytes ? fromByteString(type) : type;
+  return { args: [typeText, ...command.args], json: command.json };
 }
 
 /**
@@ -98,49 +112,51 @@ export function parseHealthConfig(rest: string): LineArgs {
  */
 export function parseWords(rest: string, escape: number): string[] {
   const words: string[] = [];
-  let word = '';
-  let inWord = false;
+  const length = rest.length;
+  let start = -1;
   let quote = 0;
   let blankOk = false;
 
-  for (let pos = 0; pos < rest.length; pos++) {
+  // Words are slices of the line: only an escape character that ends the
+  // line is dropped, so no character-by-character copying is needed.
+  for (let pos = 0; pos < length; pos++) {
     const ch = rest.charCodeAt(pos);
-    if (!inWord) {
+    if (start < 0) {
       if (isGoSpace(ch)) continue;
-      inWord = true;
+      start = pos;
+      blankOk = false;
     }
     if (quote === 0) {
       if (isGoSpace(ch)) {
-        if (blankOk || word.length > 0) words.push(word);
-        word = '';
-        blankOk = false;
-        inWord = false;
-        continue;
-      }
-      if (ch === 0x27 || ch === 0x22) {
+        if (blankOk || pos > start) words.push(rest.slice(start, pos));
+        start = -1;
+      } else if (ch === 0x27 || ch === 0x22) {
         quote = ch;
         blankOk = true;
-      }
-      if (ch === escape) {
-        if (pos + 1 === rest.length) continue;
-        word += rest[pos];
+      } else if (ch === escape) {
+        if (pos + 1 === length) return finish(words, rest, start, pos, blankOk);
         pos++;
       }
-      word += rest[pos];
       continue;
     }
-    if (ch === quote) quote = 0;
-    if (ch === escape && quote !== 0x27) {
-      if (pos + 1 === rest.length) {
-        quote = 0;
-        continue;
-      }
-      word += rest[pos];
+    if (ch === quote) {
+      quote = 0;
+    } else if (ch === escape && quote !== 0x27) {
+      if (pos + 1 === length) return finish(words, rest, start, pos, blankOk);
       pos++;
     }
-    word += rest[pos];
   }
-  if (inWord && (blankOk || word.length > 0)) words.push(word);
+  return start < 0 ? words : finish(words, rest, start, length, blankOk);
+}
+
+function finish(
+  words: string[],
+  rest: string,
+  start: number,
+  end: number,
+  blankOk: boolean,
+): string[] {
+  if (blankOk || end > start) words.push(rest.slice(start, end));
   return words;
 }
 

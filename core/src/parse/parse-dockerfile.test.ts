@@ -294,3 +294,20 @@ test('odd input never throws', () => {
     '2: file with no instructions',
   ]);
 });
+
+test('non-ASCII text near flags is scanned byte by byte, as BuildKit does', () => {
+  const syntax = parseDockerfile(
+    'FROM a\nCOPY \u00a0--from=x a b\nCOPY --chown=\u00e9 a b\n',
+  );
+  assert.deepEqual(syntax.instructions[1].flags, []);
+  assert.deepEqual(syntax.instructions[1].args, ['--from=x', 'a', 'b']);
+  // U+00E9 is the bytes C3 A9; each byte becomes one Latin-1 character.
+  assert.deepEqual(syntax.instructions[2].flags, ['--chown=\u00c3\u00a9']);
+});
+
+test('a heredoc marker followed by ${v:-w} is not a heredoc', () => {
+  const syntax = parseDockerfile('FROM a\nRUN cat <<EOF${x:-y}\nRUN b\n');
+  assert.deepEqual(errors(syntax), []);
+  assert.equal(syntax.instructions.length, 3);
+  assert.deepEqual(syntax.instructions[1].heredocs, []);
+});

@@ -12,7 +12,12 @@ import { withSuggestion } from '../diagnostics/suggest.ts';
 import { checkEscapeToken, DirectiveScanner } from './directives.ts';
 import { findHeredocs } from './heredoc.ts';
 import { buildNode, KNOWN_INSTRUCTIONS } from './instruction-line.ts';
-import { goTrimSpace, skipGoSpace } from './text.ts';
+import {
+  fromByteString,
+  goTrimSpace,
+  skipGoSpace,
+  toByteString,
+} from './text.ts';
 
 const MAX_LINE_BYTES = 65535;
 const EMPTY_CONTINUATION_URL =
@@ -52,7 +57,7 @@ class Parser {
     while (this.nextLine()) {
       const raw = this.line;
       if (isComment(raw)) {
-        const comment = goTrimSpace(raw.slice(1));
+        const comment = goTrimSpace(dropFirstByte(raw));
         if (comment === '') comments = [];
         else comments.push(comment);
       }
@@ -298,6 +303,13 @@ class Parser {
       end: { line: this.lineNo, column: endColumn },
     };
   }
+}
+
+// BuildKit cuts the first byte (not character) off a comment line before
+// trimming it; an indented comment keeps its `#`.
+function dropFirstByte(line: string): string {
+  if (line.charCodeAt(0) < 0x80) return line.slice(1);
+  return fromByteString(toByteString(line).slice(1));
 }
 
 function isComment(line: string): boolean {

@@ -1,7 +1,14 @@
 // Splits a joined instruction line into keyword, leading `--flags` and the
 // rest, as BuildKit's command splitter does.
 
-import { goTrimSpace, isGoSpace, splitBlankOnce } from './text.ts';
+import {
+  fromByteString,
+  goTrimSpace,
+  hasNonAscii,
+  isGoSpace,
+  splitBlankOnce,
+  toByteString,
+} from './text.ts';
 
 /** An instruction line taken apart. */
 export interface SplitCommand {
@@ -17,8 +24,19 @@ export interface SplitCommand {
 export function splitCommand(line: string, escapeToken: string): SplitCommand {
   const parts = splitBlankOnce(goTrimSpace(line));
   if (parts.length === 1) return { command: parts[0], flags: [], rest: '' };
-  const { rest, flags } = extractFlags(parts[1], escapeToken.charCodeAt(0));
-  return { command: parts[0], flags, rest: goTrimSpace(rest) };
+  const escape = escapeToken.charCodeAt(0);
+  if (!hasNonAscii(parts[1])) {
+    const { rest, flags } = extractFlags(parts[1], escape);
+    return { command: parts[0], flags, rest: goTrimSpace(rest) };
+  }
+  // BuildKit scans flags byte by byte: a non-ASCII flag keeps its bytes as
+  // Latin-1 characters, and UTF-8 bytes 0x85 and 0xA0 count as spaces.
+  const { rest, flags } = extractFlags(toByteString(parts[1]), escape);
+  return {
+    command: parts[0],
+    flags,
+    rest: goTrimSpace(fromByteString(rest)),
+  };
 }
 
 const IN_SPACES = 0;

@@ -75,3 +75,80 @@ export function splitBlankOnce(text: string): [string] | [string, string] {
   while (j < text.length && isBlank(text.charCodeAt(j))) j++;
   return [text.slice(0, i), text.slice(j)];
 }
+
+/** Reports whether a string has any character outside ASCII. */
+export function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return true;
+  }
+  return false;
+}
+
+/**
+ * Encodes text as UTF-8, one character per byte. Parts of BuildKit walk
+ * lines byte by byte; running our scan over this form reproduces that.
+ */
+export function toByteString(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    let code = text.codePointAt(i) as number;
+    if (code > 0xffff) i++;
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x80) {
+      out += String.fromCharCode(code);
+    } else if (code < 0x800) {
+      out += String.fromCharCode(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    } else if (code < 0x10000) {
+      out += String.fromCharCode(
+        0xe0 | (code >> 12),
+        0x80 | ((code >> 6) & 0x3f),
+        0x80 | (code & 0x3f),
+      );
+    } else {
+      out += String.fromCharCode(
+        0xf0 | (code >> 18),
+        0x80 | ((code >> 12) & 0x3f),
+        0x80 | ((code >> 6) & 0x3f),
+        0x80 | (code & 0x3f),
+      );
+    }
+  }
+  return out;
+}
+
+/** Decodes a byte string made by `toByteString`; bad bytes become U+FFFD. */
+export function fromByteString(bytes: string): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes.charCodeAt(i);
+    if (lead < 0x80) {
+      out += bytes[i];
+      i++;
+      continue;
+    }
+    const need = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    let code = lead & (0x3f >> need);
+    let k = 1;
+    for (; k <= need && i + k < bytes.length; k++) {
+      const next = bytes.charCodeAt(i + k);
+      if ((next & 0xc0) !== 0x80) break;
+      code = (code << 6) | (next & 0x3f);
+    }
+    const min = need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000;
+    const valid =
+      need > 0 &&
+      k === need + 1 &&
+      code >= min &&
+      code <= 0x10ffff &&
+      (code < 0xd800 || code > 0xdfff);
+    if (valid) {
+      out += String.fromCodePoint(code);
+      i += need + 1;
+    } else {
+      out += '\ufffd';
+      i++;
+    }
+  }
+  return out;
+}
