@@ -2,8 +2,7 @@
 // lines, each with the source line it points at.
 
 import { LitElement, html, css, nothing } from 'lit';
-import type { Diagnostic } from '../../core/src/index.ts';
-import { formatDiagnostic } from './plan-format.ts';
+import { formatDiagnostic, type Diagnostic } from '../../core/src/index.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /** Detail of `diagnostic-select`: the 1-based line the user picked. */
@@ -78,17 +77,23 @@ export class DiagnosticList extends LitElement {
 
   override render() {
     if (this.diagnostics.length === 0) return nothing;
-    const lines = this.source.split('\n');
     return html`<ul>
-      ${this.diagnostics.map((d) => this.renderItem(d, lines))}
+      ${this.diagnostics.map((d) => this.renderItem(d))}
     </ul>`;
   }
 
-  private renderItem(diagnostic: Diagnostic, lines: string[]) {
+  private renderItem(diagnostic: Diagnostic) {
     const location = diagnostic.location;
     const line = location?.range.start.line;
+    // The numbered source lines BuildKit prints, failing ones marked `>>>`.
     const fromSource = location?.file === this.sourceFile;
-    const excerpt = fromSource && line ? lines[line - 1] : undefined;
+    const excerpt = fromSource
+      ? formatDiagnostic(diagnostic, this.source)
+          .split('\n')
+          .slice(1)
+          .filter((row) => !/^-+$/.test(row))
+          .join('\n')
+      : '';
     return html`<li
       class=${diagnostic.severity}
       data-line=${line ?? nothing}
@@ -96,9 +101,7 @@ export class DiagnosticList extends LitElement {
     >
       <span class="code mono">${diagnostic.code}</span>
       <pre class="message">${formatDiagnostic(diagnostic)}</pre>
-      ${excerpt === undefined
-        ? nothing
-        : html`<pre class="excerpt">${String(line).padStart(4)} | ${excerpt}</pre>`}
+      ${excerpt ? html`<pre class="excerpt">${excerpt}</pre>` : nothing}
     </li>`;
   }
 

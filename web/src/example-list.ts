@@ -1,4 +1,4 @@
-// <example-list>: the examples, grouped by the Docker docs section each
+// <example-list>: the examples, grouped by the Docker docs page each
 // scenario comes from. Picking one fires `example-select`.
 
 import { LitElement, html, css } from 'lit';
@@ -17,7 +17,7 @@ export class ExampleList extends LitElement {
     css`
       ul {
         list-style: none;
-        margin: 0.2rem 0 0.6rem;
+        margin: 0.1rem 0 0.4rem;
         padding: 0;
       }
       button {
@@ -26,7 +26,7 @@ export class ExampleList extends LitElement {
         text-align: left;
         border: none;
         border-radius: 6px;
-        padding: 0.25rem 0.5rem;
+        padding: 0.15rem 0.5rem;
         background: transparent;
       }
       button[aria-current='true'] {
@@ -57,13 +57,14 @@ export class ExampleList extends LitElement {
     if (this.examples.length === 0) {
       return html`<p class="muted">No examples found in examples/index.json.</p>`;
     }
-    return [...groupBySection(this.examples)].map(
-      ([section, examples]) => html`${section ? html`<h3>${section}</h3>` : ''}
+    return [...groupByPage(this.examples)].map(
+      ([page, examples]) => html`${page ? html`<h3>${page}</h3>` : ''}
         <ul>
           ${examples.map(
             (e) => html`<li>
               <button
                 data-id=${e.id}
+                title=${e.section}
                 aria-current=${e.id === this.selected}
                 @click=${() => this.select(e.id)}
               >
@@ -86,12 +87,14 @@ export class ExampleList extends LitElement {
   }
 }
 
-function groupBySection(examples: ExampleSummary[]) {
+// Sections read `Page: part`; the list groups by the page alone.
+function groupByPage(examples: ExampleSummary[]) {
   const groups = new Map<string, ExampleSummary[]>();
   for (const example of examples) {
-    const list = groups.get(example.section) ?? [];
+    const page = example.section.split(':')[0]!.trim();
+    const list = groups.get(page) ?? [];
     list.push(example);
-    groups.set(example.section, list);
+    groups.set(page, list);
   }
   return groups;
 }

@@ -1,22 +1,14 @@
-// Short text forms of plan values for the plan view: diagnostics as
-// `Dockerfile:N: message`, stage bases, and CDI edit entries.
+// Short text forms of plan values for the plan view: stage bases, RUN
+// mounts and CDI edit entries.
 
 import type {
   CdiDeviceNode,
   CdiHook,
   CdiMount,
-  Diagnostic,
   RunMount,
   StageBase,
   StagePlan,
 } from '../../core/src/index.ts';
-
-/** Formats a diagnostic as `FILE:LINE: message`, or the message alone. */
-export function formatDiagnostic(diagnostic: Diagnostic): string {
-  const location = diagnostic.location;
-  if (!location) return diagnostic.message;
-  return `${location.file}:${location.range.start.line}: ${diagnostic.message}`;
-}
 
 /** Describes where a stage starts: an image, another stage, or scratch. */
 export function describeBase(base: StageBase, stages: StagePlan[]): string {

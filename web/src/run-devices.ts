@@ -85,10 +85,10 @@ export class RunDevices extends LitElement {
           >${device.allowed ? 'allowed' : 'not allowed'}</span
         >
       </div>
-      <p class="reason muted">${device.reason}</p>
-      ${device.error
-        ? html`<pre class="error">${device.error}</pre>`
+      ${device.reason !== device.error
+        ? html`<p class="reason muted">${device.reason}</p>`
         : nothing}
+      ${device.error ? html`<pre class="error">${device.error}</pre>` : nothing}
       ${renderEdits(device.edits)}
     </div>`;
   }

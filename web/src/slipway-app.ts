@@ -55,6 +55,17 @@ export class SlipwayApp extends LitElement {
         max-width: 110rem;
         margin: 0 auto;
       }
+      @media (min-width: 60.01rem) {
+        /* The plan stays in view while the editors scroll. */
+        .plan {
+          align-self: start;
+          position: sticky;
+          top: 0;
+          max-height: 100vh;
+          overflow-y: auto;
+          padding-bottom: 1rem;
+        }
+      }
       @media (max-width: 60rem) {
         :host {
           grid-template-columns: 1fr;
@@ -174,7 +185,7 @@ export class SlipwayApp extends LitElement {
           }}
         ></build-options-form>
       </div>
-      <div class="column">
+      <div class="column plan">
         <h2>Plan</h2>
         <plan-view
           .response=${this.response}

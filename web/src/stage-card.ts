@@ -3,6 +3,7 @@
 
 import { LitElement, html, css, nothing } from 'lit';
 import type {
+  ImageConfig,
   RunVertex,
   StagePlan,
   Vertex,
@@ -139,6 +140,7 @@ export class StageCard extends LitElement {
         ${steps.length
           ? html`<ol>${steps.map((step) => this.renderStep(step))}</ol>`
           : nothing}
+        ${stage.built ? renderConfig(stage.config) : nothing}
       </div>`;
   }
 
@@ -184,6 +186,39 @@ export class StageCard extends LitElement {
         <pre>${step.env.join('\n')}</pre>
       </details>`;
   }
+}
+
+// The image config at the end of the stage, in `docker inspect` terms.
+function renderConfig(config: ImageConfig) {
+  const rows: [string, string][] = [
+    ['Env', config.env.join('\n')],
+    ['WorkingDir', config.workingDir ?? ''],
+    ['User', config.user ?? ''],
+    ['Entrypoint', config.entrypoint ? JSON.stringify(config.entrypoint) : ''],
+    ['Cmd', config.cmd ? JSON.stringify(config.cmd) : ''],
+    ['ExposedPorts', config.exposedPorts.join(' ')],
+    ['Volumes', config.volumes.join(' ')],
+    [
+      'Labels',
+      Object.entries(config.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    ],
+  ];
+  return html`<details class="config">
+    <summary>image config</summary>
+    <table>
+      ${rows
+        .filter(([, value]) => value !== '')
+        .map(
+          ([name, value]) =>
+            html`<tr>
+              <td class="name">${name}</td>
+              <td><pre>${value}</pre></td>
+            </tr>`,
+        )}
+    </table>
+  </details>`;
 }
 
 customElements.define('stage-card', StageCard);
