@@ -2,76 +2,81 @@
 // personality, and arm64 through QEMU (or the clear error when it is missing).
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 
-import {
-  createCdiRegistry,
-  resolveDeviceRequest,
-} from '../../../core/src/index.ts';
-import { runBuild } from '../../src/build.ts';
-import { slipwayPaths } from '../../src/paths.ts';
+import { storeHas } from '../../src/build.ts';
 import { emulationProblem } from '../../src/runtime/emulation.ts';
 import { OciRuntime } from '../../src/runtime/oci-runtime.ts';
-import { storeHas } from '../../src/build.ts';
-import { eventLog, handPlan, skipReason, tempDir } from './hand-plans.ts';
+import { build, read, skipReason } from './harness.ts';
 
 const skip = skipReason();
 
-function testHome(): string {
-  const home = tempDir('slipway-home-');
-  fs.symlinkSync(slipwayPaths().images, path.join(home, 'images'));
-  return home;
-}
+const VENDOR_SPEC = [
+  'cdiVersion: "0.6.0"',
+  'kind: "vendor1.com/device"',
+  'devices:',
+  '  - name: foo',
+  '    containerEdits:',
+  '      env:',
+  '        - FOO=injected',
+  '',
+].join('\n');
 
-test('RUN --device with a CDI spec sees FOO=injected', { skip }, async () => {
-  const specDir = tempDir('cdi-');
-  const specPath = path.join(specDir, 'vendor1.yaml');
-  fs.writeFileSync(
-    specPath,
+const DEVICE_RUN = [
+  '# syntax=docker/dockerfile:1-labs',
+  'FROM busybox:1.36',
+  'RUN --device=vendor1.com/device \\',
+  '  env | grep ^FOO=',
+  '',
+].join('\n');
+
+test(
+  'RUN --device with --allow device sees FOO=injected',
+  { skip },
+  async () => {
+    const { plan, result, log } = await build(DEVICE_RUN, {
+      allow: ['device'],
+      cdiSpecs: [
+        { path: '/etc/cdi/vendor1.yaml', priority: 0, text: VENDOR_SPEC },
+      ],
+    });
+    const run = Object.values(plan.vertices).find((v) => v.kind === 'run');
+    assert.ok(run?.kind === 'run');
+    assert.deepEqual(run.devices[0]?.devices, ['vendor1.com/device=foo']);
+
+    assert.equal(result.error, undefined);
+    assert.match(log.output(), /^FOO=injected$/m);
+    assert.ok(result.results[0]?.runEnv?.includes('FOO=injected'));
+  },
+);
+
+test('a device node from a CDI spec is usable in RUN', { skip }, async () => {
+  const spec = [
+    'cdiVersion: "0.6.0"',
+    'kind: "vendor1.com/device"',
+    'devices:',
+    '  - name: sink',
+    '    containerEdits:',
+    '      deviceNodes:',
+    '        - path: /dev/vendor-null',
+    '          hostPath: /dev/null',
+    '',
+  ].join('\n');
+  const { result } = await build(
     [
-      'cdiVersion: "0.6.0"',
-      'kind: "vendor1.com/device"',
-      'devices:',
-      '  - name: foo',
-      '    containerEdits:',
-      '      env:',
-      '        - FOO=injected',
+      '# syntax=docker/dockerfile:1-labs',
+      'FROM busybox:1.36',
+      'RUN --device=vendor1.com/device=sink \\',
+      '  echo ok > /dev/vendor-null && stat -c "%t:%T" /dev/vendor-null > /node',
       '',
     ].join('\n'),
-  );
-  const registry = createCdiRegistry([
-    { path: specPath, priority: 0, text: fs.readFileSync(specPath, 'utf8') },
-  ]);
-  const resolution = resolveDeviceRequest(
-    registry,
-    { name: 'vendor1.com/device', required: true },
-    { all: true, names: [] },
-  );
-  assert.deepEqual(resolution.devices, ['vendor1.com/device=foo']);
-
-  const plan = handPlan([
     {
-      from: 'busybox:1.36',
-      steps: [
-        {
-          kind: 'run',
-          script: 'env | grep ^FOO=',
-          extra: { devices: [resolution] },
-        },
-      ],
+      allow: ['device'],
+      cdiSpecs: [{ path: '/etc/cdi/vendor1.yaml', priority: 0, text: spec }],
     },
-  ]);
-  const log = eventLog();
-  const result = await runBuild(plan, {
-    contextDir: tempDir('ctx-'),
-    onEvent: log.onEvent,
-    home: testHome(),
-  });
+  );
   assert.equal(result.error, undefined);
-  assert.match(log.output(), /^FOO=injected$/m);
-  assert.ok(result.results[0]?.runEnv?.includes('FOO=injected'));
+  assert.equal(read(result.results[0]?.rootfs, 'node'), '1:3\n');
 });
 
 const runtime = (() => {
@@ -81,6 +86,8 @@ const runtime = (() => {
     return undefined;
   }
 })();
+
+const UNAME = 'FROM busybox:1.36\nRUN uname -m > /arch\n';
 
 test(
   'linux/386 reports i686 through the LINUX32 personality',
@@ -95,23 +102,9 @@ test(
         : 'no linux/386 busybox in the store'),
   },
   async () => {
-    const plan = handPlan(
-      [
-        {
-          from: 'busybox:1.36',
-          steps: [{ kind: 'run', script: 'uname -m > /arch' }],
-        },
-      ],
-      { platforms: ['linux/386'] },
-    );
-    const result = await runBuild(plan, {
-      contextDir: tempDir('ctx-'),
-      onEvent: () => {},
-      home: testHome(),
-    });
+    const { result } = await build(UNAME, { platforms: ['linux/386'] });
     assert.equal(result.error, undefined);
-    const rootfs = result.results[0]?.rootfs ?? '';
-    assert.equal(fs.readFileSync(path.join(rootfs, 'arch'), 'utf8'), 'i686\n');
+    assert.equal(read(result.results[0]?.rootfs, 'arch'), 'i686\n');
   },
 );
 
@@ -125,32 +118,14 @@ test(
         : 'no linux/arm64 busybox in the store'),
   },
   async () => {
-    const plan = handPlan(
-      [
-        {
-          from: 'busybox:1.36',
-          steps: [{ kind: 'run', script: 'uname -m > /arch' }],
-        },
-      ],
-      { platforms: ['linux/arm64'] },
-    );
-    const result = await runBuild(plan, {
-      contextDir: tempDir('ctx-'),
-      onEvent: () => {},
-      home: testHome(),
-    });
+    const { result } = await build(UNAME, { platforms: ['linux/arm64'] });
     const problem = emulationProblem('linux/arm64');
     if (problem) {
-      assert.equal(result.ok, false);
-      assert.equal(result.error, `failed to solve: ${problem}`);
       assert.match(problem, /^cannot run linux\/arm64 steps on this host: /);
+      assert.equal(result.error, `failed to solve: ${problem}`);
       return;
     }
     assert.equal(result.error, undefined);
-    const rootfs = result.results[0]?.rootfs ?? '';
-    assert.equal(
-      fs.readFileSync(path.join(rootfs, 'arch'), 'utf8'),
-      'aarch64\n',
-    );
+    assert.equal(read(result.results[0]?.rootfs, 'arch'), 'aarch64\n');
   },
 );
