@@ -11,7 +11,9 @@ import type { ReadResult } from './node.ts';
 import { baseOf, failure, readFlags } from './node.ts';
 
 /** Reads CMD or ENTRYPOINT. */
-export function readCommand(node: InstructionNode): ReadResult<CommandInstruction> {
+export function readCommand(
+  node: InstructionNode,
+): ReadResult<CommandInstruction> {
   const flags = readFlags(node, {});
   if (!flags.ok) return flags;
   const kind = node.keyword === 'ENTRYPOINT' ? 'ENTRYPOINT' : 'CMD';

@@ -74,11 +74,14 @@ export function readCopy(node: InstructionNode): ReadResult<CopyInstruction> {
   if (strings.from !== undefined) {
     instruction.from = wordOf(node, strings.from);
   }
-  if (strings.chmod !== undefined && strings.chmod !== '') instruction.chmod = strings.chmod;
-  if (strings.chown !== undefined && strings.chown !== '') instruction.chown = strings.chown;
+  if (strings.chmod !== undefined && strings.chmod !== '')
+    instruction.chmod = strings.chmod;
+  if (strings.chown !== undefined && strings.chown !== '')
+    instruction.chown = strings.chown;
   if (kind === 'ADD') {
     if (strings.checksum) instruction.checksum = strings.checksum;
-    if (used.includes('keep-git-dir')) instruction.keepGitDir = bools['keep-git-dir'];
+    if (used.includes('keep-git-dir'))
+      instruction.keepGitDir = bools['keep-git-dir'];
     if (used.includes('unpack')) instruction.unpack = bools.unpack;
   }
   return { ok: true, instruction };

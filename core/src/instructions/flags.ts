@@ -64,7 +64,8 @@ function applyFlag(
 
   switch (kind) {
     case 'bool': {
-      if (hasValue && value === '') return `missing a value on flag: ${flagName}`;
+      if (hasValue && value === '')
+        return `missing a value on flag: ${flagName}`;
       const lower = value.toLowerCase();
       if (lower === 'true' || lower === '') flags.bools[name] = true;
       else if (lower === 'false') flags.bools[name] = false;

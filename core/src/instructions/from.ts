@@ -37,10 +37,18 @@ export function readFrom(node: InstructionNode): ReadResult<FromInstruction> {
   const platform = flags.instruction.strings.platform;
   if (platform !== undefined) {
     const flagWord = node.flags.find((f) => f.startsWith('--platform'));
-    instruction.platform = wordOf(node, platform, flagWord ? offsetAfter(node, '--platform=') : 0);
+    instruction.platform = wordOf(
+      node,
+      platform,
+      flagWord ? offsetAfter(node, '--platform=') : 0,
+    );
   }
   if (stageName !== undefined) {
-    const nameWord = wordOf(node, args[2], offsetAfter(node, args[0], afterFlags));
+    const nameWord = wordOf(
+      node,
+      args[2],
+      offsetAfter(node, args[0], afterFlags),
+    );
     instruction.stageName = { value: stageName, range: nameWord.range };
   }
   return { ok: true, instruction };

@@ -4,8 +4,8 @@
 const UNITS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
+  µs: 1e3,
+  μs: 1e3,
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -33,12 +33,17 @@ export function parseGoDuration(
     if (number[0] === '' || number[0] === '.') return invalid;
     rest = rest.slice(number[0].length);
     const unit = /^[^\d.]*/.exec(rest)![0];
-    if (unit === '') return { error: `time: missing unit in duration ${quoted}` };
+    if (unit === '')
+      return { error: `time: missing unit in duration ${quoted}` };
     if (!Object.hasOwn(UNITS, unit)) {
-      return { error: `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}` };
+      return {
+        error: `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`,
+      };
     }
     rest = rest.slice(unit.length);
-    total += Number(number[0].endsWith('.') ? number[0] + '0' : number[0]) * UNITS[unit];
+    total +=
+      Number(number[0].endsWith('.') ? number[0] + '0' : number[0]) *
+      UNITS[unit];
   }
   return { nanoseconds: sign * total };
 }

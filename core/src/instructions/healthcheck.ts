@@ -21,15 +21,24 @@ export function readHealthcheck(
   node: InstructionNode,
 ): ReadResult<HealthcheckInstruction> {
   if (node.args.length === 0) {
-    return failure('invalid-arguments', 'HEALTHCHECK requires at least one argument');
+    return failure(
+      'invalid-arguments',
+      'HEALTHCHECK requires at least one argument',
+    );
   }
   const type = node.args[0].toUpperCase();
   const rest = node.args.slice(1);
   if (type === 'NONE') {
     if (rest.length !== 0) {
-      return failure('invalid-arguments', 'HEALTHCHECK NONE takes no arguments');
+      return failure(
+        'invalid-arguments',
+        'HEALTHCHECK NONE takes no arguments',
+      );
     }
-    return { ok: true, instruction: { kind: 'HEALTHCHECK', ...baseOf(node), none: true } };
+    return {
+      ok: true,
+      instruction: { kind: 'HEALTHCHECK', ...baseOf(node), none: true },
+    };
   }
 
   const flags = readFlags(node, {
@@ -41,10 +50,16 @@ export function readHealthcheck(
   });
   if (!flags.ok) return flags;
   if (type !== 'CMD') {
-    return failure('invalid-arguments', `Unknown type ${goQuote(type)} in HEALTHCHECK (try CMD)`);
+    return failure(
+      'invalid-arguments',
+      `Unknown type ${goQuote(type)} in HEALTHCHECK (try CMD)`,
+    );
   }
   if (rest.length === 0) {
-    return failure('invalid-arguments', 'Missing command after HEALTHCHECK CMD');
+    return failure(
+      'invalid-arguments',
+      'Missing command after HEALTHCHECK CMD',
+    );
   }
 
   const instruction: HealthcheckInstruction = {
@@ -57,9 +72,13 @@ export function readHealthcheck(
     const value = flags.instruction.strings[flag];
     if (value === undefined || value === '') continue;
     const parsed = parseGoDuration(value);
-    if (parsed.error !== undefined) return failure('invalid-flag', parsed.error);
+    if (parsed.error !== undefined)
+      return failure('invalid-flag', parsed.error);
     if (parsed.nanoseconds !== 0 && parsed.nanoseconds < 1e6) {
-      return failure('invalid-flag', `Interval "${flag}" cannot be less than 1ms`);
+      return failure(
+        'invalid-flag',
+        `Interval "${flag}" cannot be less than 1ms`,
+      );
     }
     instruction[field] = value;
   }
@@ -72,8 +91,13 @@ function readRetries(
 ): ReadResult<HealthcheckInstruction> {
   if (value === undefined || value === '') return { ok: true, instruction };
   if (!/^[+-]?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1) {
-    const why = /^[+-]?\d+$/.test(value) ? 'value out of range' : 'invalid syntax';
-    return failure('invalid-flag', `strconv.ParseInt: parsing "${value}": ${why}`);
+    const why = /^[+-]?\d+$/.test(value)
+      ? 'value out of range'
+      : 'invalid syntax';
+    return failure(
+      'invalid-flag',
+      `strconv.ParseInt: parsing "${value}": ${why}`,
+    );
   }
   const retries = Number(value);
   if (retries < 0) {

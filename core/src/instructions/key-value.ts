@@ -21,10 +21,16 @@ export function readKeyValues(
 
   const args = node.args;
   if (args.length === 0) {
-    return failure('invalid-arguments', `${name} requires at least one argument`);
+    return failure(
+      'invalid-arguments',
+      `${name} requires at least one argument`,
+    );
   }
   if (args.length % 3 !== 0) {
-    return failure('invalid-arguments', `Bad input to ${name}, too many arguments`);
+    return failure(
+      'invalid-arguments',
+      `Bad input to ${name}, too many arguments`,
+    );
   }
   const pairs: KeyValue[] = [];
   for (let i = 0; i < args.length; i += 3) {

@@ -9,9 +9,14 @@ import type { ReadResult } from './node.ts';
 import { baseOf, failure, readFlags } from './node.ts';
 
 /** Reads EXPOSE; BuildKit sorts the ports as written. */
-export function readExpose(node: InstructionNode): ReadResult<ExposeInstruction> {
+export function readExpose(
+  node: InstructionNode,
+): ReadResult<ExposeInstruction> {
   if (node.args.length === 0) {
-    return failure('invalid-arguments', 'EXPOSE requires at least one argument');
+    return failure(
+      'invalid-arguments',
+      'EXPOSE requires at least one argument',
+    );
   }
   const flags = readFlags(node, {});
   if (!flags.ok) return flags;
@@ -20,9 +25,14 @@ export function readExpose(node: InstructionNode): ReadResult<ExposeInstruction>
 }
 
 /** Reads VOLUME; an empty path is an error. */
-export function readVolume(node: InstructionNode): ReadResult<VolumeInstruction> {
+export function readVolume(
+  node: InstructionNode,
+): ReadResult<VolumeInstruction> {
   if (node.args.length === 0) {
-    return failure('invalid-arguments', 'VOLUME requires at least one argument');
+    return failure(
+      'invalid-arguments',
+      'VOLUME requires at least one argument',
+    );
   }
   const flags = readFlags(node, {});
   if (!flags.ok) return flags;
@@ -30,7 +40,10 @@ export function readVolume(node: InstructionNode): ReadResult<VolumeInstruction>
   for (const arg of node.args) {
     const path = arg.trim();
     if (path === '') {
-      return failure('invalid-arguments', 'VOLUME specified can not be an empty string');
+      return failure(
+        'invalid-arguments',
+        'VOLUME specified can not be an empty string',
+      );
     }
     paths.push(path);
   }

@@ -18,11 +18,16 @@ export function failure<T>(
   message: string,
   range?: Range,
 ): ReadResult<T> {
-  return range ? { ok: false, code, message, range } : { ok: false, code, message };
+  return range
+    ? { ok: false, code, message, range }
+    : { ok: false, code, message };
 }
 
 /** Returns the fields every instruction carries. */
-export function baseOf(node: InstructionNode): { range: Range; original: string } {
+export function baseOf(node: InstructionNode): {
+  range: Range;
+  original: string;
+} {
   return { range: node.range, original: node.original };
 }
 
@@ -40,11 +45,7 @@ export function readFlags(
  * Makes a word with the narrowest range that can be found: the word's own
  * columns on a one-line instruction, else the whole instruction.
  */
-export function wordOf(
-  node: InstructionNode,
-  value: string,
-  after = 0,
-): Word {
+export function wordOf(node: InstructionNode, value: string, after = 0): Word {
   const { start, end } = node.range;
   if (start.line !== end.line) return { value, range: node.range };
   const at = node.original.indexOf(value, after);
@@ -60,7 +61,11 @@ export function wordOf(
 }
 
 /** Returns the index just past `value` in the node's text, for searching the next word. */
-export function offsetAfter(node: InstructionNode, value: string, after = 0): number {
+export function offsetAfter(
+  node: InstructionNode,
+  value: string,
+  after = 0,
+): number {
   const at = node.original.indexOf(value, after);
   return at < 0 ? after : at + value.length;
 }

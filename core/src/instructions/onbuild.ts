@@ -7,9 +7,14 @@ import type { ReadResult } from './node.ts';
 import { baseOf, failure, readFlags } from './node.ts';
 
 /** Reads ONBUILD and rebuilds its trigger expression as BuildKit stores it. */
-export function readOnbuild(node: InstructionNode): ReadResult<OnbuildInstruction> {
+export function readOnbuild(
+  node: InstructionNode,
+): ReadResult<OnbuildInstruction> {
   if (node.args.length === 0) {
-    return failure('invalid-arguments', 'ONBUILD requires at least one argument');
+    return failure(
+      'invalid-arguments',
+      'ONBUILD requires at least one argument',
+    );
   }
   const flags = readFlags(node, {});
   if (!flags.ok) return flags;
@@ -18,16 +23,22 @@ export function readOnbuild(node: InstructionNode): ReadResult<OnbuildInstructio
   if (trigger === 'ONBUILD') {
     return failure(
       'invalid-arguments',
-      'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed',
+      "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
     );
   }
   if (trigger === 'MAINTAINER' || trigger === 'FROM') {
-    return failure('invalid-arguments', `${trigger} isn't allowed as an ONBUILD trigger`);
+    return failure(
+      'invalid-arguments',
+      `${trigger} isn't allowed as an ONBUILD trigger`,
+    );
   }
 
   let expression = node.original.replace(/^\s*ONBUILD\s*/i, '');
   for (const doc of node.heredocs) {
     expression += `\n${doc.content}${doc.name}`;
   }
-  return { ok: true, instruction: { kind: 'ONBUILD', ...baseOf(node), expression } };
+  return {
+    ok: true,
+    instruction: { kind: 'ONBUILD', ...baseOf(node), expression },
+  };
 }

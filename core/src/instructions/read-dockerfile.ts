@@ -23,12 +23,30 @@ import { readSingleValue } from './single-value.ts';
 
 /** Every instruction keyword BuildKit knows, upper case. */
 export const INSTRUCTION_NAMES = [
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM',
-  'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL',
-  'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ] as const;
 
-const READERS: Record<string, (node: InstructionNode) => ReadResult<Instruction>> = {
+const READERS: Record<
+  string,
+  (node: InstructionNode) => ReadResult<Instruction>
+> = {
   ADD: readCopy,
   ARG: readArg,
   CMD: readCommand,
@@ -65,7 +83,9 @@ export function readDockerfile(syntax: DockerfileSyntax): {
     globalArgs: [],
     stages: [],
   };
-  const directive = syntax.directives.find((d) => d.name.toLowerCase() === 'syntax');
+  const directive = syntax.directives.find(
+    (d) => d.name.toLowerCase() === 'syntax',
+  );
   if (directive) dockerfile.syntax = directive.value;
 
   const reported = new Set(
@@ -77,7 +97,9 @@ export function readDockerfile(syntax: DockerfileSyntax): {
     const result = readInstruction(node);
     if (!result.ok) {
       // The parser already names unknown instructions; say it once.
-      const known = result.code === 'unknown-instruction' && reported.has(node.range.start.line);
+      const known =
+        result.code === 'unknown-instruction' &&
+        reported.has(node.range.start.line);
       if (known) continue;
       diagnostics.push({
         code: result.code,
@@ -88,14 +110,24 @@ export function readDockerfile(syntax: DockerfileSyntax): {
       if (node.keyword === 'FROM') openStage(dockerfile, fallbackFrom(node));
       continue;
     }
-    addInstruction(dockerfile, result.instruction, node, syntax.file, diagnostics);
+    addInstruction(
+      dockerfile,
+      result.instruction,
+      node,
+      syntax.file,
+      diagnostics,
+    );
   }
   return { dockerfile, diagnostics };
 }
 
 /** Reads one instruction node into its typed form. */
-export function readInstruction(node: InstructionNode): ReadResult<Instruction> {
-  const reader = Object.hasOwn(READERS, node.keyword) ? READERS[node.keyword] : undefined;
+export function readInstruction(
+  node: InstructionNode,
+): ReadResult<Instruction> {
+  const reader = Object.hasOwn(READERS, node.keyword)
+    ? READERS[node.keyword]
+    : undefined;
   if (reader) return reader(node);
   const written = node.original.trim().split(/\s+/)[0] || node.keyword;
   return {

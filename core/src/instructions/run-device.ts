@@ -10,7 +10,8 @@ export function parseDevice(
   value: string,
 ): { name: string; required: boolean; error?: undefined } | { error: string } {
   const fields = splitCsv(value);
-  if (!fields.ok) return { error: `failed to parse csv devices: ${fields.error}` };
+  if (!fields.ok)
+    return { error: `failed to parse csv devices: ${fields.error}` };
 
   let name = '';
   let required = false;
@@ -21,7 +22,8 @@ export function parseDevice(
     if (eq < 0) {
       if (key === 'required') required = true;
       else if (name === '') name = field;
-      else return { error: `invalid field '${field}' must be a key=value pair` };
+      else
+        return { error: `invalid field '${field}' must be a key=value pair` };
       continue;
     }
     if (key === 'name') {

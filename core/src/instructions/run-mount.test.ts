@@ -5,7 +5,9 @@ import { parseDevice } from './run-device.ts';
 import { checkMountFrom, parseMount } from './run-mount.ts';
 
 test('type=cache,target=/root/.cache defaults to read-write', () => {
-  const result = parseMount('type=cache,target=/root/.cache,sharing=locked,mode=0700');
+  const result = parseMount(
+    'type=cache,target=/root/.cache,sharing=locked,mode=0700',
+  );
   assert.equal(result.error, undefined);
   if (result.error !== undefined) return;
   assert.equal(result.mount.type, 'cache');
@@ -17,11 +19,19 @@ test('type=cache,target=/root/.cache defaults to read-write', () => {
 
 test('bind and secret mounts default to read-only; rw flips it', () => {
   const bind = parseMount('target=/src');
-  assert.ok(bind.error === undefined && bind.mount.type === 'bind' && bind.mount.readonly);
+  assert.ok(
+    bind.error === undefined &&
+      bind.mount.type === 'bind' &&
+      bind.mount.readonly,
+  );
   const rw = parseMount('type=bind,target=/src,rw');
   assert.ok(rw.error === undefined && rw.mount.readonly === false);
   const secret = parseMount('type=secret,id=token,required');
-  assert.ok(secret.error === undefined && secret.mount.readonly && secret.mount.required);
+  assert.ok(
+    secret.error === undefined &&
+      secret.mount.readonly &&
+      secret.mount.required,
+  );
 });
 
 test('refuses what BuildKit refuses', () => {
@@ -36,8 +46,14 @@ test('refuses what BuildKit refuses', () => {
     ['type=secret,id=a,from=b', 'secret mount should not have a from'],
     ['type=cache,mode=9', 'invalid value 9 for mode'],
     ['type=cache,colour=red', "unexpected key 'colour' in 'colour=red'"],
-    ['type=cache,targte=/x', "unexpected key 'targte' in 'targte=/x' (did you mean target?)"],
-    ['type=cache,nonsense', "invalid field 'nonsense' must be a key=value pair"],
+    [
+      'type=cache,targte=/x',
+      "unexpected key 'targte' in 'targte=/x' (did you mean target?)",
+    ],
+    [
+      'type=cache,nonsense',
+      "invalid field 'nonsense' must be a key=value pair",
+    ],
     ['type=cache,ro=maybe', 'invalid value for ro: maybe'],
   ];
   for (const [value, error] of cases) {
@@ -46,19 +62,30 @@ test('refuses what BuildKit refuses', () => {
 });
 
 test('expands values through the given expander', () => {
-  const result = parseMount('type=cache,target=$DIR', (v) => ({ value: v.replace('$DIR', '/cache') }));
+  const result = parseMount('type=cache,target=$DIR', (v) => ({
+    value: v.replace('$DIR', '/cache'),
+  }));
   assert.ok(result.error === undefined && result.mount.target === '/cache');
 });
 
 test('from= may not hold a variable unless the $ is last', () => {
-  assert.equal(checkMountFrom('from=$X'), "'from' doesn't support variable expansion, define alias stage instead");
+  assert.equal(
+    checkMountFrom('from=$X'),
+    "'from' doesn't support variable expansion, define alias stage instead",
+  );
   assert.equal(checkMountFrom('from=a$'), undefined);
   assert.equal(checkMountFrom('target=$X'), undefined);
 });
 
 test('--device values', () => {
-  assert.deepEqual(parseDevice('vendor.com/x'), { name: 'vendor.com/x', required: false });
-  assert.deepEqual(parseDevice('vendor.com/x,required'), { name: 'vendor.com/x', required: true });
+  assert.deepEqual(parseDevice('vendor.com/x'), {
+    name: 'vendor.com/x',
+    required: false,
+  });
+  assert.deepEqual(parseDevice('vendor.com/x,required'), {
+    name: 'vendor.com/x',
+    required: true,
+  });
   assert.deepEqual(parseDevice('required=false,name=vendor.com/x=1'), {
     name: 'vendor.com/x=1',
     required: false,
@@ -66,5 +93,7 @@ test('--device values', () => {
   assert.deepEqual(parseDevice('a.com/b,colour=red'), {
     error: "unexpected key 'colour' in 'colour=red'",
   });
-  assert.deepEqual(parseDevice('a.com/b,c'), { error: "invalid field 'c' must be a key=value pair" });
+  assert.deepEqual(parseDevice('a.com/b,c'), {
+    error: "invalid field 'c' must be a key=value pair",
+  });
 });

@@ -8,14 +8,33 @@ import { splitCsv } from '../options/csv.ts';
 import { parseGoBool } from '../options/go-bool.ts';
 
 /** Expands one mount value; returns the text or BuildKit's error. */
-export type MountExpander = (value: string) => { value: string; error?: string };
+export type MountExpander = (value: string) => {
+  value: string;
+  error?: string;
+};
 
 const MOUNT_TYPES = ['bind', 'cache', 'tmpfs', 'secret', 'ssh'] as const;
 const SHARING = ['shared', 'private', 'locked'] as const;
 const ALL_KEYS = [
-  'type', 'from', 'source', 'target', 'readonly', 'id', 'sharing', 'required',
-  'size', 'mode', 'uid', 'gid', 'src', 'dst', 'destination', 'ro', 'rw',
-  'readwrite', 'env',
+  'type',
+  'from',
+  'source',
+  'target',
+  'readonly',
+  'id',
+  'sharing',
+  'required',
+  'size',
+  'mode',
+  'uid',
+  'gid',
+  'src',
+  'dst',
+  'destination',
+  'ro',
+  'rw',
+  'readwrite',
+  'env',
 ];
 
 /** Checks that `from=` holds no variable, as BuildKit does when it reads the Dockerfile. */
@@ -40,7 +59,8 @@ export function parseMount(
   expand: MountExpander = (value) => ({ value }),
 ): { mount: RunMount; error?: undefined } | { error: string } {
   const fields = splitCsv(raw);
-  if (!fields.ok) return { error: `failed to parse csv mounts: ${fields.error}` };
+  if (!fields.ok)
+    return { error: `failed to parse csv mounts: ${fields.error}` };
 
   const mount: RunMount = { type: 'bind', raw };
   let roAuto = true;
@@ -65,7 +85,11 @@ export function parseMount(
   return error ? { error } : { mount };
 }
 
-function applyBareKey(mount: RunMount, key: string, field: string): string | undefined {
+function applyBareKey(
+  mount: RunMount,
+  key: string,
+  field: string,
+): string | undefined {
   switch (key) {
     case 'readonly':
     case 'ro':
@@ -96,7 +120,12 @@ function applyKey(
     case 'type': {
       const type = value.toLowerCase();
       if (!(MOUNT_TYPES as readonly string[]).includes(type)) {
-        return withSuggestion(`unsupported mount type ${goQuote(value)}`, value, MOUNT_TYPES, true);
+        return withSuggestion(
+          `unsupported mount type ${goQuote(value)}`,
+          value,
+          MOUNT_TYPES,
+          true,
+        );
       }
       mount.type = type as RunMount['type'];
       return undefined;
@@ -159,7 +188,12 @@ function applyOptionKey(
     case 'sharing': {
       const sharing = value.toLowerCase();
       if (!(SHARING as readonly string[]).includes(sharing)) {
-        return withSuggestion(`unsupported sharing value ${goQuote(value)}`, value, SHARING, true);
+        return withSuggestion(
+          `unsupported sharing value ${goQuote(value)}`,
+          value,
+          SHARING,
+          true,
+        );
       }
       mount.sharing = sharing as RunMount['sharing'];
       return undefined;
@@ -181,7 +215,12 @@ function applyOptionKey(
       mount.env = value;
       return undefined;
     default:
-      return withSuggestion(`unexpected key '${key}' in '${field}'`, key, ALL_KEYS, true);
+      return withSuggestion(
+        `unexpected key '${key}' in '${field}'`,
+        key,
+        ALL_KEYS,
+        true,
+      );
   }
 }
 
@@ -193,12 +232,14 @@ function checkMount(
   const fileInfoAllowed = ['secret', 'ssh', 'cache'].includes(mount.type);
   if (!fileInfoAllowed) {
     for (const key of ['mode', 'uid', 'gid'] as const) {
-      if (has[key]) return `${key} not allowed for ${goQuote(mount.type)} type mounts`;
+      if (has[key])
+        return `${key} not allowed for ${goQuote(mount.type)} type mounts`;
     }
   }
   if (roAuto) mount.readonly = mount.type !== 'cache' && mount.type !== 'tmpfs';
   if (mount.type === 'secret') {
-    if (mount.from !== undefined && mount.from !== '') return 'secret mount should not have a from';
+    if (mount.from !== undefined && mount.from !== '')
+      return 'secret mount should not have a from';
     if (mount.sharing) return 'secret mount should not define sharing';
     if (!mount.source && !mount.target && !mount.id) {
       return 'invalid secret mount. one of source, target required';

@@ -1,7 +1,11 @@
 // RUN [--mount=...] [--network=...] [--security=...] [--device=...] <command>:
 // flags checked in BuildKit's order, the command kept in exec or shell form.
 
-import type { DeviceFlag, RunInstruction, RunMount } from '../model/instructions.ts';
+import type {
+  DeviceFlag,
+  RunInstruction,
+  RunMount,
+} from '../model/instructions.ts';
 import type { InstructionNode } from '../model/syntax.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import type { ReadResult } from './node.ts';
@@ -27,7 +31,8 @@ export function readRun(node: InstructionNode): ReadResult<RunInstruction> {
   const devices: DeviceFlag[] = [];
   for (const value of lists.device) {
     const device = parseDevice(value);
-    if (device.error !== undefined) return failure('invalid-device', device.error);
+    if (device.error !== undefined)
+      return failure('invalid-device', device.error);
     const range = wordOf(node, value).range;
     devices.push({ name: device.name, required: device.required, range });
   }
@@ -37,16 +42,24 @@ export function readRun(node: InstructionNode): ReadResult<RunInstruction> {
     const fromError = checkMountFrom(value);
     if (fromError) return failure('invalid-mount', fromError);
     const parsed = parseMount(value);
-    mounts.push(parsed.error === undefined ? parsed.mount : { type: 'bind', raw: value });
+    mounts.push(
+      parsed.error === undefined ? parsed.mount : { type: 'bind', raw: value },
+    );
   }
 
   const network = strings.network ?? 'default';
   if (!(NETWORKS as readonly string[]).includes(network)) {
-    return failure('invalid-network', `invalid network mode ${goQuote(network)}`);
+    return failure(
+      'invalid-network',
+      `invalid network mode ${goQuote(network)}`,
+    );
   }
   const security = strings.security ?? 'sandbox';
   if (!(SECURITY as readonly string[]).includes(security)) {
-    return failure('invalid-security', `security ${goQuote(security)} is not valid`);
+    return failure(
+      'invalid-security',
+      `security ${goQuote(security)} is not valid`,
+    );
   }
 
   const instruction: RunInstruction = {
@@ -57,7 +70,9 @@ export function readRun(node: InstructionNode): ReadResult<RunInstruction> {
     mounts,
     devices,
   };
-  if (strings.network !== undefined) instruction.network = network as RunInstruction['network'];
-  if (strings.security !== undefined) instruction.security = security as RunInstruction['security'];
+  if (strings.network !== undefined)
+    instruction.network = network as RunInstruction['network'];
+  if (strings.security !== undefined)
+    instruction.security = security as RunInstruction['security'];
   return { ok: true, instruction };
 }

@@ -18,10 +18,15 @@ type SingleValue =
   | MaintainerInstruction;
 
 /** Reads WORKDIR, USER, STOPSIGNAL or MAINTAINER: exactly one argument. */
-export function readSingleValue(node: InstructionNode): ReadResult<SingleValue> {
+export function readSingleValue(
+  node: InstructionNode,
+): ReadResult<SingleValue> {
   const name = node.keyword;
   if (node.args.length !== 1) {
-    return failure('invalid-arguments', `${name} requires exactly one argument`);
+    return failure(
+      'invalid-arguments',
+      `${name} requires exactly one argument`,
+    );
   }
   // BuildKit never looks at STOPSIGNAL's flags.
   if (name !== 'STOPSIGNAL') {
@@ -33,11 +38,17 @@ export function readSingleValue(node: InstructionNode): ReadResult<SingleValue> 
   const base = baseOf(node);
   switch (name) {
     case 'WORKDIR':
-      return { ok: true, instruction: { kind: 'WORKDIR', ...base, path: value } };
+      return {
+        ok: true,
+        instruction: { kind: 'WORKDIR', ...base, path: value },
+      };
     case 'USER':
       return { ok: true, instruction: { kind: 'USER', ...base, user: value } };
     case 'STOPSIGNAL':
-      return { ok: true, instruction: { kind: 'STOPSIGNAL', ...base, signal: value } };
+      return {
+        ok: true,
+        instruction: { kind: 'STOPSIGNAL', ...base, signal: value },
+      };
     default:
       return {
         ok: true,

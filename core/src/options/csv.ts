@@ -25,7 +25,10 @@ export function splitCsv(text: string): CsvResult {
       i = end.next;
       atFieldStart = false;
       if (i < text.length && text[i] !== ',') {
-        return { ok: false, error: `parse error on line 1, column ${i + 1}: extraneous or missing " in quoted-field` };
+        return {
+          ok: false,
+          error: `parse error on line 1, column ${i + 1}: extraneous or missing " in quoted-field`,
+        };
       }
       continue;
     }
@@ -37,7 +40,10 @@ export function splitCsv(text: string): CsvResult {
       continue;
     }
     if (ch === '"') {
-      return { ok: false, error: `parse error on line 1, column ${i + 1}: bare " in non-quoted-field` };
+      return {
+        ok: false,
+        error: `parse error on line 1, column ${i + 1}: bare " in non-quoted-field`,
+      };
     }
     field += ch;
     atFieldStart = false;

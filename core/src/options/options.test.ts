@@ -23,7 +23,11 @@ test('-o - is a tarball on stdout', () => {
 test('--output type=local,dest=out,platform-split=false', () => {
   assert.deepEqual(parseOutput('type=local,dest=out,platform-split=false'), {
     ok: true,
-    output: { type: 'local', dest: 'out', attrs: { 'platform-split': 'false' } },
+    output: {
+      type: 'local',
+      dest: 'out',
+      attrs: { 'platform-split': 'false' },
+    },
   });
 });
 
@@ -59,8 +63,14 @@ test('rejects outputs buildx rejects, with its words', () => {
 });
 
 test('splits CSV with quoted fields', () => {
-  assert.deepEqual(splitCsv('a,"b,c",d'), { ok: true, values: ['a', 'b,c', 'd'] });
-  assert.deepEqual(splitCsv('"say ""hi"""'), { ok: true, values: ['say "hi"'] });
+  assert.deepEqual(splitCsv('a,"b,c",d'), {
+    ok: true,
+    values: ['a', 'b,c', 'd'],
+  });
+  assert.deepEqual(splitCsv('"say ""hi"""'), {
+    ok: true,
+    values: ['say "hi"'],
+  });
   assert.equal(splitCsv('"open').ok, false);
   assert.equal(splitCsv('a"b').ok, false);
 });
@@ -84,7 +94,11 @@ test('--allow device grants every device; device=NAME grants one', () => {
 });
 
 test('rejects unknown entitlements with BuildKit text', () => {
-  const result = parseAllow(['fs.read', 'device=x,color=red', 'device=x,alias']);
+  const result = parseAllow([
+    'fs.read',
+    'device=x,color=red',
+    'device=x,alias',
+  ]);
   assert.deepEqual(result.errors, [
     'unknown entitlement fs.read',
     'unknown device config key "color"',
@@ -135,7 +149,9 @@ test('BUILDKIT_MULTI_PLATFORM=0 refuses several platforms', () => {
     diagnostics.map((d) => d.message),
     ['conflicting config: returning multiple target platforms is not allowed'],
   );
-  const bad = resolveBuildOptions({ buildArgs: { BUILDKIT_MULTI_PLATFORM: 'yes' } });
+  const bad = resolveBuildOptions({
+    buildArgs: { BUILDKIT_MULTI_PLATFORM: 'yes' },
+  });
   assert.deepEqual(
     bad.diagnostics.map((d) => d.message),
     ['invalid boolean value for multi-platform: yes'],

@@ -70,13 +70,17 @@ function checkOutput(
   const wantsFile =
     type === 'tar' || ((type === 'oci' || type === 'docker') && tarOutput);
   if (wantsDir) {
-    if (!dest) return { ok: false, error: `dest is required for ${type} exporter` };
+    if (!dest)
+      return { ok: false, error: `dest is required for ${type} exporter` };
     if (dest === '-') {
       return { ok: false, error: `dest cannot be stdout for ${type} exporter` };
     }
   }
   if (wantsFile && !dest && type !== 'docker') dest = '-';
-  return { ok: true, output: withDest(type as OutputSpec['type'], dest, attrs) };
+  return {
+    ok: true,
+    output: withDest(type as OutputSpec['type'], dest, attrs),
+  };
 }
 
 function withDest(

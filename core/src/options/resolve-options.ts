@@ -81,7 +81,10 @@ function checkMultiPlatform(
   if (!forced) return;
   const value = parseGoBool(forced);
   if (value === undefined) {
-    fail('invalid-option', `invalid boolean value for multi-platform: ${forced}`);
+    fail(
+      'invalid-option',
+      `invalid boolean value for multi-platform: ${forced}`,
+    );
   } else if (!value && options.platforms.length > 1) {
     fail(
       'invalid-option',
@@ -139,7 +142,10 @@ function readOutputs(
     }
     if (result.output.dest === '-') {
       if (stdoutUsed) {
-        fail('invalid-output', 'multiple outputs configured to write to stdout');
+        fail(
+          'invalid-output',
+          'multiple outputs configured to write to stdout',
+        );
         continue;
       }
       stdoutUsed = true;

@@ -13,7 +13,10 @@ import type { BuildOptions } from '../model/options.ts';
 import type { BuildPlan, RunVertex } from '../model/plan.ts';
 import { planBuild } from './plan-build.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 const casesDir = path.resolve(repoRoot, '../shared/cases');
 
 interface CaseFile {
@@ -36,7 +39,12 @@ interface CaseFile {
 function optionsFromCommand(command: string): BuildOptions {
   const words = command.split(/\s+/).filter((w) => w !== '');
   assert.deepEqual(words.slice(0, 3), ['docker', 'buildx', 'build'], command);
-  const options: BuildOptions = { platforms: [], allow: [], outputs: [], buildArgs: {} };
+  const options: BuildOptions = {
+    platforms: [],
+    allow: [],
+    outputs: [],
+    buildArgs: {},
+  };
   for (let i = 3; i < words.length; i++) {
     const word = words[i];
     if (word === '.') continue;
@@ -122,9 +130,14 @@ function envMap(env: string[]): Record<string, string> {
 }
 
 function checkCase(dir: string) {
-  const file = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseFile;
+  const file = JSON.parse(
+    readFileSync(path.join(dir, 'case.json'), 'utf8'),
+  ) as CaseFile;
   const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-  const options = { ...optionsFromCommand(file.command), cdiSpecs: readSpecs(dir) };
+  const options = {
+    ...optionsFromCommand(file.command),
+    cdiSpecs: readSpecs(dir),
+  };
   const plan = planBuild(text, options);
   const expect = file.expect;
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -140,13 +153,19 @@ function checkCase(dir: string) {
     assert.deepEqual(errors, [], 'unexpected errors');
     assert.equal(plan.ok, true);
   }
-  if (expect.instructions) assert.deepEqual(plan.instructions, expect.instructions);
+  if (expect.instructions)
+    assert.deepEqual(plan.instructions, expect.instructions);
   if (expect.base_image !== undefined) {
     const base = targetStage(plan).base;
-    assert.equal(base.kind === 'image' ? base.ref : base.kind, expect.base_image);
+    assert.equal(
+      base.kind === 'image' ? base.ref : base.kind,
+      expect.base_image,
+    );
   }
-  if (expect.stages_built) assert.deepEqual(stageIds(plan, true), expect.stages_built);
-  if (expect.stages_skipped) assert.deepEqual(stageIds(plan, false), expect.stages_skipped);
+  if (expect.stages_built)
+    assert.deepEqual(stageIds(plan, true), expect.stages_built);
+  if (expect.stages_skipped)
+    assert.deepEqual(stageIds(plan, false), expect.stages_skipped);
   for (const [id, args] of Object.entries(expect.args ?? {})) {
     const stage = plan.platforms[0].stages.find((s) => s.id === id);
     assert.ok(stage, `no stage ${id}`);
@@ -160,7 +179,8 @@ function checkCase(dir: string) {
       assert.equal(env[name], value, `env.${name}`);
     }
   }
-  if (expect.devices_injected) assert.deepEqual(injectedDevices(plan), expect.devices_injected);
+  if (expect.devices_injected)
+    assert.deepEqual(injectedDevices(plan), expect.devices_injected);
 }
 
 /**
@@ -188,5 +208,7 @@ test('the shared cases folder is present', () => {
 
 for (const name of caseDirs) {
   const todo = DISAGREES_WITH_BUILDKIT[name];
-  test(`case ${name}`, todo ? { todo } : {}, () => checkCase(path.join(casesDir, name)));
+  test(`case ${name}`, todo ? { todo } : {}, () =>
+    checkCase(path.join(casesDir, name)),
+  );
 }

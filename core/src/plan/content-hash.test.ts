@@ -5,7 +5,12 @@ import { canonicalJson, contentHash } from './content-hash.ts';
 
 test('sorts keys and drops undefined members', () => {
   assert.equal(
-    canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined, d: { z: 0, y: 'q' } }),
+    canonicalJson({
+      b: 1,
+      a: [true, null, 'x'],
+      c: undefined,
+      d: { z: 0, y: 'q' },
+    }),
     '{"a":[true,null,"x"],"b":1,"d":{"y":"q","z":0}}',
   );
 });

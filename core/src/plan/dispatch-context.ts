@@ -103,7 +103,8 @@ export function nextStepName(
     total: state.cmdTotal,
     stage: state.node.displayName,
     platform: ctx.multiPlatform ? formatPlatformAll(state.platform) : undefined,
-    targetSuffix: ctx.multiPlatform && env ? targetSuffix(state.platform, env) : undefined,
+    targetSuffix:
+      ctx.multiPlatform && env ? targetSuffix(state.platform, env) : undefined,
     onbuild: state.onbuild,
   });
 }
@@ -116,7 +117,12 @@ export function stepText(
   options?: LexOptions,
 ): string {
   const text = original.trim();
-  const result = expandWord(text, envLookup(state.env), ctx.escapeToken, options);
+  const result = expandWord(
+    text,
+    envLookup(state.env),
+    ctx.escapeToken,
+    options,
+  );
   const expanded = result.error === undefined ? result.value : text;
   const space = expanded.indexOf(' ');
   if (space < 0) return expanded.toUpperCase();
@@ -124,7 +130,11 @@ export function stepText(
 }
 
 /** Adds a vertex to the plan (the first one with an id wins) and to the stage. */
-export function addVertex(ctx: DispatchContext, state: StageState, vertex: Vertex) {
+export function addVertex(
+  ctx: DispatchContext,
+  state: StageState,
+  vertex: Vertex,
+) {
   if (!Object.hasOwn(ctx.vertices, vertex.id)) ctx.vertices[vertex.id] = vertex;
   state.vertices.push(vertex.id);
   state.result = vertex.id;

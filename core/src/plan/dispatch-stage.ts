@@ -6,7 +6,12 @@ import { formatPlatformAll } from '../platform/platform.ts';
 import { contentHash } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { nextStepName } from './dispatch-context.ts';
-import { configEnvSet, envAddOrReplace, envFromStrings, envGet } from './env-list.ts';
+import {
+  configEnvSet,
+  envAddOrReplace,
+  envFromStrings,
+  envGet,
+} from './env-list.ts';
 import { planCopy } from './plan-copy.ts';
 import { planArg, planEnv, planLabel } from './plan-env.ts';
 import { planImageConfig } from './plan-image-config.ts';
@@ -16,7 +21,8 @@ import { formatTagged } from './reference.ts';
 import type { StageNode } from './stage-graph.ts';
 
 /** PATH BuildKit sets on Linux when the image has none. */
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_PATH =
+  '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Returns an empty image config, as for `scratch`. */
 export function emptyConfig(): ImageConfig {
@@ -31,7 +37,10 @@ export function emptyConfig(): ImageConfig {
 }
 
 /** Plans a stage (or a `--from` image) and records its end state in the context. */
-export function dispatchStage(ctx: DispatchContext, node: StageNode): StageState {
+export function dispatchStage(
+  ctx: DispatchContext,
+  node: StageNode,
+): StageState {
   const state = initialState(ctx, node);
   ctx.states.set(node, state);
   for (const command of node.commands) {
@@ -68,7 +77,10 @@ export function dispatchStage(ctx: DispatchContext, node: StageNode): StageState
 function initialState(ctx: DispatchContext, node: StageNode): StageState {
   const state = node.base ? inherit(ctx, node) : fresh(ctx, node);
 
-  if (envGet(envFromStrings(state.config.env), 'PATH') === undefined && state.platform.os !== 'windows') {
+  if (
+    envGet(envFromStrings(state.config.env), 'PATH') === undefined &&
+    state.platform.os !== 'windows'
+  ) {
     state.config.env = configEnvSet(state.config.env, 'PATH', DEFAULT_PATH);
   }
   for (const [key, value] of envFromStrings(state.config.env)) {
@@ -112,7 +124,8 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
     onbuild: false,
   };
   if (!node.base && node.baseName === 'scratch') state.config.workingDir = '/';
-  if (!node.base && node.image) addImageVertex(ctx, state, formatTagged(node.image));
+  if (!node.base && node.image)
+    addImageVertex(ctx, state, formatTagged(node.image));
   return state;
 }
 
@@ -141,7 +154,10 @@ function countSteps(node: StageNode): number {
   let total = !node.base && node.baseName !== 'scratch' ? 1 : 0;
   for (const command of node.commands) {
     if (command.onbuild) total++;
-    else if (['ADD', 'COPY', 'RUN', 'WORKDIR'].includes(command.instruction.kind)) total++;
+    else if (
+      ['ADD', 'COPY', 'RUN', 'WORKDIR'].includes(command.instruction.kind)
+    )
+      total++;
   }
   return total;
 }

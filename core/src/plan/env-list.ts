@@ -13,12 +13,20 @@ export function envGet(list: EnvList, key: string): string | undefined {
 }
 
 /** Sets `key` the way LLB state env does: the new value goes last. */
-export function envAddOrReplace(list: EnvList, key: string, value: string): EnvList {
+export function envAddOrReplace(
+  list: EnvList,
+  key: string,
+  value: string,
+): EnvList {
   return [...list.filter(([k]) => k !== key), [key, value]];
 }
 
 /** Sets `key` in an image config env (`K=V` strings), keeping its position. */
-export function configEnvSet(env: string[], key: string, value: string): string[] {
+export function configEnvSet(
+  env: string[],
+  key: string,
+  value: string,
+): string[] {
   const out = [...env];
   const at = out.findIndex((entry) => entry.split('=', 1)[0] === key);
   if (at >= 0) out[at] = `${key}=${value}`;

@@ -28,7 +28,11 @@ export function evaluateGlobalArgs(
       if (Object.hasOwn(buildArgs, arg.key)) {
         value = buildArgs[arg.key];
       } else if (arg.value !== undefined) {
-        const expanded = expandWord(arg.value, envLookup(args), dockerfile.escapeToken);
+        const expanded = expandWord(
+          arg.value,
+          envLookup(args),
+          dockerfile.escapeToken,
+        );
         if (expanded.error !== undefined) {
           diagnostics.push({
             code: 'expansion-error',

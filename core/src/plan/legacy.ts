@@ -5,7 +5,10 @@ import type { Dockerfile } from '../model/instructions.ts';
 import type { LegacyStep } from '../model/plan.ts';
 
 /** Lists the steps the legacy builder would run for a target stage index. */
-export function planLegacy(dockerfile: Dockerfile, target: number): LegacyStep[] {
+export function planLegacy(
+  dockerfile: Dockerfile,
+  target: number,
+): LegacyStep[] {
   const stages = dockerfile.stages.slice(0, target + 1);
   const total =
     dockerfile.globalArgs.length +

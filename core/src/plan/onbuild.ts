@@ -18,13 +18,19 @@ export function onbuildTriggers(
   for (const command of base.stage?.commands ?? []) {
     if (command.kind !== 'ONBUILD') continue;
     const syntax = parseDockerfile(command.expression, dockerfile.file);
-    const errors = syntax.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+    const errors = syntax.diagnostics.filter(
+      (d: Diagnostic) => d.severity === 'error',
+    );
     if (errors.length > 0) {
       for (const error of errors) fail(error.code, error.message, location);
       continue;
     }
     if (syntax.instructions.length !== 1) {
-      fail('invalid-onbuild', 'onbuild trigger should be a single expression', location);
+      fail(
+        'invalid-onbuild',
+        'onbuild trigger should be a single expression',
+        location,
+      );
       continue;
     }
     const node = { ...syntax.instructions[0], range: location.range };

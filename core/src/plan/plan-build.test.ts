@@ -17,7 +17,9 @@ function plan(text: string, options: BuildOptions = {}): BuildPlan {
 }
 
 function errors(p: BuildPlan): string[] {
-  return p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  return p.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => d.message);
 }
 
 function stage(p: BuildPlan, id: string, platform = 0): StagePlan {
@@ -35,7 +37,9 @@ function runs(p: BuildPlan, id: string): RunVertex[] {
 }
 
 function env(s: StagePlan): Record<string, string> {
-  return Object.fromEntries(s.config.env.map((e) => e.split(/=(.*)/s, 2) as [string, string]));
+  return Object.fromEntries(
+    s.config.env.map((e) => e.split(/=(.*)/s, 2) as [string, string]),
+  );
 }
 
 test('builds only what the target needs, in file order, with reasons', () => {
@@ -61,7 +65,9 @@ test('builds only what the target needs, in file order, with reasons', () => {
 
 test('a missing target is reported with a suggestion', () => {
   const p = plan('FROM alpine AS build\n', { target: 'biuld' });
-  assert.deepEqual(errors(p), ['target stage "biuld" could not be found (did you mean build?)']);
+  assert.deepEqual(errors(p), [
+    'target stage "biuld" could not be found (did you mean build?)',
+  ]);
   assert.equal(p.ok, false);
   assert.deepEqual(p.platforms, []);
 });
@@ -83,7 +89,9 @@ test('every FROM is resolved, even in a stage that is skipped', () => {
   const p = plan('FROM alpine AS a\nFROM ${MISSING} AS b\nFROM alpine\n');
   assert.deepEqual(errors(p), ['base name (${MISSING}) should not be blank']);
   const bad = plan('FROM alpine AS a\nFROM -bad- AS b\nFROM alpine\n');
-  assert.deepEqual(errors(bad), ['failed to parse stage name "-bad-": invalid reference format']);
+  assert.deepEqual(errors(bad), [
+    'failed to parse stage name "-bad-": invalid reference format',
+  ]);
 });
 
 test('global args are visible in FROM only unless redeclared', () => {
@@ -91,7 +99,10 @@ test('global args are visible in FROM only unless redeclared', () => {
     'ARG V=1\nFROM alpine AS a\nRUN echo "$V"\nFROM alpine AS b\nARG V\nRUN echo "$V"\n',
     { target: 'a' },
   );
-  assert.equal(runs(p, 'a')[0].env.some((e) => e.startsWith('V=')), false);
+  assert.equal(
+    runs(p, 'a')[0].env.some((e) => e.startsWith('V=')),
+    false,
+  );
   const b = plan(
     'ARG V=1\nFROM alpine AS a\nRUN echo "$V"\nFROM alpine AS b\nARG V\nRUN echo "$V"\n',
     { buildArgs: { V: '2' } },
@@ -125,21 +136,29 @@ test('automatic platform args: declared ones reach RUN; a Dockerfile default win
 });
 
 test('TARGETSTAGE names the target, or the last stage', () => {
-  const p = plan('ARG TARGETSTAGE\nFROM alpine AS one\nARG TARGETSTAGE\nFROM alpine AS two\n', {
-    target: 'one',
-  });
+  const p = plan(
+    'ARG TARGETSTAGE\nFROM alpine AS one\nARG TARGETSTAGE\nFROM alpine AS two\n',
+    {
+      target: 'one',
+    },
+  );
   assert.equal(stage(p, 'one').args.TARGETSTAGE, 'one');
   const last = plan('FROM alpine\nARG TARGETSTAGE\n');
   assert.equal(stage(last, '0').args.TARGETSTAGE, 'default');
 });
 
 test('ENV expands with the values from before the instruction', () => {
-  const p = plan('FROM alpine\nENV A=1\nENV A=2 B=$A\nARG C=x\nENV D="${C}-${A}"\n');
+  const p = plan(
+    'FROM alpine\nENV A=1\nENV A=2 B=$A\nARG C=x\nENV D="${C}-${A}"\n',
+  );
   const e = env(stage(p, '0'));
   assert.equal(e.A, '2');
   assert.equal(e.B, '1');
   assert.equal(e.D, 'x-2');
-  assert.equal(e.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  assert.equal(
+    e.PATH,
+    '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  );
 });
 
 test('a stage pinned to $BUILDPLATFORM shares its steps between target platforms', () => {
@@ -155,7 +174,10 @@ test('a stage pinned to $BUILDPLATFORM shares its steps between target platforms
   assert.notEqual(amd[2].id, arm[2].id);
   assert.equal(amd[0].platform, 'linux/amd64');
   assert.equal(arm[1].name, '[linux/amd64 build 2/3] RUN go mod download');
-  assert.equal(arm[2].name, '[linux/amd64->arm64 build 3/3] RUN GOARCH=arm64 go build');
+  assert.equal(
+    arm[2].name,
+    '[linux/amd64->arm64 build 3/3] RUN GOARCH=arm64 go build',
+  );
   assert.equal(steps(p, '1', 1)[0].platform, 'linux/arm64');
   assert.equal(Object.keys(p.vertices).length, 6);
 });
@@ -195,7 +217,11 @@ test('RUN heredocs: whole-command body, shebang file, and re-assembled forms', (
   assert.match(body.name, /RUN <<EOF \(echo one\.\.\.\)$/);
   assert.deepEqual(script.args, ['/bin/sh', '-c', '/dev/pipes/EOF']);
   assert.deepEqual(script.files, [
-    { path: '/dev/pipes/EOF', content: '#!/usr/bin/env python3\nprint(1)\n', mode: 0o755 },
+    {
+      path: '/dev/pipes/EOF',
+      content: '#!/usr/bin/env python3\nprint(1)\n',
+      mode: 0o755,
+    },
   ]);
   assert.deepEqual(assembled.args, ['/bin/sh', '-c', 'cat <<A > /a\nhello\nA']);
 });
@@ -204,7 +230,9 @@ test('COPY: heredocs are inline files, paths are expanded, dest follows WORKDIR'
   const p = plan(
     'FROM alpine\nARG NAME=app\nWORKDIR /src\nCOPY <<EOT hello.rs\nfn main() {} // $NAME\nEOT\nCOPY --chmod=755 $NAME.sh ./bin/\nCOPY a .\n',
   );
-  const copies = steps(p, '0').filter((v): v is CopyVertex => v.kind === 'copy');
+  const copies = steps(p, '0').filter(
+    (v): v is CopyVertex => v.kind === 'copy',
+  );
   assert.deepEqual(copies[0].source, {
     kind: 'inline',
     files: [{ path: 'EOT', content: 'fn main() {} // app\n', mode: 0o644 }],
@@ -223,22 +251,47 @@ test('COPY --from: a stage, an index, an image; later stages and variables are r
   assert.deepEqual(errors(p), []);
   const [fromName, fromIndex, fromImage] = steps(p, '1') as CopyVertex[];
   const result = stage(p, 'a').result;
-  assert.deepEqual(fromName.source, { kind: 'stage', stage: 0, vertex: result });
-  assert.deepEqual(fromIndex.source, { kind: 'stage', stage: 0, vertex: result });
-  assert.deepEqual(fromImage.source, { kind: 'image', ref: 'docker.io/library/busybox:1.36' });
+  assert.deepEqual(fromName.source, {
+    kind: 'stage',
+    stage: 0,
+    vertex: result,
+  });
+  assert.deepEqual(fromIndex.source, {
+    kind: 'stage',
+    stage: 0,
+    vertex: result,
+  });
+  assert.deepEqual(fromImage.source, {
+    kind: 'image',
+    ref: 'docker.io/library/busybox:1.36',
+  });
   assert.ok(fromName.inputs.includes(result!));
 
-  assert.deepEqual(errors(plan('FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\n', { target: 'a' })), [
-    'cannot copy from stage "b", it needs to be defined before current stage "a"',
+  assert.deepEqual(
+    errors(
+      plan('FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\n', {
+        target: 'a',
+      }),
+    ),
+    [
+      'cannot copy from stage "b", it needs to be defined before current stage "a"',
+    ],
+  );
+  assert.deepEqual(
+    errors(plan('FROM scratch\nARG O=a\nCOPY --from=$O /x /x\n')),
+    [
+      'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
+    ],
+  );
+  assert.deepEqual(errors(plan('FROM scratch\nCOPY --from=3 /x /x\n')), [
+    'invalid stage index 3',
   ]);
-  assert.deepEqual(errors(plan('FROM scratch\nARG O=a\nCOPY --from=$O /x /x\n')), [
-    'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
-  ]);
-  assert.deepEqual(errors(plan('FROM scratch\nCOPY --from=3 /x /x\n')), ['invalid stage index 3']);
 });
 
 test('circular --from dependencies are refused', () => {
-  const p = plan('FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\nCOPY --from=a /y /y\n');
+  const p = plan(
+    'FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\nCOPY --from=a /y /y\n',
+  );
   assert.deepEqual(errors(p), ['circular dependency detected on stage: a']);
 });
 
@@ -251,9 +304,12 @@ test('RUN --mount=from= links the source stage; a later stage is refused', () =>
   assert.equal(run.mounts[0].from, 'deps');
   assert.equal(run.mounts[0].readonly, true);
   assert.deepEqual(p.platforms[0].order, [0, 1]);
-  const later = plan('FROM alpine AS first\nRUN --mount=from=later,target=/x true\nFROM alpine AS later\n', {
-    target: 'first',
-  });
+  const later = plan(
+    'FROM alpine AS first\nRUN --mount=from=later,target=/x true\nFROM alpine AS later\n',
+    {
+      target: 'first',
+    },
+  );
   assert.deepEqual(errors(later), [
     'cannot mount from stage "later" to "/x", stage needs to be defined before current command',
   ]);
@@ -265,14 +321,26 @@ test('RUN --device needs the labs syntax and resolves through the CDI registry',
     priority: 0,
     text: 'cdiVersion: "0.6.0"\nkind: acme.test/gpu\ndevices:\n  - name: g0\n    containerEdits:\n      env: [G=0]\n',
   };
-  const text = '# syntax=docker/dockerfile:1-labs\nFROM alpine\nRUN --device=acme.test/gpu env\n';
+  const text =
+    '# syntax=docker/dockerfile:1-labs\nFROM alpine\nRUN --device=acme.test/gpu env\n';
   const denied = plan(text, { cdiSpecs: [spec] });
-  assert.deepEqual(errors(denied), ['device acme.test/gpu=g0 is requested by the build but not allowed']);
-  assert.equal(denied.diagnostics.find((d) => d.severity === 'error')?.location?.range.start.line, 3);
+  assert.deepEqual(errors(denied), [
+    'device acme.test/gpu=g0 is requested by the build but not allowed',
+  ]);
+  assert.equal(
+    denied.diagnostics.find((d) => d.severity === 'error')?.location?.range
+      .start.line,
+    3,
+  );
   const allowed = plan(text, { cdiSpecs: [spec], allow: ['device'] });
   assert.deepEqual(errors(allowed), []);
-  assert.deepEqual(runs(allowed, '0')[0].devices[0].devices, ['acme.test/gpu=g0']);
-  const mainline = plan(text.replace('1-labs', '1'), { cdiSpecs: [spec], allow: ['device'] });
+  assert.deepEqual(runs(allowed, '0')[0].devices[0].devices, [
+    'acme.test/gpu=g0',
+  ]);
+  const mainline = plan(text.replace('1-labs', '1'), {
+    cdiSpecs: [spec],
+    allow: ['device'],
+  });
   assert.deepEqual(errors(mainline), [
     'device feature is only supported in Dockerfile frontend 1.14.0-labs or later',
   ]);
@@ -282,11 +350,16 @@ test('RUN --network=host needs the network.host entitlement', () => {
   const text = 'FROM alpine\nRUN --network=host curl x\n';
   assert.deepEqual(errors(plan(text)), ['network.host is not allowed']);
   assert.deepEqual(errors(plan(text, { allow: ['network.host'] })), []);
-  assert.equal(runs(plan(text, { allow: ['network.host'] }), '0')[0].network, 'host');
+  assert.equal(
+    runs(plan(text, { allow: ['network.host'] }), '0')[0].network,
+    'host',
+  );
 });
 
 test('ONBUILD triggers of a base stage run first in the child', () => {
-  const p = plan('FROM alpine AS base\nONBUILD RUN echo triggered\nFROM base\nRUN echo child\n');
+  const p = plan(
+    'FROM alpine AS base\nONBUILD RUN echo triggered\nFROM base\nRUN echo child\n',
+  );
   assert.deepEqual(errors(p), []);
   const [trigger, child] = runs(p, '1');
   assert.deepEqual(trigger.args, ['/bin/sh', '-c', 'echo triggered']);
@@ -314,20 +387,31 @@ test('image config: CMD, ENTRYPOINT, EXPOSE, VOLUME, LABEL, USER, HEALTHCHECK', 
 });
 
 test('the legacy view lists every stage up to the target', () => {
-  const p = plan('ARG X\nFROM alpine AS a\nRUN a\nFROM alpine AS b\nRUN b\nFROM alpine AS c\n', {
-    target: 'b',
-    legacy: true,
-  });
+  const p = plan(
+    'ARG X\nFROM alpine AS a\nRUN a\nFROM alpine AS b\nRUN b\nFROM alpine AS c\n',
+    {
+      target: 'b',
+      legacy: true,
+    },
+  );
   assert.deepEqual(
     p.legacy?.map((s) => `${s.step}/${s.total} ${s.text}`),
-    ['1/5 ARG X', '2/5 FROM alpine AS a', '3/5 RUN a', '4/5 FROM alpine AS b', '5/5 RUN b'],
+    [
+      '1/5 ARG X',
+      '2/5 FROM alpine AS a',
+      '3/5 RUN a',
+      '4/5 FROM alpine AS b',
+      '5/5 RUN b',
+    ],
   );
   assert.equal(plan('FROM alpine\n').legacy, undefined);
 });
 
 test('errors from every layer end up in one list', () => {
   assert.deepEqual(errors(plan('')), ['the Dockerfile cannot be empty']);
-  assert.deepEqual(errors(plan('ARG A\n')), ['dockerfile contains no stages to build']);
+  assert.deepEqual(errors(plan('ARG A\n')), [
+    'dockerfile contains no stages to build',
+  ]);
   assert.deepEqual(errors(plan('FROM alpine\n', { platforms: ['linux/*'] })), [
     '"linux/*": wildcards not yet supported: invalid argument',
   ]);
@@ -344,19 +428,37 @@ test('recognises labs syntax directives', () => {
 test('never throws, whatever the input', () => {
   const line = fc.oneof(
     fc.constantFrom(
-      'FROM alpine', 'FROM scratch AS a', 'FROM a', 'RUN <<EOF', 'EOF', 'COPY --from=a x y',
-      'ARG A=$B', 'ENV X=${A:-y}', 'RUN --mount=type=cache,target=/c x', 'WORKDIR ..',
-      'ONBUILD COPY --from=0 a b', 'COPY <<X /y', 'RUN --device=a.com/b x', '# escape=`',
+      'FROM alpine',
+      'FROM scratch AS a',
+      'FROM a',
+      'RUN <<EOF',
+      'EOF',
+      'COPY --from=a x y',
+      'ARG A=$B',
+      'ENV X=${A:-y}',
+      'RUN --mount=type=cache,target=/c x',
+      'WORKDIR ..',
+      'ONBUILD COPY --from=0 a b',
+      'COPY <<X /y',
+      'RUN --device=a.com/b x',
+      '# escape=`',
     ),
     fc.string({ maxLength: 30 }),
   );
   fc.assert(
-    fc.property(fc.array(line, { maxLength: 12 }), fc.option(fc.constantFrom('a', '0', 'B')), (lines, target) => {
-      const p = planBuild(lines.join('\n'), target ? { target } : {});
-      assert.ok(Array.isArray(p.diagnostics));
-      assert.equal(p.ok, !p.diagnostics.some((d) => d.severity === 'error'));
-      assert.ok(!p.diagnostics.some((d) => d.code === 'internal'), JSON.stringify(p.diagnostics));
-    }),
+    fc.property(
+      fc.array(line, { maxLength: 12 }),
+      fc.option(fc.constantFrom('a', '0', 'B')),
+      (lines, target) => {
+        const p = planBuild(lines.join('\n'), target ? { target } : {});
+        assert.ok(Array.isArray(p.diagnostics));
+        assert.equal(p.ok, !p.diagnostics.some((d) => d.severity === 'error'));
+        assert.ok(
+          !p.diagnostics.some((d) => d.code === 'internal'),
+          JSON.stringify(p.diagnostics),
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });

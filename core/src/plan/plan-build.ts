@@ -8,7 +8,10 @@ import type { BuildOptions, ResolvedBuildOptions } from '../model/options.ts';
 import type { BuildPlan, PlatformPlan, Vertex } from '../model/plan.ts';
 import { createCdiRegistry } from '../cdi/registry.ts';
 import { readDockerfile } from '../instructions/read-dockerfile.ts';
-import { isMultiPlatform, resolveBuildOptions } from '../options/resolve-options.ts';
+import {
+  isMultiPlatform,
+  resolveBuildOptions,
+} from '../options/resolve-options.ts';
 import { parseDockerfile } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
 import { planLegacy } from './legacy.ts';
@@ -18,7 +21,12 @@ import { planPlatform } from './plan-platform.ts';
 export function planBuild(text: string, options: BuildOptions = {}): BuildPlan {
   const resolved = resolveBuildOptions(options);
   try {
-    return plan(text, resolved.options, options.cdiSpecs ?? [], resolved.diagnostics);
+    return plan(
+      text,
+      resolved.options,
+      options.cdiSpecs ?? [],
+      resolved.diagnostics,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return finish(
@@ -31,7 +39,11 @@ export function planBuild(text: string, options: BuildOptions = {}): BuildPlan {
       },
       [
         ...resolved.diagnostics,
-        { code: 'internal', severity: 'error', message: `internal: ${message}` },
+        {
+          code: 'internal',
+          severity: 'error',
+          message: `internal: ${message}`,
+        },
       ],
     );
   }
@@ -78,7 +90,13 @@ function plan(
 
   const registry = createCdiRegistry(cdiSpecs);
   diagnostics.push(...registry.diagnostics);
-  base.platforms = planPlatforms(dockerfile, options, registry, base.vertices, diagnostics);
+  base.platforms = planPlatforms(
+    dockerfile,
+    options,
+    registry,
+    base.vertices,
+    diagnostics,
+  );
 
   const result: BuildPlan = finish(base, diagnostics);
   if (options.legacy && base.platforms.length > 0) {
@@ -95,7 +113,9 @@ function planPlatforms(
   diagnostics: Diagnostic[],
 ): PlatformPlan[] {
   const build = platformOf(options.buildPlatform);
-  const labs = isLabsSyntax(options.buildArgs.BUILDKIT_SYNTAX ?? dockerfile.syntax);
+  const labs = isLabsSyntax(
+    options.buildArgs.BUILDKIT_SYNTAX ?? dockerfile.syntax,
+  );
   const platforms: PlatformPlan[] = [];
   for (const target of options.platforms) {
     const result = planPlatform({
@@ -132,7 +152,11 @@ function finish(
   diagnostics: Diagnostic[],
 ): BuildPlan {
   const unique = dedupe(diagnostics);
-  return { ...base, diagnostics: unique, ok: !unique.some((d) => d.severity === 'error') };
+  return {
+    ...base,
+    diagnostics: unique,
+    ok: !unique.some((d) => d.severity === 'error'),
+  };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

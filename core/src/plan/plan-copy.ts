@@ -8,12 +8,19 @@ import { goQuote } from '../diagnostics/go-quote.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { contentHash } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
-import { addVertex, expandIn, nextStepName, reportError, stepText } from './dispatch-context.ts';
+import {
+  addVertex,
+  expandIn,
+  nextStepName,
+  reportError,
+  stepText,
+} from './dispatch-context.ts';
 import { resolveDestination } from './posix-path.ts';
 import { formatTagged } from './reference.ts';
 import type { StageCommand } from './stage-graph.ts';
 
-const SYMBOLIC_MODE = /^[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*(,[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*)*$/;
+const SYMBOLIC_MODE =
+  /^[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*(,[ugoa]*[-+=]([rwxXst]*|[ugo])([-+=]([rwxXst]*|[ugo]))*)*$/;
 
 /** Plans a COPY or ADD step. */
 export function planCopy(
@@ -49,13 +56,18 @@ export function planCopy(
   if (c.heredocs.length > 0) {
     const files = inlineFiles(ctx, state, c, expanded.chmod);
     if (!files) return;
-    parts.push({ source: { kind: 'inline', files }, sources: files.map((f) => f.path) });
+    parts.push({
+      source: { kind: 'inline', files },
+      sources: files.map((f) => f.path),
+    });
   }
 
   for (const part of parts) {
     const inputs = [
       ...(state.result ? [state.result] : []),
-      ...(part.source.kind === 'stage' && part.source.vertex ? [part.source.vertex] : []),
+      ...(part.source.kind === 'stage' && part.source.vertex
+        ? [part.source.vertex]
+        : []),
     ];
     const vertex: CopyVertex = {
       kind: 'copy',
@@ -143,7 +155,11 @@ function expandCopy(
   return out;
 }
 
-function checkCopy(ctx: DispatchContext, c: CopyInstruction, e: ExpandedCopy): boolean {
+function checkCopy(
+  ctx: DispatchContext,
+  c: CopyInstruction,
+  e: ExpandedCopy,
+): boolean {
   const error = chmodError(e.chmod) ?? checksumError(c, e) ?? sourceError(c, e);
   if (error === undefined) return true;
   reportError(ctx, 'invalid-copy', error, c.range);
@@ -153,15 +169,20 @@ function checkCopy(ctx: DispatchContext, c: CopyInstruction, e: ExpandedCopy): b
 function chmodError(chmod: string | undefined): string | undefined {
   if (chmod === undefined) return undefined;
   const nonOctal = `invalid chmod parameter: '${chmod}'. it should be octal string and between 0 and 07777`;
-  if (/^[0-7]+$/.test(chmod)) return parseInt(chmod, 8) > 0o7777 ? nonOctal : undefined;
+  if (/^[0-7]+$/.test(chmod))
+    return parseInt(chmod, 8) > 0o7777 ? nonOctal : undefined;
   if (/^[+-]?\d/.test(chmod)) return nonOctal;
   return SYMBOLIC_MODE.test(chmod) ? undefined : nonOctal;
 }
 
-function checksumError(c: CopyInstruction, e: ExpandedCopy): string | undefined {
+function checksumError(
+  c: CopyInstruction,
+  e: ExpandedCopy,
+): string | undefined {
   if (!c.checksum) return undefined;
   if (c.kind !== 'ADD') return "checksum can't be specified for COPY";
-  if (e.sources.length !== 1) return "checksum can't be specified for multiple sources";
+  if (e.sources.length !== 1)
+    return "checksum can't be specified for multiple sources";
   if (!isHttpSource(e.sources[0]) && !isGitSource(e.sources[0])) {
     return 'checksum requires HTTP(S) or Git sources';
   }
@@ -200,7 +221,9 @@ function inlineFiles(
   for (const doc of c.heredocs) {
     let content = doc.content;
     if (doc.expand) {
-      const expanded = expandIn(ctx, state, content, c.range, { skipProcessQuotes: true });
+      const expanded = expandIn(ctx, state, content, c.range, {
+        skipProcessQuotes: true,
+      });
       if (expanded === undefined) return undefined;
       content = expanded;
     }

@@ -11,10 +11,17 @@ import { expandIn } from './dispatch-context.ts';
 import { configEnvSet, envAddOrReplace, envGet } from './env-list.ts';
 
 /** Build args BuildKit never puts into a RUN environment. */
-const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
+const NON_ENV_ARGS = new Set([
+  'BUILDKIT_SBOM_SCAN_CONTEXT',
+  'BUILDKIT_SBOM_SCAN_STAGE',
+]);
 
 /** Plans ENV: every pair is expanded with the values from before the instruction. */
-export function planEnv(ctx: DispatchContext, state: StageState, c: EnvInstruction) {
+export function planEnv(
+  ctx: DispatchContext,
+  state: StageState,
+  c: EnvInstruction,
+) {
   const pairs = expandPairs(ctx, state, c);
   for (const { key, value } of pairs) {
     state.env = envAddOrReplace(state.env, key, value);
@@ -23,7 +30,11 @@ export function planEnv(ctx: DispatchContext, state: StageState, c: EnvInstructi
 }
 
 /** Plans LABEL. */
-export function planLabel(ctx: DispatchContext, state: StageState, c: LabelInstruction) {
+export function planLabel(
+  ctx: DispatchContext,
+  state: StageState,
+  c: LabelInstruction,
+) {
   const pairs = expandPairs(ctx, state, c);
   for (const { key, value } of pairs) state.config.labels[key] = value;
 }
@@ -32,7 +43,11 @@ export function planLabel(ctx: DispatchContext, state: StageState, c: LabelInstr
  * Plans ARG: a --build-arg value wins, then the default (expanded), then for
  * a bare ARG the global value (automatic platform args included).
  */
-export function planArg(ctx: DispatchContext, state: StageState, c: ArgInstruction) {
+export function planArg(
+  ctx: DispatchContext,
+  state: StageState,
+  c: ArgInstruction,
+) {
   const buildArgs = ctx.options.buildArgs;
   for (const arg of c.args) {
     let value: string | undefined;
@@ -48,7 +63,9 @@ export function planArg(ctx: DispatchContext, state: StageState, c: ArgInstructi
     if (value !== undefined && !NON_ENV_ARGS.has(arg.key)) {
       state.env = envAddOrReplace(state.env, arg.key, value);
     }
-    state.buildArgs.push(value === undefined ? { key: arg.key } : { key: arg.key, value });
+    state.buildArgs.push(
+      value === undefined ? { key: arg.key } : { key: arg.key, value },
+    );
   }
 }
 

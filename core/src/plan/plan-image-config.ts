@@ -91,7 +91,11 @@ function planShell(state: StageState, c: ShellInstruction) {
   state.config.shell = [...c.shell];
 }
 
-function planExpose(ctx: DispatchContext, state: StageState, c: ExposeInstruction) {
+function planExpose(
+  ctx: DispatchContext,
+  state: StageState,
+  c: ExposeInstruction,
+) {
   const ports: string[] = [];
   for (const port of c.ports) {
     const words = expandWords(port, envLookup(state.env), ctx.escapeToken);
@@ -108,24 +112,38 @@ function planExpose(ctx: DispatchContext, state: StageState, c: ExposeInstructio
       return;
     }
     for (const p of parsed.ports) {
-      if (!state.config.exposedPorts.includes(p)) state.config.exposedPorts.push(p);
+      if (!state.config.exposedPorts.includes(p))
+        state.config.exposedPorts.push(p);
     }
   }
 }
 
-function planVolume(ctx: DispatchContext, state: StageState, c: VolumeInstruction) {
+function planVolume(
+  ctx: DispatchContext,
+  state: StageState,
+  c: VolumeInstruction,
+) {
   for (const raw of c.paths) {
     const path = expandIn(ctx, state, raw, c.range);
     if (path === undefined) return;
     if (path === '') {
-      reportError(ctx, 'invalid-arguments', 'VOLUME specified can not be an empty string', c.range);
+      reportError(
+        ctx,
+        'invalid-arguments',
+        'VOLUME specified can not be an empty string',
+        c.range,
+      );
       return;
     }
     if (!state.config.volumes.includes(path)) state.config.volumes.push(path);
   }
 }
 
-function planStopsignal(ctx: DispatchContext, state: StageState, c: StopsignalInstruction) {
+function planStopsignal(
+  ctx: DispatchContext,
+  state: StageState,
+  c: StopsignalInstruction,
+) {
   const signal = expandIn(ctx, state, c.signal, c.range);
   if (signal === undefined) return;
   if (!isValidSignal(signal)) {
@@ -141,7 +159,9 @@ function planHealthcheck(state: StageState, c: HealthcheckInstruction) {
     return;
   }
   const test =
-    c.test.form === 'exec' ? ['CMD', ...c.test.args] : ['CMD-SHELL', c.test.script];
+    c.test.form === 'exec'
+      ? ['CMD', ...c.test.args]
+      : ['CMD-SHELL', c.test.script];
   const healthcheck: NonNullable<ImageConfig['healthcheck']> = { test };
   if (c.interval) healthcheck.interval = c.interval;
   if (c.timeout) healthcheck.timeout = c.timeout;

@@ -5,7 +5,12 @@ import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Dockerfile } from '../model/instructions.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
-import type { PlatformPlan, StageBase, StagePlan, Vertex } from '../model/plan.ts';
+import type {
+  PlatformPlan,
+  StageBase,
+  StagePlan,
+  Vertex,
+} from '../model/plan.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
@@ -102,9 +107,11 @@ function stagePlan(
     id: stageId(node),
     built,
     reason: built
-      ? reasons.get(node) ?? 'target'
+      ? (reasons.get(node) ?? 'target')
       : `not needed for target ${stageId(graph.target)}`,
-    platform: formatPlatformAll(state?.platform ?? node.platform ?? ctx.targetPlatform),
+    platform: formatPlatformAll(
+      state?.platform ?? node.platform ?? ctx.targetPlatform,
+    ),
     base: stageBase(node, state, ctx),
     args: state ? visibleArgs(state) : {},
     config: state?.config ?? emptyConfig(),
@@ -124,7 +131,11 @@ function stageBase(
   if (node.base) return { kind: 'stage', stage: node.base.index };
   if (node.baseName === 'scratch') return { kind: 'scratch' };
   const platform = state?.platform ?? node.platform ?? ctx.targetPlatform;
-  return { kind: 'image', ref: node.baseName, platform: formatPlatformAll(platform) };
+  return {
+    kind: 'image',
+    ref: node.baseName,
+    platform: formatPlatformAll(platform),
+  };
 }
 
 /** Returns the build args RUN sees at the end of a stage, by name. */

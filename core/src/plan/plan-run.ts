@@ -13,14 +13,27 @@ import { parseMount } from '../instructions/run-mount.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { contentHash } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
-import { addVertex, nextStepName, reportError, stepText } from './dispatch-context.ts';
+import {
+  addVertex,
+  nextStepName,
+  reportError,
+  stepText,
+} from './dispatch-context.ts';
 import { envLookup, envToStrings } from './env-list.ts';
 import { withShell } from './plan-image-config.ts';
 import type { StageCommand } from './stage-graph.ts';
 
 const PROXY_ARGS = [
-  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY',
-  'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
 ];
 
 /** Plans a RUN step. */
@@ -137,7 +150,9 @@ function planMounts(
   const inputs: string[] = [];
   for (const [i, raw] of c.mounts.entries()) {
     const lookup = envLookup(state.env);
-    const parsed = parseMount(raw.raw, (value) => expandWord(value, lookup, ctx.escapeToken));
+    const parsed = parseMount(raw.raw, (value) =>
+      expandWord(value, lookup, ctx.escapeToken),
+    );
     if (parsed.error !== undefined) {
       reportError(ctx, 'invalid-mount', parsed.error, c.range);
       return undefined;
@@ -160,21 +175,38 @@ function planMounts(
       if (sourceId) inputs.push(sourceId);
     }
     list.push(mount);
-    keyed.push({ ...mount, raw: undefined, from: mount.from ? { vertex: sourceId ?? null } : undefined });
+    keyed.push({
+      ...mount,
+      raw: undefined,
+      from: mount.from ? { vertex: sourceId ?? null } : undefined,
+    });
   }
   return { list, keyed, inputs };
 }
 
 function checkEntitlements(ctx: DispatchContext, c: RunInstruction) {
   if (c.network === 'host' && !ctx.options.networkHost) {
-    reportError(ctx, 'entitlement-not-granted', 'network.host is not allowed', c.range);
+    reportError(
+      ctx,
+      'entitlement-not-granted',
+      'network.host is not allowed',
+      c.range,
+    );
   }
   if (c.security === 'insecure' && !ctx.options.securityInsecure) {
-    reportError(ctx, 'entitlement-not-granted', 'security.insecure is not allowed', c.range);
+    reportError(
+      ctx,
+      'entitlement-not-granted',
+      'security.insecure is not allowed',
+      c.range,
+    );
   }
 }
 
-function planDevices(ctx: DispatchContext, c: RunInstruction): DeviceResolution[] {
+function planDevices(
+  ctx: DispatchContext,
+  c: RunInstruction,
+): DeviceResolution[] {
   if (c.devices.length === 0) return [];
   if (!ctx.labs) {
     reportError(
@@ -205,7 +237,9 @@ function planDevices(ctx: DispatchContext, c: RunInstruction): DeviceResolution[
 }
 
 function deviceCode(error: string): string {
-  return error.includes('not allowed') ? 'device-not-allowed' : 'device-not-registered';
+  return error.includes('not allowed')
+    ? 'device-not-allowed'
+    : 'device-not-registered';
 }
 
 function proxyEnv(ctx: DispatchContext, env: string[]): string[] {

@@ -6,11 +6,20 @@ import type { WorkdirVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { contentHash } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
-import { addVertex, expandIn, nextStepName, stepText } from './dispatch-context.ts';
+import {
+  addVertex,
+  expandIn,
+  nextStepName,
+  stepText,
+} from './dispatch-context.ts';
 import { normalizePath } from './posix-path.ts';
 
 /** Plans WORKDIR. */
-export function planWorkdir(ctx: DispatchContext, state: StageState, c: WorkdirInstruction) {
+export function planWorkdir(
+  ctx: DispatchContext,
+  state: StageState,
+  c: WorkdirInstruction,
+) {
   const path = expandIn(ctx, state, c.path, c.range);
   if (path === undefined) return;
   const dir = normalizePath(state.config.workingDir ?? '', path, false);
@@ -23,7 +32,13 @@ export function planWorkdir(ctx: DispatchContext, state: StageState, c: WorkdirI
   const text = stepText(ctx, state, c.original);
   const vertex: WorkdirVertex = {
     kind: 'workdir',
-    id: contentHash({ op: 'mkdir', platform, path: dir, user: state.user, inputs }),
+    id: contentHash({
+      op: 'mkdir',
+      platform,
+      path: dir,
+      user: state.user,
+      inputs,
+    }),
     stage: state.node.index,
     platform,
     name: nextStepName(ctx, state, text),

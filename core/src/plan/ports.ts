@@ -10,13 +10,20 @@ export function parseExposedPort(
   const slash = containerPart.indexOf('/');
   const port = slash >= 0 ? containerPart.slice(0, slash) : containerPart;
   const proto = slash >= 0 ? containerPart.slice(slash + 1) : 'tcp';
-  if (port === '') return { error: `invalid port: ${JSON.stringify(raw)}: no port specified: ${containerPart}<empty>` };
-  if (proto === '' ) return { error: `invalid port: ${JSON.stringify(raw)}: invalid proto: ${proto}` };
+  if (port === '')
+    return {
+      error: `invalid port: ${JSON.stringify(raw)}: no port specified: ${containerPart}<empty>`,
+    };
+  if (proto === '')
+    return {
+      error: `invalid port: ${JSON.stringify(raw)}: invalid proto: ${proto}`,
+    };
 
   const range = parseRange(port);
   if (!range) return { error: `invalid containerPort: ${port}` };
   const out: string[] = [];
-  for (let p = range[0]; p <= range[1]; p++) out.push(`${p}/${proto.toLowerCase()}`);
+  for (let p = range[0]; p <= range[1]; p++)
+    out.push(`${p}/${proto.toLowerCase()}`);
   return { ports: out };
 }
 
@@ -24,7 +31,8 @@ function parseRange(text: string): [number, number] | undefined {
   const dash = text.indexOf('-');
   const start = parsePort(dash >= 0 ? text.slice(0, dash) : text);
   if (start === undefined) return undefined;
-  if (dash < 0 || text.slice(0, dash) === text.slice(dash + 1)) return [start, start];
+  if (dash < 0 || text.slice(0, dash) === text.slice(dash + 1))
+    return [start, start];
   const end = parsePort(text.slice(dash + 1));
   if (end === undefined || end < start) return undefined;
   return [start, end];

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { cleanPath, joinPath, normalizePath, resolveDestination } from './posix-path.ts';
+import {
+  cleanPath,
+  joinPath,
+  normalizePath,
+  resolveDestination,
+} from './posix-path.ts';
 
 test('cleans and joins like Go', () => {
   assert.equal(cleanPath('/a/./b/../c/'), '/a/c');

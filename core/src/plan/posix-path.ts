@@ -30,7 +30,11 @@ export function joinPath(...parts: string[]): string {
  * Resolves a path against a parent directory as BuildKit's NormalizePath
  * does: absolute paths are kept as written, relative ones joined and cleaned.
  */
-export function normalizePath(parent: string, newPath: string, keepSlash: boolean): string {
+export function normalizePath(
+  parent: string,
+  newPath: string,
+  keepSlash: boolean,
+): string {
   let base = parent === '' ? '/' : parent;
   if (!base.startsWith('/')) base = joinPath('/', base);
   const orig = newPath;

@@ -10,7 +10,8 @@ const DOMAIN = `${HOST}(?::[0-9]+)?`;
 const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
 const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
+const DIGEST =
+  '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
 
 const REFERENCE_RE = new RegExp(
   `^((?:${DOMAIN}/)?${REMOTE_NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`,
@@ -88,11 +89,15 @@ function splitDockerDomain(name: string): [string, string] {
     [domain, remote] = [maybeDomain, maybeRemote];
   } else if (maybeDomain === 'index.docker.io') {
     [domain, remote] = ['docker.io', maybeRemote];
-  } else if (/[.:]/.test(maybeDomain) || maybeDomain.toLowerCase() !== maybeDomain) {
+  } else if (
+    /[.:]/.test(maybeDomain) ||
+    maybeDomain.toLowerCase() !== maybeDomain
+  ) {
     [domain, remote] = [maybeDomain, maybeRemote];
   } else {
     [domain, remote] = ['docker.io', name];
   }
-  if (domain === 'docker.io' && !remote.includes('/')) remote = `library/${remote}`;
+  if (domain === 'docker.io' && !remote.includes('/'))
+    remote = `library/${remote}`;
   return [domain, remote];
 }

@@ -140,7 +140,13 @@ function createStageNode(
   };
   if (stage.name) node.name = stage.name;
   if (stage.from.platform) {
-    const platform = readStagePlatform(stage.from.platform.value, lookup, ctx, location, fail);
+    const platform = readStagePlatform(
+      stage.from.platform.value,
+      lookup,
+      ctx,
+      location,
+      fail,
+    );
     if (platform) node.platform = platform;
   }
   const base = byName.get(baseName);
@@ -165,12 +171,20 @@ function readStagePlatform(
     return undefined;
   }
   if (expanded.value === '') {
-    fail('invalid-platform', `empty platform value from expression ${raw}`, location);
+    fail(
+      'invalid-platform',
+      `empty platform value from expression ${raw}`,
+      location,
+    );
     return undefined;
   }
   const parsed = parsePlatform(expanded.value);
   if (!parsed.ok) {
-    fail('invalid-platform', `failed to parse platform ${raw}: ${parsed.error}`, location);
+    fail(
+      'invalid-platform',
+      `failed to parse platform ${raw}: ${parsed.error}`,
+      location,
+    );
     return undefined;
   }
   return parsed.platform;
@@ -189,7 +203,12 @@ function findTarget(
   const names = nodes.flatMap((n) => (n.name ? [n.name] : []));
   fail(
     'target-not-found',
-    withSuggestion(`target stage ${goQuote(ctx.target)} could not be found`, ctx.target, names, true),
+    withSuggestion(
+      `target stage ${goQuote(ctx.target)} could not be found`,
+      ctx.target,
+      names,
+      true,
+    ),
   );
   return undefined;
 }
@@ -206,10 +225,28 @@ export function linkCommand(
 ): StageCommand {
   const command: StageCommand = { instruction, onbuild, sources: [] };
   const location = { file: ctx.dockerfile.file, range: instruction.range };
-  if (instruction.kind === 'COPY' && instruction.from && instruction.from.value !== '') {
-    const source = copySource(instruction, node.index, nodes, byName, ctx, location, fail);
+  if (
+    instruction.kind === 'COPY' &&
+    instruction.from &&
+    instruction.from.value !== ''
+  ) {
+    const source = copySource(
+      instruction,
+      node.index,
+      nodes,
+      byName,
+      ctx,
+      location,
+      fail,
+    );
     command.sources.push(source);
-    if (source) addDep(node, source, instruction, `COPY --from=${instruction.from.value}`);
+    if (source)
+      addDep(
+        node,
+        source,
+        instruction,
+        `COPY --from=${instruction.from.value}`,
+      );
   }
   if (instruction.kind === 'RUN') {
     for (const mount of instruction.mounts) {
@@ -247,12 +284,18 @@ function copySource(
     const index = Number(from);
     const found = Number.isSafeInteger(index) ? nodes[index] : undefined;
     if (!found || index < 0) {
-      fail('invalid-stage-index', `invalid stage index ${from.replace(/^\+/, '')}`, location);
+      fail(
+        'invalid-stage-index',
+        `invalid stage index ${from.replace(/^\+/, '')}`,
+        location,
+      );
       return undefined;
     }
     return found;
   }
-  return byName.get(from.toLowerCase()) ?? addSource(from, nodes, location, owner);
+  return (
+    byName.get(from.toLowerCase()) ?? addSource(from, nodes, location, owner)
+  );
 }
 
 function addSource(
@@ -275,7 +318,12 @@ function addSource(
   return node;
 }
 
-function addDep(node: StageNode, source: StageNode, instruction: Instruction, via: string) {
+function addDep(
+  node: StageNode,
+  source: StageNode,
+  instruction: Instruction,
+  via: string,
+) {
   if (node.deps.some((d) => d.node === source)) return;
   node.deps.push({ node: source, instruction, via });
 }
@@ -286,7 +334,10 @@ function hasCycle(
 ): boolean {
   const visited = new Set<StageNode>();
   const path = new Set<StageNode>();
-  const visit = (node: StageNode, trail: Instruction[]): Instruction[] | undefined => {
+  const visit = (
+    node: StageNode,
+    trail: Instruction[],
+  ): Instruction[] | undefined => {
     if (visited.has(node)) return undefined;
     visited.add(node);
     path.add(node);
@@ -330,7 +381,12 @@ function resolveReachable(
     for (const node of reachable) {
       if (initialised.has(node) || !node.base?.stage) continue;
       initialised.add(node);
-      const triggers = onbuildTriggers(node.base, ctx.dockerfile, node.location!, fail);
+      const triggers = onbuildTriggers(
+        node.base,
+        ctx.dockerfile,
+        node.location!,
+        fail,
+      );
       const linked = triggers.map((instruction) =>
         linkCommand(instruction, true, node, nodes, byName, ctx, fail),
       );

@@ -2,7 +2,11 @@
 // TARGET* args name a platform other than the one the stage runs on.
 
 import type { Platform } from '../platform/platform.ts';
-import { formatPlatformAll, normalizePlatform, parsePlatform } from '../platform/platform.ts';
+import {
+  formatPlatformAll,
+  normalizePlatform,
+  parsePlatform,
+} from '../platform/platform.ts';
 import type { EnvList } from './env-list.ts';
 
 /** Returns `->arch[/variant]`, `->os/arch` or an empty string. */

@@ -37,7 +37,10 @@ test('fills a one-word specifier from the host', () => {
   assert.equal(formatted('linux'), 'linux/amd64');
   assert.equal(formatted('arm64'), 'linux/arm64');
   assert.equal(formatted('arm'), 'linux/arm/v7');
-  const windows = parsePlatform('windows', { os: 'linux', architecture: 'arm64' });
+  const windows = parsePlatform('windows', {
+    os: 'linux',
+    architecture: 'arm64',
+  });
   assert.ok(windows.ok);
   assert.equal(formatPlatform(windows.platform), 'windows/arm64');
 });
@@ -52,7 +55,10 @@ test('keeps the OS version for formatPlatformAll only', () => {
 test('rejects what containerd rejects, with its wording', () => {
   const wildcard = parsePlatform('linux/*');
   assert.equal(wildcard.ok, false);
-  assert.match(!wildcard.ok ? wildcard.error : '', /wildcards not yet supported/);
+  assert.match(
+    !wildcard.ok ? wildcard.error : '',
+    /wildcards not yet supported/,
+  );
   const unknown = parsePlatform('plan10');
   assert.equal(
     !unknown.ok && unknown.error,
@@ -61,7 +67,10 @@ test('rejects what containerd rejects, with its wording', () => {
   const bad = parsePlatform('linux/am d64');
   assert.match(!bad.ok ? bad.error : '', /is an invalid component of/);
   const tooMany = parsePlatform('linux/arm/v7/x');
-  assert.match(!tooMany.ok ? tooMany.error : '', /cannot parse platform specifier/);
+  assert.match(
+    !tooMany.ok ? tooMany.error : '',
+    /cannot parse platform specifier/,
+  );
   assert.equal(parsePlatform('').ok, false);
 });
 

@@ -19,20 +19,57 @@ const OS_RE =
   /^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$/;
 
 const KNOWN_OS = new Set([
-  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos',
-  'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris',
-  'windows', 'zos',
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'hurd',
+  'illumos',
+  'ios',
+  'js',
+  'linux',
+  'nacl',
+  'netbsd',
+  'openbsd',
+  'plan9',
+  'solaris',
+  'windows',
+  'zos',
 ]);
 
 const KNOWN_ARCH = new Set([
-  '386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'ppc64',
-  'ppc64le', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32',
-  'mips64p32le', 'ppc', 'riscv', 'riscv64', 's390', 's390x', 'sparc',
-  'sparc64', 'wasm',
+  '386',
+  'amd64',
+  'amd64p32',
+  'arm',
+  'armbe',
+  'arm64',
+  'arm64be',
+  'ppc64',
+  'ppc64le',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'mips64p32',
+  'mips64p32le',
+  'ppc',
+  'riscv',
+  'riscv64',
+  's390',
+  's390x',
+  'sparc',
+  'sparc64',
+  'wasm',
 ]);
 
 /** The default host when a one-word specifier needs the other half. */
-export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
+export const DEFAULT_PLATFORM: Platform = {
+  os: 'linux',
+  architecture: 'amd64',
+};
 
 /**
  * Parses and normalises a platform specifier; a lone OS or architecture takes
@@ -76,7 +113,9 @@ export function parsePlatform(
       if (KNOWN_ARCH.has(architecture)) {
         return done({ os: host.os, architecture, variant });
       }
-      return invalid(`"${specifier}": unknown operating system or architecture`);
+      return invalid(
+        `"${specifier}": unknown operating system or architecture`,
+      );
     }
     case 2: {
       const [architecture, variant] = normalizeArch(parts[1], '');

@@ -115,7 +115,11 @@ export function createPlainRenderer(
         case 'vertex-log':
           return log(event.vertex, state(event.vertex), event.data, event.time);
         case 'vertex-cached':
-          return finish(event.vertex, state(event.vertex, event.name), 'CACHED');
+          return finish(
+            event.vertex,
+            state(event.vertex, event.name),
+            'CACHED',
+          );
         case 'vertex-done': {
           const v = state(event.vertex);
           const took =

@@ -26,7 +26,10 @@ test('formats step names with the index padded to the total width', () => {
     }),
     '[linux/amd64->arm64 stage-1 1/3] COPY a b',
   );
-  assert.equal(formatStepName({ text: 'FROM x', index: 0, total: 0 }), 'FROM x');
+  assert.equal(
+    formatStepName({ text: 'FROM x', index: 0, total: 0 }),
+    'FROM x',
+  );
   assert.ok(isCountedStep('workdir'));
   assert.ok(!isCountedStep('ENV'));
 });
@@ -44,10 +47,26 @@ test('formats like Go: exact ties round to even', () => {
 
 test('renders a run with logs, then a cached step', () => {
   const events: ProgressEvent[] = [
-    { kind: 'vertex-start', vertex: 'a', name: '[build 2/2] RUN make', time: 1000 },
-    { kind: 'vertex-log', vertex: 'a', stream: 1, data: 'cc -o app main.c\n', time: 1412 },
+    {
+      kind: 'vertex-start',
+      vertex: 'a',
+      name: '[build 2/2] RUN make',
+      time: 1000,
+    },
+    {
+      kind: 'vertex-log',
+      vertex: 'a',
+      stream: 1,
+      data: 'cc -o app main.c\n',
+      time: 1412,
+    },
     { kind: 'vertex-done', vertex: 'a', time: 2300 },
-    { kind: 'vertex-cached', vertex: 'b', name: '[build 1/2] FROM x', time: 2400 },
+    {
+      kind: 'vertex-cached',
+      vertex: 'b',
+      name: '[build 1/2] FROM x',
+      time: 2400,
+    },
   ];
   assert.equal(
     renderPlainProgress(events, {
@@ -72,7 +91,13 @@ test('numbers vertices in order of first print and marks interrupted ones', () =
     { kind: 'vertex-start', vertex: 'x', name: 'one', time: 0 },
     { kind: 'vertex-start', vertex: 'y', name: 'two', time: 0 },
     { kind: 'vertex-log', vertex: 'x', stream: 1, data: 'hel', time: 12_345 },
-    { kind: 'vertex-log', vertex: 'y', stream: 2, data: 'boom\n', time: 123_456 },
+    {
+      kind: 'vertex-log',
+      vertex: 'y',
+      stream: 2,
+      data: 'boom\n',
+      time: 123_456,
+    },
     { kind: 'vertex-log', vertex: 'x', stream: 1, data: 'lo\n', time: 12_400 },
     { kind: 'vertex-error', vertex: 'y', error: 'exit code: 1', time: 200_000 },
     { kind: 'vertex-done', vertex: 'x', time: 13_000 },
@@ -110,9 +135,26 @@ test('numbers vertices in order of first print and marks interrupted ones', () =
 
 test('joins a log line split across events while the vertex stays active', () => {
   const renderer = createPlainRenderer();
-  let out = renderer.write({ kind: 'vertex-start', vertex: 'v', name: 'RUN x', time: 0 });
-  out += renderer.write({ kind: 'vertex-log', vertex: 'v', stream: 1, data: 'a', time: 100 });
-  out += renderer.write({ kind: 'vertex-log', vertex: 'v', stream: 1, data: 'b\nc', time: 200 });
+  let out = renderer.write({
+    kind: 'vertex-start',
+    vertex: 'v',
+    name: 'RUN x',
+    time: 0,
+  });
+  out += renderer.write({
+    kind: 'vertex-log',
+    vertex: 'v',
+    stream: 1,
+    data: 'a',
+    time: 100,
+  });
+  out += renderer.write({
+    kind: 'vertex-log',
+    vertex: 'v',
+    stream: 1,
+    data: 'b\nc',
+    time: 200,
+  });
   out += renderer.write({ kind: 'vertex-done', vertex: 'v', time: 250 });
   assert.equal(out, '#1 RUN x\n#1 0.100 ab\n#1 0.200 c\n#1 DONE 0.2s\n');
   assert.equal(renderer.indexOf('v'), 1);
