@@ -19,7 +19,11 @@ export default {
   files: ['web/test/**/*.test.ts'],
   nodeResolve: true,
   plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'web/tsconfig.json' }),
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: 'web/tsconfig.json',
+    }),
   ],
   browsers: [
     chromeLauncher({

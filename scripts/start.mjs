@@ -54,10 +54,13 @@ function seedImageStore() {
     return;
   }
 
-  step(`seeding the built-in image store at ${store} (scripts/setup-images.sh)`);
+  step(
+    `seeding the built-in image store at ${store} (scripts/setup-images.sh)`,
+  );
   const result = spawnSync('sh', [script], { cwd: root, stdio: 'inherit' });
   if (result.status === 0) done('image store ready');
-  else note('setup-images.sh failed; the playground still works, builds may not');
+  else
+    note('setup-images.sh failed; the playground still works, builds may not');
 }
 
 /** Starts vite's dev server from vite.config.ts and prints the address. */
@@ -104,7 +107,10 @@ function parseArgs(argv) {
     else if (arg === '--host') {
       const next = argv[i + 1];
       parsed.host = next && !next.startsWith('--') ? argv[++i] : true;
-    } else throw new Error(`unknown flag "${arg}" (try --port, --host, --skip-setup)`);
+    } else
+      throw new Error(
+        `unknown flag "${arg}" (try --port, --host, --skip-setup)`,
+      );
   }
   return parsed;
 }

@@ -91,7 +91,12 @@ export class BuildOptionsForm extends LitElement {
       </form>`;
   }
 
-  private field(key: TextField, flag: string, placeholder: string, list?: string) {
+  private field(
+    key: TextField,
+    flag: string,
+    placeholder: string,
+    list?: string,
+  ) {
     return html`<label for=${key}>
         ${labelOf(key)} <span class="flag">${flag}</span>
       </label>

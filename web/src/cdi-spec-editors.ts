@@ -59,33 +59,39 @@ export class CdiSpecEditors extends LitElement {
         <h2>CDI specs</h2>
         <button @click=${this.addSpec}>Add spec</button>
       </div>
-      ${this.specs.length === 0
-        ? html`<p class="muted">
-            No spec files: <code>RUN --device</code> requests find no devices.
-          </p>`
-        : ''}
+      ${
+        this.specs.length === 0
+          ? html`<p class="muted">
+              No spec files: <code>RUN --device</code> requests find no devices.
+            </p>`
+          : ''
+      }
       ${this.specs.map(
-        (spec, i) => html`<div class="spec">
-          <div class="path">
-            <input
-              type="text"
-              aria-label="spec path"
+        (spec, i) =>
+          html`<div class="spec">
+            <div class="path">
+              <input
+                type="text"
+                aria-label="spec path"
+                spellcheck="false"
+                .value=${spec.path}
+                @change=${(e: Event) => this.setPath(i, inputValue(e))}
+              />
+              <button
+                title="Remove this spec"
+                @click=${() => this.removeSpec(i)}
+              >
+                Remove
+              </button>
+            </div>
+            <textarea
+              aria-label=${spec.path}
               spellcheck="false"
-              .value=${spec.path}
-              @change=${(e: Event) => this.setPath(i, inputValue(e))}
-            />
-            <button title="Remove this spec" @click=${() => this.removeSpec(i)}>
-              Remove
-            </button>
-          </div>
-          <textarea
-            aria-label=${spec.path}
-            spellcheck="false"
-            rows=${Math.min(spec.text.split('\n').length + 1, 24)}
-            .value=${spec.text}
-            @input=${(e: Event) => this.setText(i, inputValue(e))}
-          ></textarea>
-        </div>`,
+              rows=${Math.min(spec.text.split('\n').length + 1, 24)}
+              .value=${spec.text}
+              @input=${(e: Event) => this.setText(i, inputValue(e))}
+            ></textarea>
+          </div>`,
       )}`;
   }
 
@@ -103,7 +109,9 @@ export class CdiSpecEditors extends LitElement {
 
   private setPath(index: number, path: string) {
     const priority = getSpecPriority(path);
-    this.emit(this.specs.map((s, i) => (i === index ? { ...s, path, priority } : s)));
+    this.emit(
+      this.specs.map((s, i) => (i === index ? { ...s, path, priority } : s)),
+    );
   }
 
   private setText(index: number, text: string) {

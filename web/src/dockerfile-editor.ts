@@ -64,7 +64,8 @@ export class DockerfileEditor extends LitElement {
     const area = this.renderRoot.querySelector('textarea');
     if (!area) return;
     const lines = area.value.split('\n');
-    const start = lines.slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0);
+    const start =
+      lines.slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0);
     const end = start + (lines[line - 1]?.length ?? 0);
     area.focus();
     area.setSelectionRange(start, end);

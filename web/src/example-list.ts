@@ -55,24 +55,28 @@ export class ExampleList extends LitElement {
 
   override render() {
     if (this.examples.length === 0) {
-      return html`<p class="muted">No examples found in examples/index.json.</p>`;
+      return html`<p class="muted">
+        No examples found in examples/index.json.
+      </p>`;
     }
     return [...groupByPage(this.examples)].map(
-      ([page, examples]) => html`${page ? html`<h3>${page}</h3>` : ''}
-        <ul>
-          ${examples.map(
-            (e) => html`<li>
-              <button
-                data-id=${e.id}
-                title=${e.section}
-                aria-current=${e.id === this.selected}
-                @click=${() => this.select(e.id)}
-              >
-                ${e.title}
-              </button>
-            </li>`,
-          )}
-        </ul>`,
+      ([page, examples]) =>
+        html`${page ? html`<h3>${page}</h3>` : ''}
+          <ul>
+            ${examples.map(
+              (e) =>
+                html`<li>
+                  <button
+                    data-id=${e.id}
+                    title=${e.section}
+                    aria-current=${e.id === this.selected}
+                    @click=${() => this.select(e.id)}
+                  >
+                    ${e.title}
+                  </button>
+                </li>`,
+            )}
+          </ul>`,
     );
   }
 

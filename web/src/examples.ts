@@ -75,7 +75,11 @@ export async function loadExample(
     for (const path of names) {
       const text = await loaders[path]!();
       const specPath = `${dir}/${path.slice(prefix.length)}`;
-      cdiSpecs.push({ path: specPath, priority: getSpecPriority(specPath), text });
+      cdiSpecs.push({
+        path: specPath,
+        priority: getSpecPriority(specPath),
+        text,
+      });
     }
   }
 

@@ -95,7 +95,9 @@ export class PlanView extends LitElement {
   override render() {
     const response = this.response;
     if (!response) {
-      return html`<p class="muted">${this.busy ? 'Planning…' : 'No plan yet.'}</p>`;
+      return html`<p class="muted">
+        ${this.busy ? 'Planning…' : 'No plan yet.'}
+      </p>`;
     }
     if (!response.plan) {
       return html`<p class="failure">
@@ -104,7 +106,8 @@ export class PlanView extends LitElement {
     }
     const plan = response.plan;
     return html`${this.renderSummary(plan, response.elapsedMs)}
-      ${plan.diagnostics.length
+    ${
+      plan.diagnostics.length
         ? html`<section>
             <h2>Diagnostics</h2>
             <diagnostic-list
@@ -113,9 +116,10 @@ export class PlanView extends LitElement {
               .sourceFile=${plan.file}
             ></diagnostic-list>
           </section>`
-        : nothing}
-      ${plan.platforms.map((p) => this.renderPlatform(plan, p))}
-      ${plan.legacy ? this.renderLegacy(plan) : nothing}`;
+        : nothing
+    }
+    ${plan.platforms.map((p) => this.renderPlatform(plan, p))}
+    ${plan.legacy ? this.renderLegacy(plan) : nothing}`;
   }
 
   private renderSummary(plan: BuildPlan, elapsedMs: number) {
@@ -123,29 +127,37 @@ export class PlanView extends LitElement {
     const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
     const o = plan.options;
     return html`<div class="summary">
-      ${plan.ok
-        ? html`<span class="badge ok">ready to build</span>`
-        : html`<span class="badge error">
-            ${errors.length} error${errors.length === 1 ? '' : 's'}
-          </span>`}
-      ${warnings.length
-        ? html`<span class="badge warning">
-            ${warnings.length} warning${warnings.length === 1 ? '' : 's'}
-          </span>`
-        : nothing}
+      ${
+        plan.ok
+          ? html`<span class="badge ok">ready to build</span>`
+          : html`<span class="badge error">
+              ${errors.length} error${errors.length === 1 ? '' : 's'}
+            </span>`
+      }
+      ${
+        warnings.length
+          ? html`<span class="badge warning">
+              ${warnings.length} warning${warnings.length === 1 ? '' : 's'}
+            </span>`
+          : nothing
+      }
       <dl>
         ${fact('platforms', o.platforms.join(', '))}
         ${fact('build platform', o.buildPlatform)}
         ${o.target ? fact('target', o.target) : nothing}
         ${fact('allow device', describeEntitlement(o))}
-        ${o.outputs.length
-          ? fact(
-              'output',
-              o.outputs
-                .map((out) => (out.dest ? `${out.type} → ${out.dest}` : out.type))
-                .join(', '),
-            )
-          : nothing}
+        ${
+          o.outputs.length
+            ? fact(
+                'output',
+                o.outputs
+                  .map((out) =>
+                    out.dest ? `${out.type} → ${out.dest}` : out.type,
+                  )
+                  .join(', '),
+              )
+            : nothing
+        }
       </dl>
       <span class="muted">planned in ${elapsedMs.toFixed(1)} ms</span>
     </div>`;
@@ -161,16 +173,19 @@ export class PlanView extends LitElement {
       <div class="platform-head">
         <h3>${platform.platform}</h3>
         <span class="muted">target ${target ? labelStage(target) : '?'}</span>
-        <span class="muted">build order: <code>${order.join(' → ')}</code></span>
+        <span class="muted"
+          >build order: <code>${order.join(' → ')}</code></span
+        >
       </div>
       ${platform.stages.map(
-        (stage) => html`<stage-card
-          .stage=${stage}
-          .stages=${platform.stages}
-          .vertices=${plan.vertices}
-          .platform=${platform.platform}
-          .isTarget=${stage.index === platform.target}
-        ></stage-card>`,
+        (stage) =>
+          html`<stage-card
+            .stage=${stage}
+            .stages=${platform.stages}
+            .vertices=${plan.vertices}
+            .platform=${platform.platform}
+            .isTarget=${stage.index === platform.target}
+          ></stage-card>`,
       )}
     </section>`;
   }
@@ -183,7 +198,8 @@ export class PlanView extends LitElement {
       </p>
       <ol class="legacy">
         ${plan.legacy!.map(
-          (step) => html`<li>Step ${step.step}/${step.total} : ${step.text}</li>`,
+          (step) =>
+            html`<li>Step ${step.step}/${step.total} : ${step.text}</li>`,
         )}
       </ol>
     </section>`;
@@ -191,7 +207,10 @@ export class PlanView extends LitElement {
 }
 
 function fact(label: string, value: string) {
-  return html`<div class="fact"><dt>${label}</dt><dd>${value}</dd></div>`;
+  return html`<div class="fact">
+    <dt>${label}</dt>
+    <dd>${value}</dd>
+  </div>`;
 }
 
 function describeEntitlement(options: ResolvedBuildOptions): string {

@@ -6,11 +6,7 @@ import type {
   CdiContainerEdits,
   DeviceResolution,
 } from '../../core/src/index.ts';
-import {
-  formatCdiMount,
-  formatDeviceNode,
-  formatHook,
-} from './plan-format.ts';
+import { formatCdiMount, formatDeviceNode, formatHook } from './plan-format.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /** Shows resolved device requests and the CDI edits they apply. */
@@ -78,16 +74,20 @@ export class RunDevices extends LitElement {
       : html`<span class="muted">no device</span>`;
     return html`<div class="request">
       <div class="head">
-        <code>--device=${device.request}${device.required ? ',required' : ''}</code>
+        <code
+          >--device=${device.request}${device.required ? ',required' : ''}</code
+        >
         <span class="arrow">→</span>
         ${names}
         <span class="badge ${device.allowed ? 'ok' : 'error'}"
           >${device.allowed ? 'allowed' : 'not allowed'}</span
         >
       </div>
-      ${device.reason !== device.error
-        ? html`<p class="reason muted">${device.reason}</p>`
-        : nothing}
+      ${
+        device.reason !== device.error
+          ? html`<p class="reason muted">${device.reason}</p>`
+          : nothing
+      }
       ${device.error ? html`<pre class="error">${device.error}</pre>` : nothing}
       ${renderEdits(device.edits)}
     </div>`;
@@ -99,12 +99,20 @@ function renderEdits(edits: CdiContainerEdits[]) {
   const rows: TemplateResult[] = [];
   const add = (label: string, items: string[]) => {
     if (items.length === 0) return;
-    rows.push(html`<dt>${label}</dt>
-      <dd>${items.map((item) => html`<pre>${item}</pre>`)}</dd>`);
+    rows.push(
+      html`<dt>${label}</dt>
+        <dd>${items.map((item) => html`<pre>${item}</pre>`)}</dd>`,
+    );
   };
 
-  add('env', edits.flatMap((e) => e.env ?? []));
-  add('device nodes', edits.flatMap((e) => e.deviceNodes ?? []).map(formatDeviceNode));
+  add(
+    'env',
+    edits.flatMap((e) => e.env ?? []),
+  );
+  add(
+    'device nodes',
+    edits.flatMap((e) => e.deviceNodes ?? []).map(formatDeviceNode),
+  );
   add('mounts', edits.flatMap((e) => e.mounts ?? []).map(formatCdiMount));
   add('hooks', edits.flatMap((e) => e.hooks ?? []).map(formatHook));
   add('extra gids', edits.flatMap((e) => e.additionalGids ?? []).map(String));

@@ -203,17 +203,21 @@ export class SlipwayApp extends LitElement {
     if (!example) return nothing;
     return html`<div class="about">
       ${example.command ? html`<pre class="command">$ ${example.command}</pre>` : nothing}
-      ${example.docsUrl
-        ? html`<a href=${example.docsUrl} target="_blank" rel="noreferrer"
-            >${example.section || 'Docker docs'}</a
-          >`
-        : nothing}
-      ${this.readme
-        ? html`<details class="readme">
-            <summary>About this example</summary>
-            <pre>${this.readme}</pre>
-          </details>`
-        : nothing}
+      ${
+        example.docsUrl
+          ? html`<a href=${example.docsUrl} target="_blank" rel="noreferrer"
+              >${example.section || 'Docker docs'}</a
+            >`
+          : nothing
+      }
+      ${
+        this.readme
+          ? html`<details class="readme">
+              <summary>About this example</summary>
+              <pre>${this.readme}</pre>
+            </details>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -223,7 +227,8 @@ export class SlipwayApp extends LitElement {
     this.examples = parseExampleIndex(this.indexText);
 
     const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
-    const first = this.examples.find((e) => e.id === wanted) ?? this.examples[0];
+    const first =
+      this.examples.find((e) => e.id === wanted) ?? this.examples[0];
     if (first) await this.selectExample(first.id);
     else this.schedulePlan();
   }

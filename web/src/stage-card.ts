@@ -126,20 +126,28 @@ export class StageCard extends LitElement {
       </header>
       <div class="body">
         <p class="reason">${stage.reason}</p>
-        ${args.length
-          ? html`<table aria-label="build args">
-              ${args.map(
-                ([name, value]) =>
-                  html`<tr>
-                    <td class="name">${name}</td>
-                    <td>${value === '' ? html`<span class="muted">""</span>` : value}</td>
-                  </tr>`,
-              )}
-            </table>`
-          : nothing}
-        ${steps.length
-          ? html`<ol>${steps.map((step) => this.renderStep(step))}</ol>`
-          : nothing}
+        ${
+          args.length
+            ? html`<table aria-label="build args">
+                ${args.map(
+                  ([name, value]) =>
+                    html`<tr>
+                      <td class="name">${name}</td>
+                      <td>
+                        ${value === '' ? html`<span class="muted">""</span>` : value}
+                      </td>
+                    </tr>`,
+                )}
+              </table>`
+            : nothing
+        }
+        ${
+          steps.length
+            ? html`<ol>
+                ${steps.map((step) => this.renderStep(step))}
+              </ol>`
+            : nothing
+        }
         ${stage.built ? renderConfig(stage.config) : nothing}
       </div>`;
   }
@@ -177,9 +185,11 @@ export class StageCard extends LitElement {
       ${step.mounts.map(
         (m) => html`<div class="detail mono">${formatRunMount(m)}</div>`,
       )}
-      ${step.devices.length
-        ? html`<run-devices .devices=${step.devices}></run-devices>`
-        : nothing}
+      ${
+        step.devices.length
+          ? html`<run-devices .devices=${step.devices}></run-devices>`
+          : nothing
+      }
       <details>
         <summary>argv and environment</summary>
         <pre>${JSON.stringify(step.args)}</pre>

@@ -2,7 +2,11 @@
 // through the real planner worker.
 
 import type { BuildPlan, RunVertex } from '../../core/src/index.ts';
-import { loadExample, type Example, type FileLoaders } from '../src/examples.ts';
+import {
+  loadExample,
+  type Example,
+  type FileLoaders,
+} from '../src/examples.ts';
 import { toBuildOptions, type OptionsDraft } from '../src/options-draft.ts';
 import { createPlannerClient } from '../src/planner-client.ts';
 import type { PlanResponse } from '../src/worker/protocol.ts';
@@ -34,7 +38,10 @@ export async function planExample(
   try {
     return await client.api.plan({
       dockerfile: example.dockerfile,
-      options: toBuildOptions({ ...example.draft, ...changes }, example.cdiSpecs),
+      options: toBuildOptions(
+        { ...example.draft, ...changes },
+        example.cdiSpecs,
+      ),
     });
   } finally {
     client.dispose();

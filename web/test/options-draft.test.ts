@@ -21,7 +21,10 @@ describe('options draft', () => {
       'linux/arm64',
       'linux/arm/v7',
     ]);
-    expect(options.allow).to.deep.equal(['device', 'device=vendor1.com/device=foo']);
+    expect(options.allow).to.deep.equal([
+      'device',
+      'device=vendor1.com/device=foo',
+    ]);
   });
 
   it('leaves platforms and target unset when empty', () => {
@@ -32,7 +35,10 @@ describe('options draft', () => {
   });
 
   it('keeps outputs whole, one per line', () => {
-    const draft = { ...createEmptyDraft(), outputs: 'type=local,dest=out\n\nout2' };
+    const draft = {
+      ...createEmptyDraft(),
+      outputs: 'type=local,dest=out\n\nout2',
+    };
     expect(toBuildOptions(draft, []).outputs).to.deep.equal([
       'type=local,dest=out',
       'out2',

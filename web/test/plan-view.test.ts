@@ -13,7 +13,9 @@ async function render(response: PlanResponse, source: string) {
   view.source = source;
   document.body.append(view);
   await view.updateComplete;
-  const cards = [...view.shadowRoot!.querySelectorAll('stage-card')] as StageCard[];
+  const cards = [
+    ...view.shadowRoot!.querySelectorAll('stage-card'),
+  ] as StageCard[];
   await Promise.all(cards.map((card) => card.updateComplete));
   return { view, cards };
 }
@@ -86,8 +88,13 @@ describe('<plan-view>', () => {
     const lines = [...list.shadowRoot!.querySelectorAll('.message')].map(
       (m) => m.textContent,
     );
-    expect(lines.some((l) =>
-      /^Dockerfile:\d+: .*device vendor1.com\/device=foo is requested by the build but not allowed/.test(l ?? ''),
-    ), lines.join('\n')).to.equal(true);
+    expect(
+      lines.some((l) =>
+        /^Dockerfile:\d+: .*device vendor1.com\/device=foo is requested by the build but not allowed/.test(
+          l ?? '',
+        ),
+      ),
+      lines.join('\n'),
+    ).to.equal(true);
   });
 });

@@ -10,7 +10,9 @@ describe('planner worker', () => {
   it('injects vendor1.com/device=foo with FOO=injected when allowed', async () => {
     const example = await fetchExample('cdi-env');
     expect(example.draft.allow).to.equal('device');
-    expect(example.cdiSpecs.map((s) => s.path)).to.deep.equal(['/etc/cdi/foo.yaml']);
+    expect(example.cdiSpecs.map((s) => s.path)).to.deep.equal([
+      '/etc/cdi/foo.yaml',
+    ]);
 
     const { plan, failure } = await planExample(example);
     expect(failure).to.equal(undefined);
@@ -36,8 +38,10 @@ describe('planner worker', () => {
     expect(device.allowed).to.equal(false);
     expect(device.error).to.contain(NOT_ALLOWED);
     const messages = plan!.diagnostics.map((d) => d.message);
-    expect(messages.some((m) => m.includes(NOT_ALLOWED)), messages.join('\n')).to
-      .equal(true);
+    expect(
+      messages.some((m) => m.includes(NOT_ALLOWED)),
+      messages.join('\n'),
+    ).to.equal(true);
   });
 
   it('plans the cdi-not-allowed example as a failed build', async () => {
