@@ -28,7 +28,10 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
  * `file:line`, a rule, ` %3d | >>> text` rows and a closing rule. Returns
  * an empty string when the range lies outside the source.
  */
-export function formatSourceExcerpt(location: Location, source: string): string {
+export function formatSourceExcerpt(
+  location: Location,
+  source: string,
+): string {
   const lines = excerptLines(location, source);
   if (lines.length === 0) return '';
   return [formatLocation(location), RULE, ...lines, RULE, ''].join('\n');

@@ -111,7 +111,11 @@ for (const escape of ['\\', '`']) {
 const MATCH_CASES: [string, Record<string, string>, string | Error][] = [
   ['x ${UNUSED}', {}, 'x '],
   ['${FOO-aaa} ${BAR-bbb} ${BAZ-ccc}', { FOO: 'xxx', BAR: '' }, 'xxx  ccc'],
-  ['${FOO:-aaa} ${BAR:-bbb} ${BAZ:-ccc}', { FOO: 'xxx', BAR: '' }, 'xxx bbb ccc'],
+  [
+    '${FOO:-aaa} ${BAR:-bbb} ${BAZ:-ccc}',
+    { FOO: 'xxx', BAR: '' },
+    'xxx bbb ccc',
+  ],
   ['${FOO+aaa} ${BAR+bbb} ${BAZ+ccc}', { FOO: 'xxx', BAR: '' }, 'aaa bbb '],
   ['${FOO:+aaa} ${BAR:+bbb} ${BAZ:+ccc}', { FOO: 'xxx', BAR: '' }, 'aaa  '],
   ['${BAR?bbb}', { BAR: '' }, ''],
@@ -151,7 +155,11 @@ const MATCH_CASES: [string, Record<string, string>, string | Error][] = [
   ['${FOO//?/-$0}', { FOO: 'ab' }, '--'],
   ['${FOO//?/-\\$0}', { FOO: 'ab' }, '-\\a-\\b'],
   ['${FOO/?/-\\$0}', { FOO: 'ab' }, '-\\$0b'],
-  ['${FOO#\\x}', { FOO: 'x' }, new Error("invalid pattern (\\x) in substitution: invalid escape '\\x'")],
+  [
+    '${FOO#\\x}',
+    { FOO: 'x' },
+    new Error("invalid pattern (\\x) in substitution: invalid escape '\\x'"),
+  ],
   ['${abc', {}, new Error('unsupported modifier (\ufffd) in substitution')],
   ['${', {}, new Error("syntax error: missing '}'")],
   [
@@ -194,10 +202,15 @@ test('${a:?msg} fails with the message, wrapped as BuildKit wraps it', () => {
 });
 
 test('options keep quotes and unset references as written', () => {
-  const result = expandWords(`a "b c" $X '\${Y}' \${Z:-d}`, () => undefined, '\\', {
-    rawQuotes: true,
-    skipUnsetEnv: true,
-  });
+  const result = expandWords(
+    `a "b c" $X '\${Y}' \${Z:-d}`,
+    () => undefined,
+    '\\',
+    {
+      rawQuotes: true,
+      skipUnsetEnv: true,
+    },
+  );
   assert.deepEqual(result.words, ['a', '"b c"', '$X', "'${Y}'", '${Z:-d}']);
 });
 

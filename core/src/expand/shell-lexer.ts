@@ -149,7 +149,11 @@ class ShellLexer {
         this.next();
         return { text: result, words: flush() };
       }
-      if (ch === 0x24 || ch === 0x3c || (quotes && (ch === 0x27 || ch === 0x22))) {
+      if (
+        ch === 0x24 ||
+        ch === 0x3c ||
+        (quotes && (ch === 0x27 || ch === 0x22))
+      ) {
         let piece: string;
         if (ch === 0x24) piece = this.processDollar();
         else if (ch === 0x3c) piece = this.processPossibleHeredoc();
@@ -403,7 +407,9 @@ function applyModifier(
 }
 
 function isModifier(ch: number): boolean {
-  return ch === 0x2b || ch === 0x2d || ch === 0x3f || ch === 0x23 || ch === 0x25;
+  return (
+    ch === 0x2b || ch === 0x2d || ch === 0x3f || ch === 0x23 || ch === 0x25
+  );
 }
 
 function isSpecialParam(ch: number): boolean {

@@ -173,7 +173,7 @@ function reversePattern(pattern: string): string {
   const chars = Array.from(pattern);
   const out: string[] = new Array(chars.length);
   const last = chars.length - 1;
-  for (let i = 0; i <= last; ) {
+  for (let i = 0; i <= last;) {
     const outIndex = last - i;
     if (chars[i] === '\\' && i !== last) {
       out[outIndex - 1] = chars[i];

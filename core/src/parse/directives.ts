@@ -3,7 +3,8 @@
 
 import { isGoSpace } from './text.ts';
 
-const DIRECTIVE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*([^\n]+?)[\t\n\f\r ]*$/;
+const DIRECTIVE =
+  /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*([^\n]+?)[\t\n\f\r ]*$/;
 const KNOWN = new Set(['syntax', 'escape', 'check']);
 
 /** What one line meant to the directive scanner. */

@@ -150,10 +150,7 @@ test('heredoc names, quoting, chomping and bodies', () => {
   ]);
   const copy = syntax.instructions[3];
   assert.deepEqual(copy.args, ['<<FILE1', '<<"FILE2"', '/dest']);
-  assert.deepEqual(
-    [copy.range.start.line, copy.range.end.line],
-    [9, 13],
-  );
+  assert.deepEqual([copy.range.start.line, copy.range.end.line], [9, 13]);
   assert.deepEqual(
     copy.heredocs.map((h) => [h.range.start.line, h.range.end.line]),
     [
@@ -185,7 +182,10 @@ test('ONBUILD nests its trigger and owns its heredocs', () => {
   assert.deepEqual(run.args, ['RUN', '<<EOF']);
   assert.equal(run.trigger?.keyword, 'RUN');
   assert.deepEqual(run.trigger?.flags, ['--mount=type=cache,target=/c']);
-  assert.deepEqual(run.heredocs.map((h) => h.name), ['EOF']);
+  assert.deepEqual(
+    run.heredocs.map((h) => h.name),
+    ['EOF'],
+  );
   assert.deepEqual(copy.args, ['copy', 'a', 'b']);
   assert.equal(copy.trigger?.json, true);
   assert.equal(copy.json, false);
@@ -214,7 +214,7 @@ test('errors do not stop the parse', () => {
 
 test('JSON form falls back to shell form when it is not valid JSON', () => {
   const syntax = parseDockerfile(
-    "FROM a\nCMD ['a']\nCMD [\"a\" ]x\nCMD [ \"a\", \"b\" ]\nSHELL []\n",
+    'FROM a\nCMD [\'a\']\nCMD ["a" ]x\nCMD [ "a", "b" ]\nSHELL []\n',
   );
   const shapes = syntax.instructions.slice(1).map((n) => [n.json, n.args]);
   assert.deepEqual(shapes, [
@@ -289,7 +289,9 @@ test('odd input never throws', () => {
     const syntax = parseDockerfile(input);
     assert.equal(typeof dumpBuildkitAst(syntax), 'string');
   }
-  assert.deepEqual(errors(parseDockerfile('')), ['-: the Dockerfile cannot be empty']);
+  assert.deepEqual(errors(parseDockerfile('')), [
+    '-: the Dockerfile cannot be empty',
+  ]);
   assert.deepEqual(errors(parseDockerfile('# x\n\n')), [
     '2: file with no instructions',
   ]);

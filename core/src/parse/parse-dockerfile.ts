@@ -116,7 +116,10 @@ class Parser {
     this.line = text.slice(start, contentEnd);
     this.lineStart = start;
     this.lineNo++;
-    if (this.line.length * 3 > MAX_LINE_BYTES && utf8Length(this.line) > MAX_LINE_BYTES) {
+    if (
+      this.line.length * 3 > MAX_LINE_BYTES &&
+      utf8Length(this.line) > MAX_LINE_BYTES
+    ) {
       this.error(
         'line-too-long',
         `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`,
@@ -129,7 +132,10 @@ class Parser {
 
   /** The current line with its line ending, as heredoc bodies keep it. */
   private rawLine(): string {
-    return this.text.slice(this.lineStart, Math.min(this.pos, this.text.length));
+    return this.text.slice(
+      this.lineStart,
+      Math.min(this.pos, this.text.length),
+    );
   }
 
   /** Feeds a line to the directive scanner; true when it was a directive. */
@@ -197,7 +203,12 @@ class Parser {
       for (const marker of found.markers) {
         const heredoc = this.readHeredocBody(marker);
         if (heredoc === undefined) {
-          this.error('unterminated-heredoc', 'unterminated heredoc', startLine, this.lineNo);
+          this.error(
+            'unterminated-heredoc',
+            'unterminated heredoc',
+            startLine,
+            this.lineNo,
+          );
           return undefined;
         }
         node.heredocs.push(heredoc);
@@ -279,7 +290,12 @@ class Parser {
     this.error('no-instructions', 'file with no instructions', line, line);
   }
 
-  private error(code: string, message: string, start: number, end: number): void {
+  private error(
+    code: string,
+    message: string,
+    start: number,
+    end: number,
+  ): void {
     this.diagnostics.push({
       code,
       severity: 'error',
@@ -346,4 +362,3 @@ function utf8Length(text: string): number {
   }
   return bytes;
 }
-

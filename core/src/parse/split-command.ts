@@ -60,7 +60,11 @@ function extractFlags(
       if (end) break;
       if (isGoSpace(ch)) continue;
       // Flags stop at the first word that does not start with `--`.
-      if (ch !== 0x2d || pos + 1 === line.length || line.charCodeAt(pos + 1) !== 0x2d) {
+      if (
+        ch !== 0x2d ||
+        pos + 1 === line.length ||
+        line.charCodeAt(pos + 1) !== 0x2d
+      ) {
         return { rest: line.slice(pos), flags };
       }
       phase = IN_WORD;

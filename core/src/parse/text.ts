@@ -20,7 +20,13 @@ export function isGoSpace(code: number): boolean {
 
 /** Reports whether a code unit is in BuildKit's `[\t\v\f\r ]` class. */
 export function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0x0d;
+  return (
+    code === 0x20 ||
+    code === 0x09 ||
+    code === 0x0b ||
+    code === 0x0c ||
+    code === 0x0d
+  );
 }
 
 /** Returns the index of the first character that is not a Go space. */
@@ -127,7 +133,14 @@ export function fromByteString(bytes: string): string {
       i++;
       continue;
     }
-    const need = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    const need =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 1
+        : lead >= 0xe0 && lead <= 0xef
+          ? 2
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 3
+            : 0;
     let code = lead & (0x3f >> need);
     let k = 1;
     for (; k <= need && i + k < bytes.length; k++) {
