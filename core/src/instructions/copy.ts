@@ -87,8 +87,11 @@ export function readCopy(node: InstructionNode): ReadResult<CopyInstruction> {
   return { ok: true, instruction };
 }
 
-/** Tells whether a COPY/ADD word names a heredoc (`<<EOF`, `<<-"EOF"`). */
+/** Tells whether a word names a heredoc (`<<EOF`, `<<-"EOF"`), as BuildKit's ParseHeredoc does. */
 export function isHeredocWord(word: string): boolean {
   const match = HEREDOC_WORD.exec(word);
-  return match !== null && match[3] !== '';
+  if (match === null || match[3] === '') return false;
+  // The delimiter must be one shell word: whitespace only inside quotes.
+  const unquoted = match[3].replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  return !/\s/.test(unquoted.trim());
 }

@@ -462,3 +462,8 @@ test('never throws, whatever the input', () => {
     { numRuns: 300 },
   );
 });
+
+test('RUN <<EOF bash passes the heredoc to the shell', () => {
+  const p = plan('FROM alpine\nRUN <<EOF bash\necho $0\nEOF\n');
+  assert.deepEqual(runs(p, '0')[0].args, ['/bin/sh', '-c', '<<EOF bash\necho $0\nEOF']);
+});
