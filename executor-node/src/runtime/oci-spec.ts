@@ -210,11 +210,11 @@ export const hostDeviceLookup: HostDeviceLookup = (path) => {
 /** Returns the major number of a Linux `dev_t`. */
 export function deviceMajor(dev: number): number {
   const d = BigInt(dev);
-  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
+  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & 0xfffff000n));
 }
 
 /** Returns the minor number of a Linux `dev_t`. */
 export function deviceMinor(dev: number): number {
   const d = BigInt(dev);
-  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
+  return Number((d & 0xffn) | ((d >> 12n) & 0xffffff00n));
 }

@@ -111,7 +111,7 @@ export function ensureDir(root: string, dir: string, owner?: Owner): string {
     if (fs.existsSync(host)) fs.rmSync(host, { force: true });
     fs.mkdirSync(host, { mode: 0o755 });
     fs.chmodSync(host, 0o755);
-    if (owner) fs.lchownSync(host, owner.uid, owner.gid);
+    if (owner) setOwner(host, owner);
   }
   return resolveInRoot(root, dir);
 }
@@ -192,11 +192,20 @@ function copyEntry(
 
 function finish(walk: Walk, host: string, st: fs.Stats, isDir: boolean): void {
   const owner = walk.owner === 'keep' ? ownerOf(st) : walk.owner;
-  fs.lchownSync(host, owner.uid, owner.gid);
+  setOwner(host, owner);
   if (st.isSymbolicLink()) return;
   const mode = walk.chmod ? walk.chmod(st.mode, isDir) : st.mode & 0o7777;
   fs.chmodSync(host, mode);
   fs.utimesSync(host, st.atime, st.mtime);
+}
+
+/** Sets the owner; without root only the caller's own ids can be kept. */
+function setOwner(host: string, owner: Owner): void {
+  try {
+    fs.lchownSync(host, owner.uid, owner.gid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
 }
 
 function ownerOf(ids: { uid: number; gid: number }): Owner {
