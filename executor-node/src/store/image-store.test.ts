@@ -56,7 +56,7 @@ function layout(): {
 
 async function makeStore(layers: Entry[][]) {
   const { dir, put } = layout();
-  const layerBlobs = [];
+  const layerBlobs: { digest: string; size: number }[] = [];
   for (const entries of layers) layerBlobs.push(put(await tarOf(entries)));
   const manifests = ['amd64', 'arm64'].map((architecture) => {
     const config = put(
