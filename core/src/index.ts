@@ -95,3 +95,4 @@ export {
 export type { PlainRenderer, PlainRendererOptions } from './progress/plain-renderer.ts';
 export { formatStepName, isCountedStep } from './progress/step-name.ts';
 export type { StepNameParts } from './progress/step-name.ts';
+export { DEFAULT_PATH } from './plan/dispatch-stage.ts';

@@ -20,7 +20,11 @@ import { planWorkdir } from './plan-workdir.ts';
 import { formatTagged } from './reference.ts';
 import type { StageNode } from './stage-graph.ts';
 
-/** PATH BuildKit sets on Linux when the image has none. */
+/**
+ * The PATH BuildKit sets on Linux when the base has none. The planner cannot
+ * read image configs, so an image stage's planned env carries it too; whoever
+ * merges the real image env should keep the image's own PATH over this one.
+ */
 export const DEFAULT_PATH =
   '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
