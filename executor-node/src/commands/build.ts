@@ -117,7 +117,9 @@ function printRunFailure(
     if (vertex.location)
       io.stderr.write(formatSourceExcerpt(vertex.location, source));
   }
-  io.stderr.write(`ERROR: failed to solve: ${error}\n`);
+  // The executor's errors may already carry buildx's `failed to solve:`.
+  const text = error.startsWith('failed to solve') ? error : `failed to solve: ${error}`;
+  io.stderr.write(`ERROR: ${text}\n`);
 }
 
 function printWarnings(

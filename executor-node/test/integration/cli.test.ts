@@ -112,7 +112,15 @@ describe('slipway build', () => {
   test('injects FOO=injected with --allow device', async (t) => {
     if (skip) return t.skip(skip);
     const run = await runCli(
-      ['build', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'],
+      [
+        'build',
+        '--no-cache',
+        '--allow',
+        'device',
+        '--cdi-spec-dir',
+        'cdi',
+        '.',
+      ],
       {
         cwd: example('cdi-env'),
       },
@@ -128,9 +136,12 @@ describe('slipway build', () => {
 
   test('injects an auto-allowed device without --allow', async (t) => {
     if (skip) return t.skip(skip);
-    const run = await runCli(['build', '--cdi-spec-dir', 'cdi', '.'], {
-      cwd: example('cdi-autoallow'),
-    });
+    const run = await runCli(
+      ['build', '--no-cache', '--cdi-spec-dir', 'cdi', '.'],
+      {
+        cwd: example('cdi-autoallow'),
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /FOO=injected/);
   });
@@ -206,5 +217,72 @@ describe('slipway build', () => {
       run.stderr,
       /^ {3}2 \| >>> RUN echo about to fail && exit 3$/m,
     );
+  });
+});
+
+describe('examples/index.json', () => {
+  interface IndexEntry {
+    id: string;
+    files: string[];
+    command: string;
+    flags: {
+      file?: string;
+      platforms?: string[];
+      target?: string;
+      allow?: string[];
+      buildArgs?: Record<string, string>;
+      outputs?: string[];
+    };
+    runnable: { file: string; command: string } | null;
+    expect: { ok: boolean; error?: string };
+  }
+
+  const flagsToArgs = (flags: IndexEntry['flags'], file?: string) => [
+    ...['-f', file ?? flags.file ?? 'Dockerfile'],
+    ...(flags.platforms ?? []).flatMap((p) => ['--platform', p]),
+    ...(flags.target ? ['--target', flags.target] : []),
+    ...(flags.allow ?? []).flatMap((a) => ['--allow', a]),
+    ...Object.entries(flags.buildArgs ?? {}).flatMap(([k, v]) => [
+      '--build-arg',
+      `${k}=${v}`,
+    ]),
+    ...(flags.outputs ?? []).flatMap((o) => ['--output', o]),
+  ];
+
+  test('plans every example with its listed flags, as the docs expect', async () => {
+    const index = JSON.parse(
+      await readFile(path.join(examplesDir, 'index.json'), 'utf8'),
+    ) as { examples: IndexEntry[] };
+    assert.ok(index.examples.length >= 11);
+
+    for (const entry of index.examples) {
+      const dir = example(entry.id);
+      for (const file of entry.files) {
+        await readFile(path.join(dir, file));
+      }
+      const files = [entry.flags.file, entry.runnable?.file].filter(
+        (f): f is string => f !== undefined,
+      );
+      for (const file of files) {
+        const args = ['plan', '--json', '--cdi-spec-dir', 'cdi'];
+        const run = await runCli(
+          [...args, ...flagsToArgs(entry.flags, file), '.'],
+          {
+            cwd: dir,
+          },
+        );
+        const plan = JSON.parse(run.stdout) as BuildPlan;
+        const where = `${entry.id} (${file})`;
+        assert.equal(plan.ok, entry.expect.ok, `${where}: ${run.stdout}`);
+        assert.equal(run.status, entry.expect.ok ? 0 : 1, where);
+        if (entry.expect.error) {
+          const messages = plan.diagnostics.map((d) => d.message);
+          assert.ok(
+            messages.includes(entry.expect.error),
+            `${where}: ${messages}`,
+          );
+        }
+      }
+    }
   });
 });
