@@ -98,7 +98,7 @@ export function storeHas(
 /** Creates the host backends over one Slipway home. */
 export function createBackends(
   paths: SlipwayPaths,
-  options: Pick<RunBuildOptions, 'contextDir' | 'cwd'>,
+  options: Pick<RunBuildOptions, 'contextDir' | 'cwd' | 'logger'>,
 ): SolveBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
   const locate = (key: string) => snapshots.locate(key);
@@ -109,6 +109,7 @@ export function createBackends(
       paths,
       contextDir: options.contextDir,
       locate,
+      logger: options.logger,
     }),
     context: new DirContextSource(options.contextDir),
     exporter: new LocalExporter(locate, options.cwd),

@@ -13,6 +13,7 @@ import {
   type RunResult,
   type Runner,
 } from '../../../core/src/index.ts';
+import type { Logger } from '../logger.ts';
 import type { SlipwayPaths } from '../paths.ts';
 import { resolveUser } from '../snapshot/ownership.ts';
 import { resolveInRoot } from '../snapshot/root-path.ts';
@@ -36,6 +37,7 @@ export interface ContainerRunnerOptions {
   locate: (key: string) => string;
   /** The runtime to use; found on first use when absent. */
   runtime?: OciRuntime;
+  logger?: Logger;
 }
 
 /** Runs RUN steps with crun or runc. */
@@ -72,6 +74,11 @@ export class ContainerRunner implements Runner {
         if (missing && !stubs.includes(missing)) stubs.push(missing);
       }
       fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      const { name, hideUnifiedCgroup } = this.runtime.choice;
+      this.options.logger?.debug(
+        'runtime',
+        `${name} run ${id} for ${request.platform}${hideUnifiedCgroup ? ' (cgroup2 mount hidden)' : ''}: ${request.args.join(' ')}`,
+      );
       const exitCode = await this.runtime.run(bundle, id, onOutput);
       return { exitCode, env: spec.process?.env ?? [] };
     } finally {
