@@ -17,6 +17,8 @@ export interface PlainRenderer {
   write(event: ProgressEvent): string;
   /** Returns the number a vertex was given, if it was printed. */
   indexOf(vertex: string): number | undefined;
+  /** Returns the closing block for failed vertices: their name and last 10 log rows. */
+  errorSummary(): string;
 }
 
 interface VertexState {
@@ -28,7 +30,13 @@ interface VertexState {
   partial?: string;
   /** How much of `partial` is on screen under the current header. */
   partialShown: number;
+  /** The last log rows (`<t> <text>`), for the error summary. */
+  recent: string[];
+  error?: string;
 }
+
+const RECENT_ROWS = 10;
+const CANCELED = 'context canceled';
 
 /** Creates a renderer for BuildKit's plain progress format. */
 export function createPlainRenderer(
@@ -42,7 +50,13 @@ export function createPlainRenderer(
   function state(vertex: string, name?: string): VertexState {
     let v = vertices.get(vertex);
     if (!v) {
-      v = { index: 0, name: name ?? vertex, completed: false, partialShown: 0 };
+      v = {
+        index: 0,
+        name: name ?? vertex,
+        completed: false,
+        partialShown: 0,
+        recent: [],
+      };
       vertices.set(vertex, v);
     }
     if (name !== undefined) v.name = name;
@@ -69,6 +83,7 @@ export function createPlainRenderer(
   function finish(vertex: string, v: VertexState, line: string): string {
     let out = activate(vertex, v);
     if (v.partial !== undefined && v.partialShown > 0) out += '\n';
+    if (v.partial !== undefined) remember(v, v.partial);
     v.partial = undefined;
     v.partialShown = 0;
     v.completed = true;
@@ -94,6 +109,7 @@ export function createPlainRenderer(
       }
       if (!last || complete) {
         out += '\n';
+        remember(v, v.partial!);
         v.partial = undefined;
         v.partialShown = 0;
       } else {
@@ -128,19 +144,38 @@ export function createPlainRenderer(
               : ` ${formatFixed((event.time - v.start) / 1000, 1)}s`;
           return finish(event.vertex, v, `DONE${took}`);
         }
-        case 'vertex-error':
+        case 'vertex-error': {
+          const v = state(event.vertex);
+          v.error = event.error;
+          const canceled = event.error.endsWith(CANCELED);
           return finish(
             event.vertex,
-            state(event.vertex),
-            `ERROR: ${event.error}`,
+            v,
+            canceled ? 'CANCELED' : `ERROR: ${event.error}`,
           );
+        }
       }
+    },
+    errorSummary() {
+      let out = '';
+      for (const v of vertices.values()) {
+        if (v.error === undefined || v.error.endsWith(CANCELED)) continue;
+        out += `------\n > ${v.name}:\n`;
+        for (const row of v.recent) out += `${row}\n`;
+        out += '------\n';
+      }
+      return out;
     },
     indexOf(vertex) {
       const index = vertices.get(vertex)?.index;
       return index ? index : undefined;
     },
   };
+}
+
+function remember(v: VertexState, row: string) {
+  v.recent.push(row);
+  if (v.recent.length > RECENT_ROWS) v.recent.shift();
 }
 
 /** Renders a whole list of events in the plain format. */

@@ -160,3 +160,34 @@ test('joins a log line split across events while the vertex stays active', () =>
   assert.equal(renderer.indexOf('v'), 1);
   assert.equal(renderer.indexOf('w'), undefined);
 });
+
+test('ends with the failed steps and their last log rows', () => {
+  const renderer = createPlainRenderer();
+  const events: ProgressEvent[] = [
+    { kind: 'vertex-start', vertex: 'r', name: '[2/2] RUN false', time: 0 },
+    ...Array.from(
+      { length: 12 },
+      (_, i): ProgressEvent => ({
+        kind: 'vertex-log',
+        vertex: 'r',
+        stream: 1,
+        data: `line ${i}\n`,
+        time: i * 100,
+      }),
+    ),
+    { kind: 'vertex-error', vertex: 'r', error: 'exit code: 1', time: 1300 },
+    { kind: 'vertex-start', vertex: 'c', name: 'RUN sleep', time: 0 },
+    { kind: 'vertex-error', vertex: 'c', error: 'context canceled', time: 10 },
+  ];
+  const text = events.map((e) => renderer.write(e)).join('');
+  assert.match(text, /#1 ERROR: exit code: 1\n/);
+  assert.match(text, /#2 CANCELED\n/);
+  const rows = Array.from({ length: 10 }, (_, i) => {
+    const n = i + 2;
+    return `${(n / 10).toFixed(3)} line ${n}`;
+  });
+  assert.equal(
+    renderer.errorSummary(),
+    ['------', ' > [2/2] RUN false:', ...rows, '------', ''].join('\n'),
+  );
+});
