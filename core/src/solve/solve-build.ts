@@ -334,7 +334,7 @@ class Solver {
       extra = source.vertex
         ? (await this.solve(source.vertex)).key
         : SCRATCH_KEY;
-    } else if (source.kind === 'image') {
+    } else if (source.kind === 'image' && source.ref !== 'scratch') {
       const image = await this.resolveImage(source.ref, vertex.platform);
       extra = image.digest;
     }
@@ -344,7 +344,7 @@ class Solver {
     await this.step(vertex.id, vertex.name, async () => {
       const { snapshots } = this.backends;
       let from: string | undefined;
-      if (source.kind === 'image') {
+      if (source.kind === 'image' && source.ref !== 'scratch') {
         const image = await this.resolveImage(source.ref, vertex.platform);
         from = contentHash({ op: 'image', digest: image.digest });
         await this.unpackImage(image, from);
