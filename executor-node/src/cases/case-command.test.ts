@@ -16,7 +16,7 @@ test('docker buildx build --allow device .', () => {
   const { contextArg, flags } = parse('docker buildx build --allow device .');
   assert.equal(contextArg, '.');
   assert.deepEqual(flags.allow, ['device']);
-  assert.deepEqual(flags.platform, []);
+  assert.equal(flags.platform, undefined);
   assert.equal(flags.cache, true);
 });
 

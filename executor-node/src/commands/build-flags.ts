@@ -17,11 +17,11 @@ export const DEFAULT_CDI_SPEC_DIRS = [
 /** Flag values as commander collects them. */
 export interface BuildFlagValues {
   file?: string;
-  platform: string[];
+  platform?: string[];
   target?: string;
-  buildArg: string[];
-  allow: string[];
-  output: string[];
+  buildArg?: string[];
+  allow?: string[];
+  output?: string[];
   progress?: string;
   /** False after `--no-cache`. */
   cache: boolean;
@@ -36,7 +36,8 @@ export interface BuildInvocation {
   dockerfilePath: string;
   options: BuildOptions;
   noCache: boolean;
-  progress: 'plain' | 'rawjson';
+  /** `auto` and `tty` print plain too: there is no interactive display. */
+  progress: 'plain' | 'rawjson' | 'quiet';
 }
 
 /** Adds buildx's build flags and the PATH argument to `command`. */
@@ -51,21 +52,18 @@ export function addBuildFlags(command: Command): Command {
       '--platform <platforms>',
       'set target platform for build (repeatable, comma lists allowed)',
       collectList,
-      [],
     )
     .option('--target <stage>', 'set the target build stage to build')
-    .option('--build-arg <arg>', 'set build-time variables', collect, [])
+    .option('--build-arg <arg>', 'set build-time variables', collect)
     .option(
       '--allow <entitlement>',
       'allow extra privileged entitlement (device, device=NAME)',
       collect,
-      [],
     )
     .option(
       '-o, --output <output>',
       'output destination (format: "type=local,dest=path")',
       collect,
-      [],
     )
     .addOption(
       new Option('--progress <type>', 'set type of progress output').choices([
@@ -98,10 +96,10 @@ export function toBuildInvocation(
 
   const options: BuildOptions = {
     file: path.basename(dockerfilePath),
-    platforms: flags.platform,
-    buildArgs: parseBuildArgs(flags.buildArg, env),
-    allow: flags.allow,
-    outputs: flags.output,
+    platforms: flags.platform ?? [],
+    buildArgs: parseBuildArgs(flags.buildArg ?? [], env),
+    allow: flags.allow ?? [],
+    outputs: flags.output ?? [],
   };
   if (flags.target !== undefined) options.target = flags.target;
 
@@ -110,7 +108,10 @@ export function toBuildInvocation(
     dockerfilePath,
     options,
     noCache: !flags.cache,
-    progress: flags.progress === 'rawjson' ? 'rawjson' : 'plain',
+    progress:
+      flags.progress === 'rawjson' || flags.progress === 'quiet'
+        ? flags.progress
+        : 'plain',
   };
 }
 

@@ -61,7 +61,7 @@ interface ProgressPrinter {
 }
 
 function createProgressPrinter(
-  mode: 'plain' | 'rawjson',
+  mode: 'plain' | 'rawjson' | 'quiet',
   io: CommandIO,
 ): ProgressPrinter {
   const renderer = createPlainRenderer();
@@ -77,7 +77,7 @@ function createProgressPrinter(
         logs.set(event.vertex, rows.slice(-FAILED_LOG_ROWS));
       }
       if (mode === 'rawjson') io.stderr.write(JSON.stringify(event) + '\n');
-      else io.stderr.write(renderer.write(event));
+      else if (mode === 'plain') io.stderr.write(renderer.write(event));
     },
     failedVertex: () => failed,
     logOf: (vertex) => logs.get(vertex) ?? [],
