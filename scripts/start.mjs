@@ -9,19 +9,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = parseArgs(process.argv.slice(2));
-
 main().catch((error) => {
   console.error(`failed to start the playground: ${error?.message ?? error}`);
   process.exit(1);
 });
 
 async function main() {
+  const args = parseArgs(process.argv.slice(2));
   say('Slipway: preparing the playground');
   checkDependencies();
   if (args.skipSetup) note('setup skipped (--skip-setup)');
   else seedImageStore();
-  await serve();
+  await serve(args);
 }
 
 /** Stops early with a clear hint when `npm ci` has not run. */
@@ -38,7 +37,8 @@ function checkDependencies() {
  * The playground itself only plans, so every failure here is a note.
  */
 function seedImageStore() {
-  const store = path.join(slipwayHome(), 'images');
+  const home = slipwayHome();
+  const store = path.join(home, 'images');
   const script = path.join(root, 'scripts', 'setup-images.sh');
   if (fs.existsSync(path.join(store, 'index.json'))) {
     done(`built-in image store found at ${store}`);
@@ -50,7 +50,8 @@ function seedImageStore() {
   }
   if (process.getuid?.() !== 0) {
     note(`no image store at ${store}; seeding it needs root:`);
-    note('  sudo scripts/setup-images.sh   (only `slipway build` needs it)');
+    note(`  sudo env SLIPWAY_HOME=${home} scripts/setup-images.sh`);
+    note('(only `slipway build` needs it; the playground plans without it)');
     return;
   }
 
@@ -64,7 +65,7 @@ function seedImageStore() {
 }
 
 /** Starts vite's dev server from vite.config.ts and prints the address. */
-async function serve() {
+async function serve(args) {
   step('starting the vite dev server');
   const { createServer } = await import('vite');
   const server = await createServer({

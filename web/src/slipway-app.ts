@@ -1,13 +1,13 @@
 // <slipway-app>: the playground page. It holds the editors' state, sends it
 // to the planner worker on each edit, and shows the plan that comes back.
 
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import type { CdiSpecFile } from '../../core/src/index.ts';
-import { exampleFiles } from './example-files.ts';
 import {
   loadExample,
   parseExampleIndex,
   type ExampleSummary,
+  type FileLoaders,
 } from './examples.ts';
 import {
   createEmptyDraft,
@@ -33,6 +33,7 @@ RUN echo hello
 /** The playground: examples and editors on the left, the plan on the right. */
 export class SlipwayApp extends LitElement {
   static override properties = {
+    files: { attribute: false },
     examples: { state: true },
     selected: { state: true },
     readme: { state: true },
@@ -104,6 +105,8 @@ export class SlipwayApp extends LitElement {
     `,
   ];
 
+  /** The example files by path, `/examples/index.json` among them. */
+  declare files: FileLoaders;
   declare examples: ExampleSummary[];
   declare selected: string | undefined;
   declare readme: string;
@@ -121,6 +124,7 @@ export class SlipwayApp extends LitElement {
 
   constructor() {
     super();
+    this.files = {};
     this.examples = [];
     this.selected = undefined;
     this.readme = '';
@@ -135,7 +139,7 @@ export class SlipwayApp extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.planner = createPlannerClient();
-    void this.start();
+    this.schedulePlan(0);
   }
 
   override disconnectedCallback() {
@@ -143,6 +147,10 @@ export class SlipwayApp extends LitElement {
     clearTimeout(this.timer);
     this.planner?.dispose();
     this.planner = undefined;
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('files')) void this.loadExamples();
   }
 
   override render() {
@@ -221,20 +229,21 @@ export class SlipwayApp extends LitElement {
     </div>`;
   }
 
-  private async start() {
-    const loadIndex = exampleFiles[INDEX_PATH];
-    this.indexText = loadIndex ? await loadIndex() : '';
-    this.examples = parseExampleIndex(this.indexText);
+  private async loadExamples() {
+    const files = this.files;
+    const indexText = (await files[INDEX_PATH]?.()) ?? '';
+    if (files !== this.files) return;
+    this.indexText = indexText;
+    this.examples = parseExampleIndex(indexText);
 
     const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
     const first =
       this.examples.find((e) => e.id === wanted) ?? this.examples[0];
     if (first) await this.selectExample(first.id);
-    else this.schedulePlan();
   }
 
   private async selectExample(id: string) {
-    const example = await loadExample(id, this.indexText, exampleFiles);
+    const example = await loadExample(id, this.indexText, this.files);
     if (!example) return;
     this.selected = id;
     this.readme = example.readme;

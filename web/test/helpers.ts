@@ -29,6 +29,44 @@ export async function fetchExample(id: string): Promise<Example> {
   return example;
 }
 
+/** Returns loaders for `examples/index.json` and every file it lists. */
+export async function fetchExampleFiles(): Promise<FileLoaders> {
+  const indexPath = '/examples/index.json';
+  const index = JSON.parse(await fetchText(indexPath));
+  const loaders: FileLoaders = { [indexPath]: () => fetchText(indexPath) };
+  for (const entry of index.examples as { id: string; files: string[] }[]) {
+    for (const file of entry.files) {
+      const path = `/examples/${entry.id}/${file}`;
+      loaders[path] = () => fetchText(path);
+    }
+  }
+  return loaders;
+}
+
+/** Polls until `check` returns a value other than undefined, null or false. */
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Follows selectors through nested shadow roots. */
+export function deep(root: Element, ...selectors: string[]): Element | null {
+  let node: Element | null = root;
+  for (const selector of selectors) {
+    node = node?.shadowRoot?.querySelector(selector) ?? null;
+  }
+  return node;
+}
+
 /** Plans an example in a fresh planner worker, with optional option changes. */
 export async function planExample(
   example: Example,
