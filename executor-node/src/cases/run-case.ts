@@ -17,9 +17,13 @@ import { toBuildInvocation } from '../commands/build-flags.ts';
 import { readCdiSpecDirs } from '../commands/cdi-spec-dirs.ts';
 import { logger } from '../logger.ts';
 import { parseCaseCommand } from './case-command.ts';
-import type { CaseDefinition } from './case-file.ts';
+import type { CaseDefinition, CaseExpect } from './case-file.ts';
 import type { RunObservation } from './expectations.ts';
-import { checkPlanExpectations, checkRunExpectations } from './expectations.ts';
+import {
+  checkPlanExpectations,
+  checkRunExpectations,
+  envToMap,
+} from './expectations.ts';
 import { emulationProblem } from '../runtime/emulation.ts';
 import { unmetRequirement } from './host-checks.ts';
 
@@ -120,8 +124,7 @@ async function runInCopy(
     plan,
     invocation,
     cwd,
-    expect.output_files !== undefined,
-    expect.files ?? {},
+    expect,
   );
   const failures = checkRunExpectations(expect, observation);
   if (failures.length > 0) {
@@ -170,8 +173,7 @@ async function execute(
   plan: BuildPlan,
   invocation: BuildInvocation,
   cwd: string,
-  wantOutputs: boolean,
-  files: Record<string, string>,
+  expect: CaseExpect,
 ): Promise<{ observation: RunObservation; progress: string }> {
   const renderer = createPlainRenderer();
   let progress = '';
@@ -198,7 +200,7 @@ async function execute(
 
   for (const item of result.results) {
     const read: Record<string, string | undefined> = {};
-    for (const file of Object.keys(files)) {
+    for (const file of Object.keys(expect.files ?? {})) {
       read[file] = await readFile(path.join(item.rootfs, file), 'utf8').catch(
         () => undefined,
       );
@@ -206,30 +208,16 @@ async function execute(
     observation.platforms.push({
       platform: item.platform,
       env: item.config?.env,
-      runEnv: toEnvRecord(item.runEnv),
+      runEnv: item.runEnv && envToMap(item.runEnv),
       files: read,
     });
   }
 
   const local = plan.options.outputs.find((o) => o.type === 'local');
-  if (wantOutputs && local?.dest) {
+  if (expect.output_files && local?.dest) {
     observation.outputFiles = await listFiles(path.resolve(cwd, local.dest));
   }
   return { observation, progress };
-}
-
-function toEnvRecord(
-  env: string[] | Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  if (env === undefined) return undefined;
-  if (!Array.isArray(env)) return env;
-  const record: Record<string, string> = {};
-  for (const entry of env) {
-    const eq = entry.indexOf('=');
-    record[eq < 0 ? entry : entry.slice(0, eq)] =
-      eq < 0 ? '' : entry.slice(eq + 1);
-  }
-  return record;
 }
 
 async function listFiles(root: string): Promise<string[]> {

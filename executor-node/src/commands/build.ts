@@ -118,7 +118,9 @@ function printRunFailure(
       io.stderr.write(formatSourceExcerpt(vertex.location, source));
   }
   // The executor's errors may already carry buildx's `failed to solve:`.
-  const text = error.startsWith('failed to solve') ? error : `failed to solve: ${error}`;
+  const text = error.startsWith('failed to solve')
+    ? error
+    : `failed to solve: ${error}`;
   io.stderr.write(`ERROR: ${text}\n`);
 }
 
