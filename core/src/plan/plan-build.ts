@@ -78,7 +78,8 @@ function plan(
   const { dockerfile, diagnostics: read } = readDockerfile(syntax);
   diagnostics.push(...read);
   if (dockerfile.stages.length === 0) {
-    if (syntax.instructions.length > 0) {
+    const failed = diagnostics.some((d) => d.severity === 'error');
+    if (syntax.instructions.length > 0 && !failed) {
       diagnostics.push({
         code: 'no-stages',
         severity: 'error',
