@@ -3,6 +3,7 @@
 
 import { LitElement, html, css, nothing } from 'lit';
 import type {
+  CopyVertex,
   ImageConfig,
   RunVertex,
   StagePlan,
@@ -171,10 +172,27 @@ export class StageCard extends LitElement {
         return html`<div class="detail mono">mkdir -p ${step.path}</div>`;
       case 'copy':
         return html`<div class="detail mono">
-          ${step.sources.join(' ')} → ${step.dest}
+          ${this.describeCopySource(step)}: ${step.sources.join(' ')} →
+          ${step.dest}
         </div>`;
       case 'run':
         return this.renderRun(step);
+    }
+  }
+
+  private describeCopySource(step: CopyVertex): string {
+    const source = step.source;
+    switch (source.kind) {
+      case 'context':
+        return 'context';
+      case 'inline':
+        return 'heredoc';
+      case 'image':
+        return `image ${source.ref}`;
+      case 'stage': {
+        const stage = this.stages.find((s) => s.index === source.stage);
+        return `stage ${stage ? labelStage(stage) : source.stage}`;
+      }
     }
   }
 
