@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { BuildPlan } from '../../../core/src/index.ts';
+import { emulationProblem } from '../../src/runtime/emulation.ts';
 import { examplesDir, runCli, skipBuilds } from './cli-helpers.ts';
 
 let temp = '';
@@ -199,6 +200,78 @@ describe('slipway build', () => {
     );
     assert.match(amd64, /Hello World! \(linux\/amd64\)/);
     assert.match(arm64, /Hello World! \(linux\/arm64\)/);
+  });
+
+  test('writes BUILDPLATFORM and TARGETPLATFORM from a native build stage', async (t) => {
+    if (skip) return t.skip(skip);
+    const out = path.join(temp, 'platform-args');
+    const run = await runCli(
+      [
+        'build',
+        '-f',
+        'Dockerfile.busybox',
+        '--platform',
+        'linux/arm64',
+        '-o',
+        out,
+        '.',
+      ],
+      { cwd: example('multi-platform-args') },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(
+      await readFile(path.join(out, 'log'), 'utf8'),
+      'I am running on linux/amd64, building for linux/arm64\n',
+    );
+  });
+
+  test('runs base and stage2 for --target stage2, never stage1', async (t) => {
+    if (skip) return t.skip(skip);
+    const run = await runCli(
+      [
+        'build',
+        '--no-cache',
+        '-f',
+        'Dockerfile.busybox',
+        '--target',
+        'stage2',
+        '.',
+      ],
+      { cwd: example('multi-stage-legacy-stage2') },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^#\d+ \d+\.\d+ base$/m);
+    assert.match(run.stderr, /^#\d+ \d+\.\d+ stage2$/m);
+    assert.doesNotMatch(run.stderr, /stage1/);
+  });
+
+  test('runs the arm64 step under emulation', async (t) => {
+    if (skip) return t.skip(skip);
+    const problem = emulationProblem('linux/arm64');
+    if (problem && process.env.CI !== 'true') return t.skip(problem);
+    const out = path.join(temp, 'emulation');
+    const run = await runCli(
+      [
+        'build',
+        '-f',
+        'Dockerfile.busybox',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '-o',
+        out,
+        '.',
+      ],
+      { cwd: example('multi-platform-emulation') },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(
+      await readFile(path.join(out, 'linux_amd64', 'arch'), 'utf8'),
+      'x86_64\n',
+    );
+    assert.equal(
+      await readFile(path.join(out, 'linux_arm64', 'arch'), 'utf8'),
+      'aarch64\n',
+    );
   });
 
   test('prints the failing step and exits 1 when a RUN fails', async (t) => {
