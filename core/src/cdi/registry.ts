@@ -58,12 +58,19 @@ export function createCdiRegistry(
     .map((x) => x.f);
 
   const specs: CdiRegistry['specs'] = [];
+  const rejected: NonNullable<CdiRegistry['rejected']> = [];
   const byName = new Map<string, Entry>();
   const conflicts = new Set<string>();
 
   for (const file of ordered) {
     const parsed = parseCdiSpecWithLines(file.text, file.path);
     if (!parsed.spec) {
+      const reason = parsed.diagnostics.find((d) => d.severity === 'error');
+      rejected.push({
+        path: file.path,
+        kind: declaredKind(file.text),
+        reason: reason?.message ?? 'invalid spec',
+      });
       for (const d of parsed.diagnostics) {
         diagnostics.push({
           ...d,
@@ -111,7 +118,7 @@ export function createCdiRegistry(
       onDemand: true,
     });
   }
-  return { specs, devices, diagnostics };
+  return { specs, devices, rejected, diagnostics };
 }
 
 /** Reads a boolean the way Go's strconv.ParseBool does; undefined when it is not one. */
@@ -186,4 +193,11 @@ function conflictDiagnostic(
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// Reads the `kind` a spec declares even when the spec as a whole is invalid,
+// so a request can say which rejected file would have defined its device.
+function declaredKind(text: string): string | undefined {
+  const match = /^\s*"?kind"?\s*:\s*["']?([^"'\s,}]+)/m.exec(text);
+  return match?.[1];
 }

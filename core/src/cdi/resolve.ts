@@ -86,6 +86,17 @@ export function resolveDeviceRequest(
         error: text,
       };
     }
+    const error = rejectedSpecError(registry, request.name);
+    if (error) {
+      return {
+        ...base,
+        devices: [],
+        allowed: false,
+        reason: error,
+        edits: [],
+        error,
+      };
+    }
     if (onDemand.length > 0 && !entitlement.all) {
       // BuildKit then hands the step every installable kind instead.
       return {
@@ -250,4 +261,21 @@ function allowReason(found: RegisteredDevice[], granted: Set<string>): string {
   return byGrant.length > 0
     ? 'allowed by --allow device=NAME and automatically allowed'
     : 'automatically allowed';
+}
+
+/**
+ * Explains an optional request whose kind only a rejected spec declares.
+ * Slipway fails such a request instead of running the step without the
+ * device, which would hide the broken spec; the cases in shared/cases
+ * (B28, B29) show the reference builder failing there too.
+ */
+export function rejectedSpecError(
+  registry: CdiRegistry,
+  request: string,
+): string | undefined {
+  const kind = request.split('=')[0]!;
+  if (registry.devices.some((d) => d.kind === kind)) return undefined;
+  const broken = registry.rejected?.find((r) => r.kind === kind);
+  if (!broken) return undefined;
+  return `device ${goQuote(request)} is not registered: its spec ${broken.path} was rejected: ${broken.reason}`;
 }

@@ -142,11 +142,12 @@ describe('shared CDI cases', () => {
       registry.diagnostics[0]!.location?.file,
       '/etc/cdi/acme-sensor.yaml',
     );
-    // Optional (the default): BuildKit warns and runs the step without it.
-    assert.match(resolution.warning!, /is not registered/);
+    // Optional (the default), but its kind is declared only by the rejected
+    // spec: the request fails and names the file and the cause.
+    assert.match(resolution.error!, /is not registered/);
     assert.match(
-      resolution.reason,
-      /acme-sensor\.yaml \(the spec version must be at least v0\.6\.0\)/,
+      resolution.error!,
+      /acme-sensor\.yaml was rejected: .*the spec version must be at least v0\.6\.0/,
     );
     const required = resolveDeviceRequest(
       registry,
@@ -167,7 +168,7 @@ describe('shared CDI cases', () => {
       'failed to load CDI Spec invalid CDI Spec: failed add device "port1": invalid device, empty device edits',
     );
     assert.equal(registry.diagnostics[0]!.location?.range.start.line, 7);
-    assert.match(resolution.warning!, /is not registered/);
+    assert.match(resolution.error!, /is not registered: its spec/);
     const required = resolveDeviceRequest(
       registry,
       { name: 'acme.test/nic=port1', required: true },

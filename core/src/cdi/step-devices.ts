@@ -10,7 +10,12 @@ import type {
   RegisteredDevice,
 } from '../model/cdi.ts';
 import { goQuote } from './go-format.ts';
-import { editsFor, findDevices, resolveDeviceRequest } from './resolve.ts';
+import {
+  editsFor,
+  findDevices,
+  rejectedSpecError,
+  resolveDeviceRequest,
+} from './resolve.ts';
 import type { DeviceRequest } from './resolve.ts';
 
 /** The devices of one step: per-request detail and the combined outcome. */
@@ -138,6 +143,11 @@ function findAll(
       if (out.onDemand.includes(kind)) continue;
       if (r.required) {
         out.error = `required device ${goQuote(r.name)} is not registered`;
+        return [];
+      }
+      const rejected = rejectedSpecError(registry, r.name);
+      if (rejected) {
+        out.error = rejected;
         return [];
       }
       out.warnings.push(`Optional device ${goQuote(r.name)} is not registered`);

@@ -93,6 +93,8 @@ export interface RegisteredDevice {
 export interface CdiRegistry {
   specs: { path: string; priority: number; spec: CdiSpec }[];
   devices: RegisteredDevice[];
+  /** Spec files that did not load, with the kind they declare when readable. */
+  rejected?: { path: string; kind?: string; reason: string }[];
   diagnostics: Diagnostic[];
 }
 

@@ -183,19 +183,6 @@ function checkCase(dir: string) {
     assert.deepEqual(injectedDevices(plan), expect.devices_injected);
 }
 
-/**
- * Cases whose expectation disagrees with BuildKit's source: `RUN --device`
- * is optional unless `required` is given (dockerfile 1.14+,
- * `instructions/commands_rundevice.go`), and an optional device that is not
- * registered only logs `Optional device "<name>" is not registered` and the
- * step runs (`solver/llbsolver/cdidevices/manager.go`). The planner follows
- * the source and reports a warning; these stay visible as todo tests.
- */
-const DISAGREES_WITH_BUILDKIT: Record<string, string> = {
-  B28: 'optional device not registered: BuildKit warns, the case expects an error',
-  B29: 'optional device not registered: BuildKit warns, the case expects an error',
-};
-
 const caseDirs = existsSync(casesDir)
   ? readdirSync(casesDir)
       .filter((name) => existsSync(path.join(casesDir, name, 'case.json')))
@@ -207,8 +194,7 @@ test('the shared cases folder is present', () => {
 });
 
 for (const name of caseDirs) {
-  const todo = DISAGREES_WITH_BUILDKIT[name];
-  test(`case ${name}`, todo ? { todo } : {}, () =>
+  test(`case ${name}`, () =>
     checkCase(path.join(casesDir, name)),
   );
 }
