@@ -58,7 +58,17 @@ export async function runBuild(
   options: RunBuildOptions,
 ): Promise<RunBuildResult> {
   const paths = slipwayPaths(options.home);
-  const backends = createBackends(paths, options);
+  let backends: SolveBackends;
+  try {
+    backends = createBackends(paths, options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: `failed to prepare ${paths.home}: ${message}`,
+      results: [],
+    };
+  }
   const toRun = options.skipExport
     ? { ...plan, options: { ...plan.options, outputs: [] } }
     : plan;
@@ -75,11 +85,12 @@ export async function runBuild(
   );
   if (!solved.ok) return { ok: false, error: solved.error, results: [] };
 
+  const { snapshots } = backends;
   return {
     ok: true,
     results: solved.results.map((r) => ({
       platform: r.platform,
-      rootfs: backends.snapshots.locate(r.snapshot),
+      rootfs: snapshots.locate(r.snapshot),
       config: r.config,
       runEnv: r.runEnv,
     })),
