@@ -1,7 +1,7 @@
 // The `slipway` command line: `plan`, `build` and `cases`, with the flags of
 // `docker buildx build`. The only module that exits the process.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 
 import type { BuildFlagValues } from './commands/build-flags.ts';
 import { addBuildFlags } from './commands/build-flags.ts';
@@ -9,6 +9,13 @@ import { runBuildCommand } from './commands/build.ts';
 import type { CasesFlagValues } from './commands/cases.ts';
 import { runCasesCommand } from './commands/cases.ts';
 import { processIO } from './commands/command-io.ts';
+import type { CdiCasesFlagValues } from './commands/debug-cdi-cases.ts';
+import { runCdiCasesCommand } from './commands/debug-cdi-cases.ts';
+import type { DebugParseFlagValues } from './commands/debug-parse.ts';
+import {
+  PARSE_FORMATS,
+  runDebugParseCommand,
+} from './commands/debug-parse.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
 import { runPlanCommand } from './commands/plan.ts';
 import { logger } from './logger.ts';
@@ -53,6 +60,31 @@ export function createProgram(setStatus: (status: number) => void): Command {
     )
     .action(async (dirs: string[], flags: CasesFlagValues) => {
       setStatus(await runCasesCommand(dirs, flags, io));
+    });
+
+  const debug =
+    program.commands.find((c) => c.name() === 'debug') ??
+    program.command('debug').description('tools for checking Slipway itself');
+  debug
+    .command('cdi-cases')
+    .description('run CDI reference cases (cases.json format)')
+    .argument('<FILE>', 'the cases file')
+    .option('--fixtures <dir>', 'specs for buildkit-find-devices cases')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, flags: CdiCasesFlagValues) => {
+      setStatus(await runCdiCasesCommand(file, flags, io));
+    });
+  debug
+    .command('parse')
+    .description("print a Dockerfile's syntax tree (BuildKit's AST dump)")
+    .argument('<FILE>', 'the Dockerfile')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(PARSE_FORMATS)
+        .default('buildkit'),
+    )
+    .action(async (file: string, flags: DebugParseFlagValues) => {
+      setStatus(await runDebugParseCommand(file, flags, io));
     });
 
   return program;
