@@ -96,3 +96,5 @@ export type { PlainRenderer, PlainRendererOptions } from './progress/plain-rende
 export { formatStepName, isCountedStep } from './progress/step-name.ts';
 export type { StepNameParts } from './progress/step-name.ts';
 export { DEFAULT_PATH } from './plan/dispatch-stage.ts';
+export { lintCdiSpec } from './cdi/lint-spec.ts';
+export type { CdiSpecLint } from './cdi/lint-spec.ts';

@@ -16,6 +16,7 @@ import {
   PARSE_FORMATS,
   runDebugParseCommand,
 } from './commands/debug-parse.ts';
+import { addDeviceCommands } from './commands/device-commands.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
 import { runPlanCommand } from './commands/plan.ts';
 import { logger } from './logger.ts';
@@ -61,6 +62,8 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .action(async (dirs: string[], flags: CasesFlagValues) => {
       setStatus(await runCasesCommand(dirs, flags, io));
     });
+
+  addDeviceCommands(program, io, setStatus);
 
   const debug =
     program.commands.find((c) => c.name() === 'debug') ??

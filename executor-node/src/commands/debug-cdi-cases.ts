@@ -46,7 +46,9 @@ export async function runCdiCasesCommand(
   for (const failure of report.failures) io.stdout.write(`FAIL ${failure}\n`);
   for (const skip of report.skips) io.stdout.write(`SKIP ${skip}\n`);
   const skipped = report.skipped > 0 ? `, ${report.skipped} skipped` : '';
-  io.stdout.write(`${report.passed} passed, ${report.failed} failed${skipped}\n`);
+  io.stdout.write(
+    `${report.passed} passed, ${report.failed} failed${skipped}\n`,
+  );
   return report.failed > 0 ? 1 : 0;
 }
 
