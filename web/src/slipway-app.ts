@@ -139,11 +139,13 @@ export class SlipwayApp extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.planner = createPlannerClient();
+    window.addEventListener('hashchange', this.onHashChange);
     this.schedulePlan(0);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
     clearTimeout(this.timer);
     this.planner?.dispose();
     this.planner = undefined;
@@ -236,11 +238,20 @@ export class SlipwayApp extends LitElement {
     this.indexText = indexText;
     this.examples = parseExampleIndex(indexText);
 
-    const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
+    const wanted = exampleInAddress();
     const first =
       this.examples.find((e) => e.id === wanted) ?? this.examples[0];
     if (first) await this.selectExample(first.id);
   }
+
+  // An edited address, a link or Back opens the example the address names.
+  private onHashChange = () => {
+    const wanted = exampleInAddress();
+    if (wanted === this.selected) return;
+    if (this.examples.some((e) => e.id === wanted)) {
+      void this.selectExample(wanted!);
+    }
+  };
 
   private async selectExample(id: string) {
     const example = await loadExample(id, this.indexText, this.files);
@@ -273,6 +284,10 @@ export class SlipwayApp extends LitElement {
     this.response = response;
     this.busy = false;
   }
+}
+
+function exampleInAddress(): string | null {
+  return new URLSearchParams(location.hash.slice(1)).get('example');
 }
 
 customElements.define('slipway-app', SlipwayApp);

@@ -118,4 +118,17 @@ describe('<slipway-app>', () => {
     expect(field.value).to.equal('build');
     expect(location.hash).to.equal('#example=multi-stage-target');
   });
+
+  it('follows the address when its #example= changes', async () => {
+    await waitFor(devicesOfFirstRun, 'first plan');
+    location.hash = '#example=multi-stage-target';
+
+    const target = await waitFor(
+      () => planView().response?.plan?.options.target,
+      'a plan with a target',
+    );
+    expect(target).to.equal('build');
+    const current = deep(app, 'example-list', 'button[aria-current="true"]');
+    expect(current?.getAttribute('data-id')).to.equal('multi-stage-target');
+  });
 });
