@@ -60,12 +60,18 @@ async function readDockerfile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       throw new Error(
         `failed to read dockerfile: open ${file}: no such file or directory`,
       );
     }
-    throw error;
+    if (code === 'EISDIR') {
+      throw new Error(`failed to read dockerfile: read ${file}: is a directory`);
+    }
+    throw new Error(
+      `failed to read dockerfile: open ${file}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -94,6 +94,15 @@ describe('slipway plan', () => {
     assert.equal(run.status, 1);
     assert.match(run.stderr, /failed to read dockerfile/);
   });
+
+  test('fails plainly when -f names a folder', async () => {
+    const run = await runCli(['plan', '-f', temp, temp]);
+    assert.equal(run.status, 1);
+    assert.equal(
+      run.stderr.trim(),
+      `ERROR: failed to read dockerfile: read ${temp}: is a directory`,
+    );
+  });
 });
 
 describe('slipway build', () => {
