@@ -51,3 +51,13 @@ test('shows files under the name the caller gives the directory', async () => {
     { path: '/var/run/cdi/z.yaml', priority: 0, text: 'kind: z\n' },
   ]);
 });
+
+test('reads a spec file given in place of a directory, ignores other files', async () => {
+  const files = await readCdiSpecDirs([
+    path.join(root, 'etc', 'notes.txt'),
+    path.join(root, 'etc', 'b.yaml'),
+  ]);
+  assert.deepEqual(files, [
+    { path: path.join(root, 'etc', 'b.yaml'), priority: 1, text: 'kind: b\n' },
+  ]);
+});

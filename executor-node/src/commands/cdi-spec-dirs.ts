@@ -38,8 +38,12 @@ async function listSpecNames(dir: string): Promise<string[]> {
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     // A directory that does not exist simply holds no specs.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (code === 'ENOENT') return [];
+    // A file named in place of a directory is one spec when its name says
+    // so, as the CDI reference's directory walk does; '' joins to the file.
+    if (code === 'ENOTDIR') return isSpecFileName(dir) ? [''] : [];
     throw error;
   }
 }
