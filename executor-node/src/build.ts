@@ -14,6 +14,9 @@ import { DirContextSource } from './context/dir-context.ts';
 import { LocalExporter } from './export/local-exporter.ts';
 import type { Logger } from './logger.ts';
 import { slipwayPaths, type SlipwayPaths } from './paths.ts';
+import { createImageSource } from './registry/create-image-source.ts';
+import { createProgressTap } from './registry/progress-tap.ts';
+import type { RegistryFlags } from './registry/registry-config.ts';
 import { ContainerRunner } from './runtime/container-runner.ts';
 import { DirSnapshotter } from './snapshot/dir-snapshotter.ts';
 import { OciImageStore } from './store/image-store.ts';
@@ -32,6 +35,8 @@ export interface RunBuildOptions {
   home?: string;
   /** Where relative output folders resolve; default the process's cwd. */
   cwd?: string;
+  /** Mirrors, plain-HTTP hosts and the registry config file. */
+  registry?: RegistryFlags;
 }
 
 /** One platform's built target. */
@@ -58,9 +63,10 @@ export async function runBuild(
   options: RunBuildOptions,
 ): Promise<RunBuildResult> {
   const paths = slipwayPaths(options.home);
+  const tap = createProgressTap(options.onEvent);
   let backends: SolveBackends;
   try {
-    backends = createBackends(paths, options);
+    backends = createBackends(paths, { ...options, pullLog: tap.log });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -75,7 +81,7 @@ export async function runBuild(
 
   const started = Date.now();
   const solved = await solveBuild(toRun, backends, {
-    onEvent: options.onEvent,
+    onEvent: tap.onEvent,
     now: () => Date.now(),
     noCache: options.noCache,
   });
@@ -109,12 +115,19 @@ export function storeHas(
 /** Creates the host backends over one Slipway home. */
 export function createBackends(
   paths: SlipwayPaths,
-  options: Pick<RunBuildOptions, 'contextDir' | 'cwd' | 'logger'>,
+  options: Pick<RunBuildOptions, 'contextDir' | 'cwd' | 'logger' | 'registry'> & {
+    /** Receives image pull progress rows. */
+    pullLog?: (line: string) => void;
+  },
 ): SolveBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
   const locate = (key: string) => snapshots.locate(key);
   return {
-    images: new OciImageStore(paths.images),
+    images: createImageSource(paths, {
+      flags: options.registry,
+      logger: options.logger,
+      log: options.pullLog,
+    }),
     snapshots,
     runner: new ContainerRunner({
       paths,

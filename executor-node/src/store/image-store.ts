@@ -167,7 +167,7 @@ function refName(d: Descriptor): string | undefined {
 }
 
 /** The `config` member of an OCI image config. */
-interface OciConfig {
+export interface OciConfig {
   Env?: string[];
   WorkingDir?: string;
   User?: string;
@@ -181,7 +181,8 @@ interface OciConfig {
   OnBuild?: string[];
 }
 
-function toImageConfig(config: OciConfig = {}): ImageConfig {
+/** Converts an OCI image config's `config` member to core's image config. */
+export function toImageConfig(config: OciConfig = {}): ImageConfig {
   return {
     env: config.Env ?? [],
     workingDir: config.WorkingDir || undefined,
