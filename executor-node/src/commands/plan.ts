@@ -1,7 +1,7 @@
 // `slipway plan`: plans a build the way `docker buildx build` would run it and
 // prints the plan, readable or as JSON. Exit status 1 when the plan has errors.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 import type { BuildPlan } from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
@@ -31,6 +31,7 @@ export async function planFromFlags(
   cwd: string = process.cwd(),
 ): Promise<PlannedBuild> {
   const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
+  await checkContextDir(invocation.contextDir, contextArg);
   const dirs = flags.cdiSpecDir ?? DEFAULT_CDI_SPEC_DIRS;
   const cdiSpecs = await readCdiSpecDirs(
     dirs.map((dir) => resolveDir(dir, cwd)),
@@ -54,6 +55,14 @@ export async function runPlanCommand(
   if (flags.json) io.stdout.write(JSON.stringify(plan, null, 2) + '\n');
   else io.stdout.write(formatPlan(plan, source));
   return plan.ok ? 0 : 1;
+}
+
+// buildx checks the context before it reads the Dockerfile, with this text.
+async function checkContextDir(dir: string, shown: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new Error(`unable to prepare context: path "${shown}" not found`);
+  }
 }
 
 async function readDockerfile(file: string): Promise<string> {

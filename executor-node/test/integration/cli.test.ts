@@ -90,9 +90,23 @@ describe('slipway plan', () => {
   });
 
   test('fails plainly when the Dockerfile is missing', async () => {
-    const run = await runCli(['plan', path.join(temp, 'nowhere')]);
+    const run = await runCli(['plan', temp]);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /failed to read dockerfile/);
+  });
+
+  test('fails with buildx text when the context is not a folder', async () => {
+    const missing = path.join(temp, 'nowhere');
+    const file = path.join(temp, 'a-file');
+    await writeFile(file, 'FROM busybox\n');
+    for (const context of [missing, file]) {
+      const run = await runCli(['plan', '-f', file, context]);
+      assert.equal(run.status, 1);
+      assert.equal(
+        run.stderr.trim(),
+        `ERROR: unable to prepare context: path "${context}" not found`,
+      );
+    }
   });
 
   test('fails plainly when -f names a folder', async () => {
