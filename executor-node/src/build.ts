@@ -14,7 +14,7 @@ import { DirContextSource } from './context/dir-context.ts';
 import { LocalExporter } from './export/local-exporter.ts';
 import type { Logger } from './logger.ts';
 import { slipwayPaths, type SlipwayPaths } from './paths.ts';
-import { createImageSource } from './registry/create-image-source.ts';
+import { createRegistryBackends } from './registry/create-image-source.ts';
 import { createProgressTap } from './registry/progress-tap.ts';
 import type { RegistryFlags } from './registry/registry-config.ts';
 import { ContainerRunner } from './runtime/container-runner.ts';
@@ -122,12 +122,13 @@ export function createBackends(
 ): SolveBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
   const locate = (key: string) => snapshots.locate(key);
+  const registry = createRegistryBackends(paths, {
+    flags: options.registry,
+    logger: options.logger,
+    log: options.pullLog,
+  });
   return {
-    images: createImageSource(paths, {
-      flags: options.registry,
-      logger: options.logger,
-      log: options.pullLog,
-    }),
+    images: registry.images,
     snapshots,
     runner: new ContainerRunner({
       paths,
@@ -136,7 +137,7 @@ export function createBackends(
       logger: options.logger,
     }),
     context: new DirContextSource(options.contextDir),
-    exporter: new LocalExporter(locate, options.cwd),
+    exporter: registry.exporter(new LocalExporter(locate, options.cwd), locate),
     cache: new FileCache(paths.records),
   };
 }

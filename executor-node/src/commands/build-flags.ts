@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 
 import type { BuildOptions } from '../../../core/src/index.ts';
+import type { RegistryFlags } from '../registry/registry-config.ts';
 
 /** The spec directories BuildKit reads when none are configured, lowest priority first. */
 export const DEFAULT_CDI_SPEC_DIRS = [
@@ -26,6 +27,12 @@ export interface BuildFlagValues {
   /** False after `--no-cache`. */
   cache: boolean;
   cdiSpecDir?: string[];
+  /** `REGISTRY=MIRROR` items. */
+  registryMirror?: string[];
+  /** A buildkitd.toml-shaped file with `[registry."host"]` tables. */
+  registryConfig?: string;
+  /** Hosts that may be reached over plain HTTP. */
+  insecureRegistry?: string[];
 }
 
 /** Flags turned into the inputs of a plan. */
@@ -38,6 +45,8 @@ export interface BuildInvocation {
   noCache: boolean;
   /** `auto` and `tty` print plain too: there is no interactive display. */
   progress: 'plain' | 'rawjson' | 'quiet';
+  /** Mirrors, plain-HTTP hosts and the registry config file. */
+  registry: RegistryFlags;
 }
 
 /** Adds buildx's build flags and the PATH argument to `command`. */
@@ -79,6 +88,20 @@ export function addBuildFlags(command: Command): Command {
       '--cdi-spec-dir <dir>',
       `CDI spec directory, repeatable, later wins (default: ${DEFAULT_CDI_SPEC_DIRS.join(', ')})`,
       collect,
+    )
+    .option(
+      '--registry-mirror <registry=url>',
+      'pull REGISTRY through a mirror first, e.g. docker.io=http://127.0.0.1:5000 (repeatable)',
+      collect,
+    )
+    .option(
+      '--registry-config <file>',
+      'registry settings in buildkitd.toml form (default: /etc/buildkit/buildkitd.toml if present)',
+    )
+    .option(
+      '--insecure-registry <host>',
+      'allow plain HTTP to a registry host (repeatable)',
+      collect,
     );
 }
 
@@ -108,6 +131,11 @@ export function toBuildInvocation(
     dockerfilePath,
     options,
     noCache: !flags.cache,
+    registry: {
+      configFile: flags.registryConfig && path.resolve(cwd, flags.registryConfig),
+      mirrors: flags.registryMirror ?? [],
+      insecure: flags.insecureRegistry ?? [],
+    },
     progress:
       flags.progress === 'rawjson' || flags.progress === 'quiet'
         ? flags.progress

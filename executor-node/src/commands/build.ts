@@ -13,6 +13,7 @@ import {
 import { runBuild } from '../build.ts';
 import { logger } from '../logger.ts';
 import type { BuildFlagValues } from './build-flags.ts';
+import { formatWarningSummary } from './check.ts';
 import type { CommandIO } from './command-io.ts';
 import { formatDiagnostics } from './format-plan.ts';
 import { planErrors } from './plan-errors.ts';
@@ -38,6 +39,7 @@ export async function runBuildCommand(
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
+    registry: invocation.registry,
     onEvent: progress.write,
     cwd: process.cwd(),
     logger,
@@ -48,7 +50,7 @@ export async function runBuildCommand(
   }
 
   logger.debug('build', `built ${result.results.length} platform(s)`);
-  printWarnings(plan.diagnostics, source, io);
+  printWarnings(plan.diagnostics, io);
   return 0;
 }
 
@@ -91,12 +93,15 @@ function printPlanFailure(
   io: CommandIO,
 ): void {
   const first = plan.diagnostics.find((d) => d.severity === 'error');
-  if (first?.location)
-    io.stderr.write(formatSourceExcerpt(first.location, source));
-  const others = plan.diagnostics.filter((d) => d !== first);
+  const others = plan.diagnostics.filter(
+    (d) => d !== first && d.severity !== 'warning',
+  );
   if (others.length > 0) {
     io.stderr.write(formatDiagnostics(others, source) + '\n');
   }
+  printWarnings(plan.diagnostics, io);
+  if (first?.location)
+    io.stderr.write(formatSourceExcerpt(first.location, source));
   io.stderr.write(`ERROR: failed to solve: ${first?.message ?? errors[0]}\n`);
 }
 
@@ -114,6 +119,9 @@ function printRunFailure(
     io.stderr.write(
       ['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'),
     );
+  }
+  printWarnings(plan.diagnostics, io);
+  if (vertex) {
     if (vertex.location)
       io.stderr.write(formatSourceExcerpt(vertex.location, source));
   }
@@ -124,12 +132,8 @@ function printRunFailure(
   io.stderr.write(`ERROR: ${text}\n`);
 }
 
-function printWarnings(
-  diagnostics: Diagnostic[],
-  source: string,
-  io: CommandIO,
-): void {
+// buildx lists the warnings once the progress output is done.
+function printWarnings(diagnostics: Diagnostic[], io: CommandIO): void {
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length > 0)
-    io.stderr.write(formatDiagnostics(warnings, source) + '\n');
+  io.stderr.write(formatWarningSummary(warnings));
 }

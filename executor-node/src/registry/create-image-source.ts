@@ -1,13 +1,15 @@
-// Builds the registry client and the image source of a host build from the
-// registry flags, the Docker credentials file and the Slipway home.
+// Builds the registry client, the image source and the image exporter of a
+// host build from the registry flags, Docker credentials and the Slipway home.
 
 import path from 'node:path';
 
+import type { Exporter } from '../../../core/src/index.ts';
 import type { Logger } from '../logger.ts';
 import type { SlipwayPaths } from '../paths.ts';
 import { OciImageStore } from '../store/image-store.ts';
 import { ContentStore } from './content-store.ts';
 import { dockerConfigPath, readDockerCredentials } from './docker-credentials.ts';
+import { ImageExporter } from './push-exporter.ts';
 import type { PullLog } from './pull-image.ts';
 import { RegistryClient } from './registry-client.ts';
 import { resolveRegistryConfig, type RegistryFlags } from './registry-config.ts';
@@ -35,17 +37,30 @@ export function createRegistryClient(settings: RegistrySettings = {}): RegistryC
   });
 }
 
-/** Creates the image source of a build: built-in store, then registries. */
-export function createImageSource(
+/** The registry side of a build's backends. */
+export interface RegistryBackends {
+  /** The built-in store, then registries. */
+  images: RegistryImageSource;
+  /** Wraps an exporter so `type=image` (with push) is handled here. */
+  exporter(next: Exporter, locate: (snapshot: string) => string): Exporter;
+}
+
+/** Creates the image source and image exporter of a build over one client. */
+export function createRegistryBackends(
   paths: SlipwayPaths,
   settings: RegistrySettings & { log?: PullLog } = {},
-): RegistryImageSource {
+): RegistryBackends {
   const content = contentStore(paths);
   content.removeAbandoned();
-  return new RegistryImageSource({
-    builtin: new OciImageStore(paths.images),
-    client: createRegistryClient(settings),
-    content,
-    log: settings.log,
-  });
+  const client = createRegistryClient(settings);
+  return {
+    images: new RegistryImageSource({
+      builtin: new OciImageStore(paths.images),
+      client,
+      content,
+      log: settings.log,
+    }),
+    exporter: (next, locate) =>
+      new ImageExporter(next, { locate, content, client, log: settings.log }),
+  };
 }
