@@ -39,8 +39,7 @@ function main() {
   const store = path.join(home, 'images');
   const listed = [];
   for (const bundle of BUNDLES) {
-    writeBundle(store, bundle);
-    listed.push(bundle.name);
+    listed.push({ name: bundle.name, blobs: writeBundle(store, bundle) });
   }
   fs.writeFileSync(
     path.join(out, 'index.json'),
@@ -81,6 +80,7 @@ function writeBundle(store, bundle) {
     0,
   );
   console.log(`build-image-bundles: ${bundle.name}: ${kept.size} blobs, ${size} bytes`);
+  return [...kept].sort();
 }
 
 /**

@@ -1,0 +1,239 @@
+// One v86 machine running Slipway's guest: boots or restores it, lays a root
+// filesystem into the 9p share, runs a job over ttyS0 and reads the tree back.
+
+import { V86 } from 'v86';
+import {
+  diffTrees,
+  type DirNode,
+  type FileChange,
+  type TreeNode,
+} from './file-tree.ts';
+import {
+  fs9pOf,
+  layTree,
+  readFrom,
+  readTree,
+  removeTree,
+  writeFile9p,
+  type Fs9p,
+} from './nine-p.ts';
+import { encodeJobSpec, type GuestJob } from './job-spec.ts';
+
+/** The guest's files (see public/guest/manifest.json) and v86's wasm. */
+export interface GuestAssets {
+  wasmUrl: string;
+  bios: ArrayBuffer;
+  bzimage: ArrayBuffer;
+  initrd: ArrayBuffer;
+  cmdline: string;
+}
+
+/** How a job ended, what it left behind and where the time went. */
+export interface GuestJobResult {
+  exitCode: number;
+  root: DirNode;
+  changes: FileChange[];
+  timings: { layMs: number; runMs: number; readMs: number };
+}
+
+/** Guest memory; a restored state needs the same value. */
+export const GUEST_MEMORY = 128 * 1024 * 1024;
+const VGA_MEMORY = 2 * 1024 * 1024;
+const OUTPUT_POLL_MS = 25;
+
+/** A started guest, waiting for jobs. */
+export class GuestMachine {
+  private line = '';
+  private readonly waiters = new Map<string, (rest: string) => void>();
+  private readonly consoleListeners = new Set<(text: string) => void>();
+  private readonly decoder = new TextDecoder();
+  private nextId = 1;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly emulator: V86,
+    readonly fs: Fs9p,
+  ) {
+    emulator.add_listener('serial0-output-byte', (byte) => this.onByte(byte));
+  }
+
+  /** Boots the guest from its kernel and waits until `/init` is ready. */
+  static async boot(assets: GuestAssets): Promise<GuestMachine> {
+    const emulator = await createEmulator(assets);
+    const machine = new GuestMachine(emulator, fs9pOf(emulator));
+    const ready = machine.expect('@@READY');
+    await emulator.run();
+    await ready;
+    return machine;
+  }
+
+  /** Starts the guest from a state saved by `saveState` (gzip or zstd). */
+  static async restore(
+    assets: GuestAssets,
+    state: ArrayBuffer,
+  ): Promise<GuestMachine> {
+    const emulator = await createEmulator(assets);
+    await emulator.restore_state(state);
+    const machine = new GuestMachine(emulator, fs9pOf(emulator));
+    await emulator.run();
+    return machine;
+  }
+
+  /** Flushes the guest's caches and returns its whole state, uncompressed. */
+  async saveState(): Promise<ArrayBuffer> {
+    return this.exclusive(async () => {
+      const id = String(this.nextId++);
+      const synced = this.expect(`@@SYNCED ${id}`);
+      this.emulator.serial0_send(`SYNC ${id}\n`);
+      await synced;
+      return this.emulator.save_state();
+    });
+  }
+
+  /** Calls `listener` with everything the guest prints on its console. */
+  onConsole(listener: (text: string) => void): () => void {
+    this.consoleListeners.add(listener);
+    return () => this.consoleListeners.delete(listener);
+  }
+
+  /** Runs one process in a copy of `root`; jobs run one at a time. */
+  run(
+    job: GuestJob,
+    root: DirNode,
+    onOutput: (stream: 1 | 2, data: string) => void,
+  ): Promise<GuestJobResult> {
+    return this.exclusive(() => this.runNow(job, root, onOutput));
+  }
+
+  private async runNow(
+    job: GuestJob,
+    root: DirNode,
+    onOutput: (stream: 1 | 2, data: string) => void,
+  ): Promise<GuestJobResult> {
+    const id = String(this.nextId++);
+    const rootName = `rootfs-${id}`;
+    const started = performance.now();
+    const stubs = addMountPoints(root);
+    layTree(this.fs, rootName, root);
+    dropMountPoints(root, stubs);
+    writeFile9p(this.fs, `/jobs/${id}/spec`, encodeJobSpec(job, `/mnt/${rootName}`));
+    const streams = [
+      { stream: 1 as const, id: writeFile9p(this.fs, `/jobs/${id}/stdout`, new Uint8Array(0)), offset: 0, decoder: new TextDecoder() },
+      { stream: 2 as const, id: writeFile9p(this.fs, `/jobs/${id}/stderr`, new Uint8Array(0)), offset: 0, decoder: new TextDecoder() },
+    ];
+    const flush = (final: boolean) => {
+      for (const s of streams) {
+        const bytes = readFrom(this.fs, s.id, s.offset);
+        s.offset += bytes.length;
+        const text = s.decoder.decode(bytes, { stream: !final });
+        if (text) onOutput(s.stream, text);
+      }
+    };
+    const laid = performance.now();
+
+    const exited = this.expect(`@@EXIT ${id}`);
+    this.emulator.serial0_send(`RUN ${id} ${rootName}\n`);
+    const timer = setInterval(() => flush(false), OUTPUT_POLL_MS);
+    let status: string;
+    try {
+      status = await exited;
+    } finally {
+      clearInterval(timer);
+    }
+    flush(true);
+    const ran = performance.now();
+
+    const after = readTree(this.fs, rootName, root);
+    removeTree(this.fs, rootName);
+    removeTree(this.fs, 'jobs');
+    if (!after) throw new Error('the guest removed the root filesystem');
+    dropMountPoints(after, stubs);
+    const result: GuestJobResult = {
+      exitCode: Number.parseInt(status, 10),
+      root: after,
+      changes: diffTrees(root, after),
+      timings: {
+        layMs: laid - started,
+        runMs: ran - laid,
+        readMs: performance.now() - ran,
+      },
+    };
+    return result;
+  }
+
+  /** Stops the emulator for good. */
+  async destroy(): Promise<void> {
+    await this.emulator.destroy();
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.busy.then(work, work);
+    this.busy = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves with the rest of the first console line starting with `prefix`. */
+  private expect(prefix: string): Promise<string> {
+    return new Promise((resolve) => this.waiters.set(prefix, resolve));
+  }
+
+  private onByte(byte: number): void {
+    const text = this.decoder.decode(new Uint8Array([byte]), { stream: true });
+    for (const listener of this.consoleListeners) listener(text);
+    if (text !== '\n') {
+      if (text !== '\r') this.line += text;
+      return;
+    }
+    const line = this.line;
+    this.line = '';
+    for (const [prefix, resolve] of this.waiters) {
+      if (line === prefix || line.startsWith(`${prefix} `)) {
+        this.waiters.delete(prefix);
+        resolve(line.slice(prefix.length).trim());
+        return;
+      }
+    }
+  }
+}
+
+async function createEmulator(assets: GuestAssets): Promise<V86> {
+  const emulator = new V86({
+    wasm_path: assets.wasmUrl,
+    memory_size: GUEST_MEMORY,
+    vga_memory_size: VGA_MEMORY,
+    bios: { buffer: assets.bios },
+    bzimage: { buffer: assets.bzimage },
+    initrd: { buffer: assets.initrd },
+    cmdline: assets.cmdline,
+    filesystem: {},
+    autostart: false,
+    disable_keyboard: true,
+    disable_mouse: true,
+    disable_speaker: true,
+  });
+  await new Promise<void>((resolve) =>
+    emulator.add_listener('emulator-loaded', () => resolve()),
+  );
+  return emulator;
+}
+
+/** The kernel file systems every RUN gets; made when the root lacks them. */
+const MOUNT_POINTS = ['proc', 'dev', 'sys'];
+
+function addMountPoints(root: DirNode): string[] {
+  const added: string[] = [];
+  for (const name of MOUNT_POINTS) {
+    if (root.entries.has(name)) continue;
+    root.entries.set(name, { type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 0, entries: new Map() });
+    added.push(name);
+  }
+  return added;
+}
+
+/** Removes mount points the runner made, unless the step put files in them. */
+function dropMountPoints(root: DirNode, names: string[]): void {
+  for (const name of names) {
+    const node: TreeNode | undefined = root.entries.get(name);
+    if (node?.type === 'dir' && node.entries.size === 0) root.entries.delete(name);
+  }
+}

@@ -1,0 +1,188 @@
+// The v86 runner worker: owns the guest machine, the in-memory snapshots and
+// the offline images, and exposes one API object through comlink.
+
+import * as Comlink from 'comlink';
+import { clear, createStore } from 'idb-keyval';
+import type { BuildPlan } from '../../../core/src/index.ts';
+import { BrowserExecutor, type BuiltTarget } from '../v86/browser-executor.ts';
+import {
+  emptyDir,
+  lookup,
+  walkTree,
+  type DirNode,
+} from '../v86/file-tree.ts';
+import type { GuestMachine } from '../v86/guest-machine.ts';
+import {
+  clearGuestStates,
+  startGuest,
+  type StartReport,
+} from '../v86/guest-start.ts';
+import { writeTar } from '../v86/tar-write.ts';
+import type {
+  BuildReport,
+  BuildUpdate,
+  ExecReport,
+  ExecRequest,
+  FileInfo,
+  V86Config,
+  V86WorkerApi,
+} from './v86-protocol.ts';
+
+let config: V86Config | undefined;
+let executor: BrowserExecutor | undefined;
+let guest: Promise<{ machine: GuestMachine; report: StartReport }> | undefined;
+let lastTargets: BuiltTarget[] = [];
+let startListener: ((report: StartReport) => void) | undefined;
+
+function settings(): V86Config {
+  if (!config) throw new Error('the v86 worker is not configured');
+  return config;
+}
+
+/** Restores or boots the guest once; later calls share it. */
+function machine(): Promise<{ machine: GuestMachine; report: StartReport }> {
+  guest ??= (async () => {
+    const c = settings();
+    const started = await startGuest(
+      { guestUrl: c.guestUrl, wasmUrl: c.wasmUrl, database: c.stateDatabase },
+      { restore: c.useSnapshot !== false, save: c.useSnapshot !== false },
+    );
+    startListener?.(started.report);
+    return started;
+  })().catch((error) => {
+    guest = undefined;
+    throw error;
+  });
+  return guest;
+}
+
+function getExecutor(): BrowserExecutor {
+  executor ??= new BrowserExecutor({
+    machine: async () => (await machine()).machine,
+    imagesUrl: settings().imagesUrl,
+    imageDatabase: settings().imageDatabase,
+  });
+  return executor;
+}
+
+const api: V86WorkerApi = {
+  configure(next: V86Config): void {
+    config = next;
+  },
+
+  async start(): Promise<StartReport> {
+    return (await machine()).report;
+  },
+
+  async build(
+    plan: BuildPlan,
+    onUpdate: (update: BuildUpdate) => void,
+    options: { noCache?: boolean } = {},
+  ): Promise<BuildReport> {
+    const started = performance.now();
+    const exec = getExecutor();
+    startListener = (report) => onUpdate({ kind: 'guest', report });
+    try {
+      const result = await exec.build(plan, {
+        onEvent: (event) => onUpdate({ kind: 'progress', event }),
+        onNote: (note) => onUpdate({ kind: 'note', note }),
+        noCache: options.noCache,
+      });
+      lastTargets = result.targets;
+      return {
+        ok: result.solve.ok,
+        error: result.solve.error,
+        targets: result.targets.map((t) => ({
+          platform: t.platform,
+          files: listFiles(t.tree),
+        })),
+        changes: Object.fromEntries(exec.runChanges()),
+        notes: result.notes,
+        elapsedMs: performance.now() - started,
+      };
+    } finally {
+      startListener = undefined;
+    }
+  },
+
+  async exec(request: ExecRequest): Promise<ExecReport> {
+    const exec = getExecutor();
+    const image = await exec.images.resolve(request.image, 'linux/386');
+    const root = emptyDir();
+    await exec.images.unpackTree(image, root);
+    const { machine: guestMachine } = await machine();
+    let stdout = '';
+    let stderr = '';
+    const started = performance.now();
+    const result = await guestMachine.run(
+      {
+        args: request.args,
+        env: request.env ?? image.config.env,
+        cwd: request.cwd ?? '/',
+        uid: 0,
+        gid: 0,
+        additionalGids: [],
+      },
+      root,
+      (stream, data) => {
+        if (stream === 1) stdout += data;
+        else stderr += data;
+      },
+    );
+    return {
+      exitCode: result.exitCode,
+      stdout,
+      stderr,
+      changes: result.changes,
+      ms: performance.now() - started,
+      timings: result.timings,
+    };
+  },
+
+  readFile(platform: string, path: string): Uint8Array | undefined {
+    const target = lastTargets.find((t) => t.platform === platform);
+    const found = target ? lookup(target.tree, path) : undefined;
+    return found?.node.type === 'file' ? found.node.data : undefined;
+  },
+
+  exportTar(platform: string): Uint8Array | undefined {
+    const target = lastTargets.find((t) => t.platform === platform);
+    return target ? writeTar(target.tree) : undefined;
+  },
+
+  async clearStored(): Promise<void> {
+    const c = settings();
+    await clearGuestStates({
+      guestUrl: c.guestUrl,
+      wasmUrl: c.wasmUrl,
+      database: c.stateDatabase,
+    });
+    await clear(createStore(c.imageDatabase ?? 'slipway-images', 'blobs'));
+    executor?.reset();
+    lastTargets = [];
+  },
+
+  async shutdown(): Promise<void> {
+    const current = guest;
+    guest = undefined;
+    if (current) await (await current).machine.destroy();
+  },
+};
+
+function listFiles(tree: DirNode): FileInfo[] {
+  const files: FileInfo[] = [];
+  walkTree(tree, (path, node) => {
+    files.push({
+      path,
+      type: node.type,
+      mode: node.mode,
+      uid: node.uid,
+      gid: node.gid,
+      size: node.type === 'file' ? node.data.length : 0,
+      target: node.type === 'symlink' ? node.target : undefined,
+    });
+  });
+  return files;
+}
+
+Comlink.expose(api);
