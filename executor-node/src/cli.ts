@@ -8,14 +8,12 @@ import { addBuildFlags } from './commands/build-flags.ts';
 import { runBuildCommand } from './commands/build.ts';
 import type { CasesFlagValues } from './commands/cases.ts';
 import { runCasesCommand } from './commands/cases.ts';
+import { runCheckCommand } from './commands/check.ts';
 import { processIO } from './commands/command-io.ts';
 import type { CdiCasesFlagValues } from './commands/debug-cdi-cases.ts';
 import { runCdiCasesCommand } from './commands/debug-cdi-cases.ts';
 import type { DebugParseFlagValues } from './commands/debug-parse.ts';
-import {
-  PARSE_FORMATS,
-  runDebugParseCommand,
-} from './commands/debug-parse.ts';
+import { PARSE_FORMATS, runDebugParseCommand } from './commands/debug-parse.ts';
 import { addDeviceCommands } from './commands/device-commands.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
 import { runPlanCommand } from './commands/plan.ts';
@@ -42,9 +40,16 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .description(
       'build on this host with an OCI runtime and export the outputs',
     )
-    .action(async (contextArg: string, flags: BuildFlagValues) => {
-      setStatus(await runBuildCommand(contextArg, flags, io));
-    });
+    .option('--check', 'run the build checks and print them; do not build')
+    .action(
+      async (
+        contextArg: string,
+        flags: BuildFlagValues & { check?: boolean },
+      ) => {
+        const run = flags.check ? runCheckCommand : runBuildCommand;
+        setStatus(await run(contextArg, flags, io));
+      },
+    );
 
   program
     .command('cases')
@@ -58,6 +63,17 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .option(
       '--verbose',
       'print every failure and the build log of failed cases',
+    )
+    .option(
+      '--registry-mirror <registry=url>',
+      'pull REGISTRY through a mirror first, e.g. docker.io=http://127.0.0.1:5000 (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--registry-config <file>', 'registry settings in buildkitd.toml form')
+    .option(
+      '--insecure-registry <host>',
+      'allow plain HTTP to a registry host (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(async (dirs: string[], flags: CasesFlagValues) => {
       setStatus(await runCasesCommand(dirs, flags, io));

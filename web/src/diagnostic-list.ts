@@ -2,7 +2,11 @@
 // lines, each with the source line it points at.
 
 import { LitElement, html, css, nothing } from 'lit';
-import { formatDiagnostic, type Diagnostic } from '../../core/src/index.ts';
+import {
+  findCheckRule,
+  formatDiagnostic,
+  type Diagnostic,
+} from '../../core/src/index.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /** Detail of `diagnostic-select`: the 1-based line the user picked. */
@@ -53,6 +57,18 @@ export class DiagnosticList extends LitElement {
         color: var(--fg-muted);
         margin-top: 0.15rem;
       }
+      .severity {
+        font-weight: 600;
+        text-transform: uppercase;
+        font-size: 0.7rem;
+        margin-right: 0.4rem;
+      }
+      li.error .severity {
+        color: var(--error-fg);
+      }
+      li.warning .severity {
+        color: var(--warn-fg);
+      }
       .code {
         float: right;
         margin-left: 0.5rem;
@@ -94,12 +110,20 @@ export class DiagnosticList extends LitElement {
           .filter((row) => !/^-+$/.test(row))
           .join('\n')
       : '';
+    // Build checks go by their BuildKit rule name and link their docs page.
+    const rule = findCheckRule(diagnostic.code);
+    const code = rule
+      ? html`<a href=${diagnostic.url ?? nothing} target="_blank"
+          >${rule.name}</a
+        >`
+      : diagnostic.code;
     return html`<li
       class=${diagnostic.severity}
       data-line=${line ?? nothing}
       @click=${() => location && this.select(location.file, line ?? 1)}
     >
-      <span class="code mono">${diagnostic.code}</span>
+      <span class="code mono">${code}</span>
+      <span class="severity">${diagnostic.severity}</span>
       <pre class="message">${formatDiagnostic(diagnostic)}</pre>
       ${excerpt ? html`<pre class="excerpt">${excerpt}</pre>` : nothing}
     </li>`;

@@ -9,6 +9,8 @@ export interface ExpandedWord {
   value: string;
   /** Variables referenced but unset, in order of first use. */
   unmatched: string[];
+  /** Variables referenced and set, in order of first use. */
+  matched: string[];
   /** BuildKit's error text (`failed to process "...": ...`) on failure. */
   error?: string;
 }
@@ -29,9 +31,18 @@ export function expandWord(
 ): ExpandedWord {
   const result = lexShellWord(word, lookup, escapeToken, options);
   if (result.error !== undefined) {
-    return { value: '', unmatched: result.unmatched, error: result.error };
+    return {
+      value: '',
+      unmatched: result.unmatched,
+      matched: result.matched,
+      error: result.error,
+    };
   }
-  return { value: result.value, unmatched: result.unmatched };
+  return {
+    value: result.value,
+    unmatched: result.unmatched,
+    matched: result.matched,
+  };
 }
 
 /** Expands variables, then splits on unquoted whitespace and removes quotes. */

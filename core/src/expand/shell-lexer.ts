@@ -33,6 +33,8 @@ export interface LexResult {
   words: string[];
   /** Names looked up and found unset, in order of first use. */
   unmatched: string[];
+  /** Names looked up and found set, in order of first use. */
+  matched: string[];
   /** BuildKit's error text when the word is invalid. */
   error?: string;
 }
@@ -51,7 +53,12 @@ export function lexShellWord(
   const lexer = new ShellLexer(source, lookup, escapeToken, options);
   try {
     const { text, words } = lexer.processStopOn(EOF, lexer.rawEscapes);
-    return { value: text, words, unmatched: lexer.unmatchedList() };
+    return {
+      value: text,
+      words,
+      unmatched: lexer.unmatchedList(),
+      matched: lexer.matchedList(),
+    };
   } catch (error) {
     const reason =
       error instanceof LexError || error instanceof PatternError
@@ -61,6 +68,7 @@ export function lexShellWord(
       value: '',
       words: [],
       unmatched: lexer.unmatchedList(),
+      matched: lexer.matchedList(),
       error: `failed to process ${goQuote(source)}: ${reason}`,
     };
   }
@@ -70,6 +78,7 @@ class ShellLexer {
   private pos: number;
   private readonly escape: number;
   private readonly unmatched = new Set<string>();
+  private readonly matched = new Set<string>();
   private buf = '';
   rawEscapes: boolean;
 
@@ -87,6 +96,10 @@ class ShellLexer {
 
   unmatchedList(): string[] {
     return [...this.unmatched];
+  }
+
+  matchedList(): string[] {
+    return [...this.matched];
   }
 
   private peek(): number {
@@ -359,6 +372,7 @@ class ShellLexer {
   private getEnv(name: string): string | undefined {
     const value = this.lookup(name);
     if (value === undefined) this.unmatched.add(name);
+    else this.matched.add(name);
     return value;
   }
 }

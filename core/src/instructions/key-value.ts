@@ -39,7 +39,14 @@ export function readKeyValues(
     }
     pairs.push({ key: args[i], value: args[i + 1] });
   }
-  return { ok: true, instruction: { kind: name, ...baseOf(node), pairs } };
+  const instruction: EnvInstruction | LabelInstruction = {
+    kind: name,
+    ...baseOf(node),
+    pairs,
+  };
+  // The parser leaves an empty separator for the `KEY value` form.
+  if (args[2] === '') instruction.legacy = true;
+  return { ok: true, instruction };
 }
 
 /** Reads ARG: each word is `NAME` or `NAME=default`. */

@@ -97,11 +97,15 @@ export interface ArgInstruction extends Base {
 export interface EnvInstruction extends Base {
   kind: 'ENV';
   pairs: KeyValue[];
+  /** True for the legacy `ENV key value` form (no `=`). */
+  legacy?: boolean;
 }
 
 export interface LabelInstruction extends Base {
   kind: 'LABEL';
   pairs: KeyValue[];
+  /** True for the legacy `LABEL key value` form (no `=`). */
+  legacy?: boolean;
 }
 
 export interface WorkdirInstruction extends Base {

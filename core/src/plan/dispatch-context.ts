@@ -1,11 +1,13 @@
 // The state a stage carries while its instructions are planned, and the
 // helpers every instruction planner shares: errors, expansion, names, vertices.
 
+import type { Linter } from '../checks/linter.ts';
 import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
 import type { ImageConfig, Vertex } from '../model/plan.ts';
 import type { LexOptions } from '../expand/shell-lexer.ts';
+import { checkUndefinedVars } from '../checks/dispatch-checks.ts';
 import { expandWord } from '../expand/expand-word.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
@@ -35,6 +37,10 @@ export interface StageState {
   cmdSet: boolean;
   /** Whether the current instruction came from an ONBUILD trigger. */
   onbuild: boolean;
+  /** Whether a WORKDIR ran in this stage or a base stage (for the relative-path check). */
+  workdirSet: boolean;
+  /** Where this stage last set CMD, ENTRYPOINT and HEALTHCHECK. */
+  lastSet: Partial<Record<'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK', Range>>;
 }
 
 /** What every instruction planner can read and write for one target platform. */
@@ -51,6 +57,8 @@ export interface DispatchContext {
   vertices: Record<string, Vertex>;
   states: Map<StageNode, StageState>;
   diagnostics: Diagnostic[];
+  /** Build checks that run while instructions are dispatched. */
+  lint: Linter;
 }
 
 /** Records an error diagnostic at a range of the Dockerfile. */
@@ -78,6 +86,16 @@ export function expandIn(
 ): string | undefined {
   const escape = options?.skipProcessQuotes ? '\\' : ctx.escapeToken;
   const result = expandWord(word, envLookup(state.env), escape, options);
+  if (result.unmatched.length > 0) {
+    const keys = state.env.map(([key]) => key);
+    checkUndefinedVars(
+      ctx.lint,
+      result.unmatched,
+      state.buildArgs,
+      keys,
+      range,
+    );
+  }
   if (result.error !== undefined) {
     reportError(ctx, 'expansion-error', result.error, range);
     return undefined;

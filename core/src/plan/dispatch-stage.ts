@@ -107,6 +107,7 @@ function inherit(ctx: DispatchContext, node: StageNode): StageState {
     dir: base.dir,
     user: base.user,
     buildArgs: [...base.buildArgs],
+    workdirSet: base.workdirSet,
     ...(base.result ? { result: base.result } : {}),
   };
 }
@@ -126,6 +127,8 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
     cmdTotal: countSteps(node),
     cmdSet: false,
     onbuild: false,
+    workdirSet: false,
+    lastSet: {},
   };
   if (!node.base && node.baseName === 'scratch') state.config.workingDir = '/';
   if (!node.base && node.image)

@@ -7,6 +7,10 @@ import type { Dockerfile } from '../model/instructions.ts';
 import type { BuildOptions, ResolvedBuildOptions } from '../model/options.ts';
 import type { BuildPlan, PlatformPlan, Vertex } from '../model/plan.ts';
 import { createCdiRegistry } from '../cdi/registry.ts';
+import { resolveCheckConfig } from '../checks/check-options.ts';
+import type { Linter } from '../checks/linter.ts';
+import { createLinter } from '../checks/linter.ts';
+import { checkSyntax } from '../checks/syntax-checks.ts';
 import { readDockerfile } from '../instructions/read-dockerfile.ts';
 import {
   isMultiPlatform,
@@ -17,8 +21,23 @@ import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
 import { planLegacy } from './legacy.ts';
 import { planPlatform } from './plan-platform.ts';
 
+/** How much of the Dockerfile a plan dispatches. */
+export interface PlanMode {
+  /** Dispatch every stage, needed or not, as `docker build --check` lints. */
+  allStages: boolean;
+}
+
 /** Plans a build: parses, checks and resolves everything a run needs. */
 export function planBuild(text: string, options: BuildOptions = {}): BuildPlan {
+  return planDockerfile(text, options, { allStages: false });
+}
+
+/** Plans a build in the given mode; `planBuild` is the usual entry. */
+export function planDockerfile(
+  text: string,
+  options: BuildOptions,
+  mode: PlanMode,
+): BuildPlan {
   const resolved = resolveBuildOptions(options);
   try {
     return plan(
@@ -26,6 +45,7 @@ export function planBuild(text: string, options: BuildOptions = {}): BuildPlan {
       resolved.options,
       options.cdiSpecs ?? [],
       resolved.diagnostics,
+      mode,
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -54,6 +74,7 @@ function plan(
   options: ResolvedBuildOptions,
   cdiSpecs: CdiSpecFile[],
   optionDiagnostics: Diagnostic[],
+  mode: PlanMode,
 ): BuildPlan {
   const diagnostics = [...optionDiagnostics];
   const base = {
@@ -73,10 +94,20 @@ function plan(
   }
 
   const syntax = parseDockerfile(text, options.file);
-  diagnostics.push(...syntax.diagnostics);
+  const checks = resolveCheckConfig(syntax, options.buildArgs);
+  diagnostics.push(...checks.diagnostics);
+  const lint = createLinter(syntax, checks.config);
+  // The parser's own warnings are build checks: the linter decides on them.
+  const parserWarnings = syntax.diagnostics.filter(
+    (d) => d.severity === 'warning',
+  );
+  diagnostics.push(
+    ...syntax.diagnostics.filter((d) => d.severity !== 'warning'),
+  );
   base.instructions = syntax.instructions.map((node) => node.keyword);
   const { dockerfile, diagnostics: read } = readDockerfile(syntax);
   diagnostics.push(...read);
+  checkSyntax(syntax, dockerfile, lint, parserWarnings);
   if (dockerfile.stages.length === 0) {
     const failed = diagnostics.some((d) => d.severity === 'error');
     if (syntax.instructions.length > 0 && !failed) {
@@ -86,7 +117,7 @@ function plan(
         message: 'dockerfile contains no stages to build',
       });
     }
-    return finish(base, diagnostics);
+    return finish(base, diagnostics, lint);
   }
 
   const registry = createCdiRegistry(cdiSpecs);
@@ -97,9 +128,11 @@ function plan(
     registry,
     base.vertices,
     diagnostics,
+    lint,
+    mode,
   );
 
-  const result: BuildPlan = finish(base, diagnostics);
+  const result: BuildPlan = finish(base, diagnostics, lint);
   if (options.legacy && base.platforms.length > 0) {
     result.legacy = planLegacy(dockerfile, base.platforms[0].target);
   }
@@ -112,6 +145,8 @@ function planPlatforms(
   registry: CdiRegistry,
   vertices: Record<string, Vertex>,
   diagnostics: Diagnostic[],
+  lint: Linter,
+  mode: PlanMode,
 ): PlatformPlan[] {
   const build = platformOf(options.buildPlatform);
   const labs = isLabsSyntax(
@@ -128,6 +163,8 @@ function planPlatforms(
       labs,
       registry,
       vertices,
+      lint,
+      allStages: mode.allStages,
     });
     diagnostics.push(...result.diagnostics);
     if (result.plan) platforms.push(result.plan);
@@ -151,13 +188,32 @@ function platformOf(text: string) {
 function finish(
   base: Omit<BuildPlan, 'diagnostics' | 'ok'>,
   diagnostics: Diagnostic[],
+  lint?: Linter,
 ): BuildPlan {
-  const unique = dedupe(diagnostics);
+  const all = [...diagnostics];
+  if (lint) {
+    all.push(...sortByLine(lint.warnings));
+    // `error=true` fails a build that would otherwise succeed.
+    const failed = all.some((d) => d.severity === 'error');
+    if (lint.config.error && lint.called.length > 0 && !failed) {
+      all.push({
+        code: 'lint-violation',
+        severity: 'error',
+        message: `lint violation found for rules: ${lint.called.join(', ')}`,
+      });
+    }
+  }
+  const unique = dedupe(all);
   return {
     ...base,
     diagnostics: unique,
     ok: !unique.some((d) => d.severity === 'error'),
   };
+}
+
+function sortByLine(warnings: Diagnostic[]): Diagnostic[] {
+  const line = (d: Diagnostic) => d.location?.range.start.line ?? 0;
+  return [...warnings].sort((a, b) => line(a) - line(b));
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

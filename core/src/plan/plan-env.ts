@@ -6,6 +6,10 @@ import type {
   EnvInstruction,
   LabelInstruction,
 } from '../model/instructions.ts';
+import {
+  checkLegacyKeyValue,
+  checkSecretKey,
+} from '../checks/dispatch-checks.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { expandIn } from './dispatch-context.ts';
 import { configEnvSet, envAddOrReplace, envGet } from './env-list.ts';
@@ -24,6 +28,8 @@ export function planEnv(
 ) {
   const pairs = expandPairs(ctx, state, c);
   for (const { key, value } of pairs) {
+    if (c.legacy) checkLegacyKeyValue(ctx.lint, c.original, c.range);
+    checkSecretKey(ctx.lint, 'ENV', key, c.range);
     state.env = envAddOrReplace(state.env, key, value);
     state.config.env = configEnvSet(state.config.env, key, value);
   }
@@ -36,7 +42,10 @@ export function planLabel(
   c: LabelInstruction,
 ) {
   const pairs = expandPairs(ctx, state, c);
-  for (const { key, value } of pairs) state.config.labels[key] = value;
+  for (const { key, value } of pairs) {
+    if (c.legacy) checkLegacyKeyValue(ctx.lint, c.original, c.range);
+    state.config.labels[key] = value;
+  }
 }
 
 /**
@@ -50,6 +59,7 @@ export function planArg(
 ) {
   const buildArgs = ctx.options.buildArgs;
   for (const arg of c.args) {
+    checkSecretKey(ctx.lint, 'ARG', arg.key, c.range);
     let value: string | undefined;
     if (Object.hasOwn(buildArgs, arg.key)) {
       value = buildArgs[arg.key];

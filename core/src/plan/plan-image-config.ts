@@ -13,11 +13,16 @@ import type {
   VolumeInstruction,
 } from '../model/instructions.ts';
 import type { ImageConfig } from '../model/plan.ts';
+import {
+  checkExposedPort,
+  checkJsonArgs,
+  checkUsedOnce,
+} from '../checks/dispatch-checks.ts';
 import { expandWords } from '../expand/expand-word.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { expandIn, reportError } from './dispatch-context.ts';
 import { envLookup } from './env-list.ts';
-import { parseExposedPort } from './ports.ts';
+import { exposedPorts, splitPortSpec } from './ports.ts';
 import { isValidSignal } from './signals.ts';
 
 /** The shell BuildKit prepends to shell-form commands on Linux. */
@@ -42,7 +47,7 @@ export function planImageConfig(
       return true;
     case 'CMD':
     case 'ENTRYPOINT':
-      planCommand(state, c);
+      planCommand(ctx, state, c);
       return true;
     case 'SHELL':
       planShell(state, c);
@@ -57,7 +62,7 @@ export function planImageConfig(
       planStopsignal(ctx, state, c);
       return true;
     case 'HEALTHCHECK':
-      planHealthcheck(state, c);
+      planHealthcheck(ctx, state, c);
       return true;
     case 'ONBUILD':
       state.config.onBuild.push(c.expression);
@@ -76,7 +81,16 @@ function planUser(ctx: DispatchContext, state: StageState, c: UserInstruction) {
   state.config.user = user;
 }
 
-function planCommand(state: StageState, c: CommandInstruction) {
+function planCommand(
+  ctx: DispatchContext,
+  state: StageState,
+  c: CommandInstruction,
+) {
+  checkUsedOnce(ctx.lint, c.original, state.lastSet[c.kind], c.range);
+  state.lastSet[c.kind] = c.range;
+  if (c.command.form === 'shell' && state.config.shell.length === 0) {
+    checkJsonArgs(ctx.lint, c.original, c.range);
+  }
   const args = withShell(state.config, c.command);
   if (c.kind === 'CMD') {
     state.config.cmd = args;
@@ -106,7 +120,13 @@ function planExpose(
     ports.push(...words.words);
   }
   for (const port of ports) {
-    const parsed = parseExposedPort(port);
+    const split = splitPortSpec(port);
+    if (split.error !== undefined) {
+      reportError(ctx, 'invalid-port', split.error, c.range);
+      return;
+    }
+    checkExposedPort(ctx.lint, port, split.spec, c.range);
+    const parsed = exposedPorts(split.spec);
     if (parsed.error !== undefined) {
       reportError(ctx, 'invalid-port', parsed.error, c.range);
       return;
@@ -153,7 +173,13 @@ function planStopsignal(
   state.config.stopSignal = signal;
 }
 
-function planHealthcheck(state: StageState, c: HealthcheckInstruction) {
+function planHealthcheck(
+  ctx: DispatchContext,
+  state: StageState,
+  c: HealthcheckInstruction,
+) {
+  checkUsedOnce(ctx.lint, c.original, state.lastSet.HEALTHCHECK, c.range);
+  state.lastSet.HEALTHCHECK = c.range;
   if (c.none || !c.test) {
     state.config.healthcheck = { test: ['NONE'] };
     return;

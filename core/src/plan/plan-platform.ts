@@ -11,8 +11,11 @@ import type {
   StagePlan,
   Vertex,
 } from '../model/plan.ts';
+import { checkDefaultBaseNames } from '../checks/from-checks.ts';
+import type { Linter } from '../checks/linter.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
+import { createPlatformArgs } from '../platform/platform-args.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { dispatchStage, emptyConfig } from './dispatch-stage.ts';
 import { envGet } from './env-list.ts';
@@ -30,6 +33,9 @@ export interface PlatformInput {
   labs: boolean;
   registry: CdiRegistry;
   vertices: Record<string, Vertex>;
+  lint: Linter;
+  /** Dispatch every stage (for `--check`), not only those the target needs. */
+  allStages: boolean;
 }
 
 /** Plans one target platform; returns no plan when the stage graph cannot be built. */
@@ -40,6 +46,16 @@ export function planPlatform(input: PlatformInput): {
   const { dockerfile, options } = input;
   const lastStage = dockerfile.stages.at(-1);
   const targetStage = options.target ?? lastStage?.name;
+  checkDefaultBaseNames(
+    input.lint,
+    dockerfile,
+    createPlatformArgs(
+      input.buildPlatform,
+      input.targetPlatform,
+      targetStage,
+      options.buildArgs,
+    ),
+  );
   const global = evaluateGlobalArgs(
     dockerfile,
     input.buildPlatform,
@@ -51,6 +67,7 @@ export function planPlatform(input: PlatformInput): {
     dockerfile,
     globalArgs: global.args,
     target: options.target,
+    lint: input.lint,
   });
   const diagnostics = [...global.diagnostics, ...graphResult.diagnostics];
   const graph = graphResult.graph;
@@ -69,17 +86,20 @@ export function planPlatform(input: PlatformInput): {
     vertices: input.vertices,
     states: new Map(),
     diagnostics,
+    lint: input.lint,
   };
   // Sources added by --from or mounts resolve before any stage runs.
+  const needed = (node: StageNode) => graph.reachable.has(node);
   for (const node of graph.nodes) {
-    if (node.added && graph.reachable.has(node)) dispatchStage(ctx, node);
+    if (node.added && needed(node)) dispatchStage(ctx, node);
   }
   const order: number[] = [];
   for (const node of graph.nodes) {
-    if (node.added || !graph.reachable.has(node)) continue;
+    if (node.added || !needed(node)) continue;
     dispatchStage(ctx, node);
     order.push(node.index);
   }
+  if (input.allStages) lintUnneededStages(ctx, graph);
 
   const reasons = explainStages(graph);
   const stages = graph.nodes
@@ -92,6 +112,22 @@ export function planPlatform(input: PlatformInput): {
     order,
   };
   return { plan, diagnostics };
+}
+
+// `--check` lints the stages the target does not need too. They are
+// dispatched on a copy of the context, so the plan itself stays as it is.
+function lintUnneededStages(ctx: DispatchContext, graph: StageGraph) {
+  const copy: DispatchContext = {
+    ...ctx,
+    states: new Map(ctx.states),
+    vertices: {},
+  };
+  for (const node of graph.nodes) {
+    if (node.added && !graph.reachable.has(node)) dispatchStage(copy, node);
+  }
+  for (const node of graph.nodes) {
+    if (!node.added && !graph.reachable.has(node)) dispatchStage(copy, node);
+  }
 }
 
 function stagePlan(

@@ -6,6 +6,7 @@ import type { DeviceResolution } from '../model/cdi.ts';
 import type { RunInstruction, RunMount } from '../model/instructions.ts';
 import type { InlineFile, RunVertex } from '../model/plan.ts';
 import { resolveStepDevices } from '../cdi/step-devices.ts';
+import { checkUndefinedVars } from '../checks/dispatch-checks.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { expandWord } from '../expand/expand-word.ts';
 import { isHeredocWord } from '../instructions/copy.ts';
@@ -150,9 +151,15 @@ function planMounts(
   const inputs: string[] = [];
   for (const [i, raw] of c.mounts.entries()) {
     const lookup = envLookup(state.env);
-    const parsed = parseMount(raw.raw, (value) =>
-      expandWord(value, lookup, ctx.escapeToken),
-    );
+    const parsed = parseMount(raw.raw, (value) => {
+      const expanded = expandWord(value, lookup, ctx.escapeToken);
+      if (expanded.unmatched.length > 0) {
+        const keys = state.env.map(([key]) => key);
+        const { unmatched } = expanded;
+        checkUndefinedVars(ctx.lint, unmatched, state.buildArgs, keys, c.range);
+      }
+      return expanded;
+    });
     if (parsed.error !== undefined) {
       reportError(ctx, 'invalid-mount', parsed.error, c.range);
       return undefined;

@@ -2,6 +2,7 @@
 // other than `/` is created by a step of its own.
 
 import type { WorkdirInstruction } from '../model/instructions.ts';
+import { checkWorkdir } from '../checks/dispatch-checks.ts';
 import type { WorkdirVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { contentHash } from './content-hash.ts';
@@ -22,6 +23,9 @@ export function planWorkdir(
 ) {
   const path = expandIn(ctx, state, c.path, c.range);
   if (path === undefined) return;
+  // Only the first WORKDIR of a stage chain is checked: fixing it fixes all.
+  if (!state.workdirSet) checkWorkdir(ctx.lint, path, c.range);
+  state.workdirSet = true;
   const dir = normalizePath(state.config.workingDir ?? '', path, false);
   state.config.workingDir = dir;
   state.dir = dir;

@@ -10,8 +10,14 @@ import type {
   RunInstruction,
   Stage,
 } from '../model/instructions.ts';
+import type { FromScope } from '../checks/from-checks.ts';
+import {
+  checkFromPlatform,
+  checkUndeclaredFromArgs,
+} from '../checks/from-checks.ts';
+import type { Linter } from '../checks/linter.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
-import { withSuggestion } from '../diagnostics/suggest.ts';
+import { suggestName, withSuggestion } from '../diagnostics/suggest.ts';
 import { expandWord } from '../expand/expand-word.ts';
 import type { Platform } from '../platform/platform.ts';
 import { parsePlatform } from '../platform/platform.ts';
@@ -73,6 +79,7 @@ export interface GraphContext {
   dockerfile: Dockerfile;
   globalArgs: EnvList;
   target?: string;
+  lint: Linter;
 }
 
 /** Builds the stage graph; returns no graph when the target cannot be planned. */
@@ -86,8 +93,9 @@ export function buildStageGraph(ctx: GraphContext): {
 
   const nodes: StageNode[] = [];
   const byName = new Map<string, StageNode>();
+  const scope = fromScope(ctx);
   for (const stage of ctx.dockerfile.stages) {
-    const node = createStageNode(stage, nodes.length, ctx, byName, fail);
+    const node = createStageNode(stage, nodes.length, ctx, scope, byName, fail);
     nodes.push(node);
     if (stage.name) byName.set(stage.name, node);
   }
@@ -108,17 +116,30 @@ export function buildStageGraph(ctx: GraphContext): {
   return { graph: { nodes, target, reachable }, diagnostics };
 }
 
+// Every global ARG name counts as declared, with or without a value.
+function fromScope(ctx: GraphContext): FromScope {
+  const declared = ctx.dockerfile.globalArgs.flatMap((a) =>
+    a.args.map((arg) => arg.key),
+  );
+  for (const [key] of ctx.globalArgs) {
+    if (!declared.includes(key)) declared.push(key);
+  }
+  return { declared, lookup: envLookup(ctx.globalArgs) };
+}
+
 function createStageNode(
   stage: Stage,
   index: number,
   ctx: GraphContext,
+  scope: FromScope,
   byName: Map<string, StageNode>,
   fail: (code: string, message: string, location?: Location) => void,
 ): StageNode {
   const location = { file: ctx.dockerfile.file, range: stage.from.range };
-  const lookup = envLookup(ctx.globalArgs);
+  const lookup = scope.lookup;
   const raw = stage.from.image.value;
   const expanded = expandWord(raw, lookup, ctx.dockerfile.escapeToken);
+  checkUndeclaredFromArgs(ctx.lint, scope, expanded, location.range);
   let baseName = expanded.value;
   if (expanded.error !== undefined) {
     fail('expansion-error', expanded.error, location);
@@ -140,13 +161,7 @@ function createStageNode(
   };
   if (stage.name) node.name = stage.name;
   if (stage.from.platform) {
-    const platform = readStagePlatform(
-      stage.from.platform.value,
-      lookup,
-      ctx,
-      location,
-      fail,
-    );
+    const platform = readStagePlatform(stage, scope, ctx, location, fail);
     if (platform) node.platform = platform;
   }
   const base = byName.get(baseName);
@@ -155,13 +170,18 @@ function createStageNode(
 }
 
 function readStagePlatform(
-  raw: string,
-  lookup: ReturnType<typeof envLookup>,
+  stage: Stage,
+  scope: FromScope,
   ctx: GraphContext,
   location: Location,
   fail: (code: string, message: string, location?: Location) => void,
 ): Platform | undefined {
-  const expanded = expandWord(raw, lookup, ctx.dockerfile.escapeToken);
+  const raw = stage.from.platform!.value;
+  const escape = ctx.dockerfile.escapeToken;
+  const expanded = expandWord(raw, scope.lookup, escape);
+  checkUndeclaredFromArgs(ctx.lint, scope, expanded, location.range);
+  const name = stage.name ?? '';
+  checkFromPlatform(ctx.lint, scope, raw, expanded, name, location.range);
   if (expanded.error !== undefined) {
     fail(
       'invalid-platform',
@@ -170,10 +190,20 @@ function readStagePlatform(
     );
     return undefined;
   }
+  // BuildKit suggests a set global value for a misspelt variable.
+  const hint = (message: string) => {
+    const keys = ctx.globalArgs.map(([key]) => key);
+    for (const name of expanded.unmatched) {
+      if (suggestName(name, keys, true) !== undefined) {
+        return withSuggestion(message, name, keys, true);
+      }
+    }
+    return message;
+  };
   if (expanded.value === '') {
     fail(
       'invalid-platform',
-      `empty platform value from expression ${raw}`,
+      hint(`empty platform value from expression ${raw}`),
       location,
     );
     return undefined;
@@ -182,7 +212,7 @@ function readStagePlatform(
   if (!parsed.ok) {
     fail(
       'invalid-platform',
-      `failed to parse platform ${raw}: ${parsed.error}`,
+      hint(`failed to parse platform ${raw}: ${parsed.error}`),
       location,
     );
     return undefined;

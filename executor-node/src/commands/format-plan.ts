@@ -9,7 +9,7 @@ import type {
   PlatformPlan,
   StagePlan,
 } from '../../../core/src/index.ts';
-import { formatDiagnostic } from '../../../core/src/index.ts';
+import { findCheckRule, formatDiagnostic } from '../../../core/src/index.ts';
 
 /** Returns the readable plan text; `source` is the Dockerfile, for excerpts. */
 export function formatPlan(plan: BuildPlan, source: string): string {
@@ -44,14 +44,24 @@ export function formatPlan(plan: BuildPlan, source: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Formats diagnostics as `Dockerfile:N: message` blocks with excerpts. */
+/**
+ * Formats diagnostics as `Dockerfile:N: message` blocks with excerpts; a
+ * build check reads `Dockerfile:N: WARN: <Rule>: message`.
+ */
 export function formatDiagnostics(
   diagnostics: Diagnostic[],
   source: string,
 ): string {
   return diagnostics
-    .map((d) => formatDiagnostic(d, source).replace(/\n+$/, ''))
+    .map((d) => formatDiagnostic(labelled(d), source).replace(/\n+$/, ''))
     .join('\n');
+}
+
+function labelled(d: Diagnostic): Diagnostic {
+  if (d.severity !== 'warning') return d;
+  const rule = findCheckRule(d.code);
+  const name = rule ? `${rule.name}: ` : '';
+  return { ...d, message: `WARN: ${name}${d.message}` };
 }
 
 /** Shortens a vertex id the way docker shortens image ids: 12 hex digits. */

@@ -3,7 +3,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 
-import type { BuildPlan } from '../../../core/src/index.ts';
+import type { BuildPlan, CdiSpecFile } from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { DEFAULT_CDI_SPEC_DIRS, toBuildInvocation } from './build-flags.ts';
@@ -24,12 +24,19 @@ export interface PlannedBuild {
   plan: BuildPlan;
 }
 
-/** Reads the Dockerfile and the CDI spec directories, then plans the build. */
-export async function planFromFlags(
+/** What a build is planned from: the flags, the Dockerfile and the CDI specs. */
+export interface BuildInputs {
+  invocation: BuildInvocation;
+  source: string;
+  cdiSpecs: CdiSpecFile[];
+}
+
+/** Checks the context, then reads the Dockerfile and the CDI spec directories. */
+export async function loadBuildInputs(
   contextArg: string,
-  flags: BuildFlagValues & { legacy?: boolean },
+  flags: BuildFlagValues,
   cwd: string = process.cwd(),
-): Promise<PlannedBuild> {
+): Promise<BuildInputs> {
   const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
   await checkContextDir(invocation.contextDir, contextArg);
   const dirs = flags.cdiSpecDir ?? DEFAULT_CDI_SPEC_DIRS;
@@ -37,6 +44,17 @@ export async function planFromFlags(
     dirs.map((dir) => resolveDir(dir, cwd)),
   );
   const source = await readDockerfile(invocation.dockerfilePath);
+  return { invocation, source, cdiSpecs };
+}
+
+/** Reads the Dockerfile and the CDI spec directories, then plans the build. */
+export async function planFromFlags(
+  contextArg: string,
+  flags: BuildFlagValues & { legacy?: boolean },
+  cwd: string = process.cwd(),
+): Promise<PlannedBuild> {
+  const inputs = await loadBuildInputs(contextArg, flags, cwd);
+  const { invocation, source, cdiSpecs } = inputs;
   const plan = planBuild(source, {
     ...invocation.options,
     cdiSpecs,
@@ -76,7 +94,9 @@ async function readDockerfile(file: string): Promise<string> {
       );
     }
     if (code === 'EISDIR') {
-      throw new Error(`failed to read dockerfile: read ${file}: is a directory`);
+      throw new Error(
+        `failed to read dockerfile: read ${file}: is a directory`,
+      );
     }
     throw new Error(
       `failed to read dockerfile: open ${file}: ${(error as Error).message}`,
