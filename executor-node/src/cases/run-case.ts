@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
 import { createPlainRenderer, planBuild } from '../../../core/src/index.ts';
-import { runBuild, storeHas } from '../build.ts';
+import { runBuild } from '../build.ts';
 import type {
   BuildFlagValues,
   BuildInvocation,
@@ -25,7 +25,9 @@ import {
   envToMap,
 } from './expectations.ts';
 import { emulationProblem } from '../runtime/emulation.ts';
+import type { RegistryFlags } from '../registry/registry-config.ts';
 import { unmetRequirement } from './host-checks.ts';
+import { findImageBlocker } from './image-checks.ts';
 
 export type CaseStatus = 'pass' | 'fail' | 'skip';
 
@@ -49,6 +51,8 @@ export interface RunCaseOptions {
   keepTemp?: boolean;
   /** Plan only; never execute. */
   planOnly?: boolean;
+  /** Registry mirrors and settings for images the built-in store lacks. */
+  registry?: RegistryFlags;
 }
 
 /** Plans, checks and (where possible) builds one case. */
@@ -89,7 +93,10 @@ async function runInCopy(
   options: RunCaseOptions,
 ): Promise<CaseResult> {
   const base = { id: definition.id, area: definition.area };
-  const invocation = toBuildInvocation(contextArg, flags, cwd, process.env);
+  const invocation = withRegistry(
+    toBuildInvocation(contextArg, flags, cwd, process.env),
+    options.registry,
+  );
   const cdiSpecs = await readCdiSpecDirs([
     { dir: path.join(cwd, 'cdi'), shownAs: '/etc/cdi' },
     { dir: path.join(cwd, 'cdi-var-run'), shownAs: '/var/run/cdi' },
@@ -109,7 +116,7 @@ async function runInCopy(
 
   const blocker = options.planOnly
     ? 'execution disabled'
-    : await findBlocker(definition, plan);
+    : await findBlocker(definition, plan, invocation.registry);
   if (blocker) {
     return {
       ...base,
@@ -137,29 +144,15 @@ async function runInCopy(
 async function findBlocker(
   definition: CaseDefinition,
   plan: BuildPlan,
+  registry: RegistryFlags,
 ): Promise<string | undefined> {
   for (const requirement of definition.requires) {
     const unmet = unmetRequirement(requirement);
     if (unmet) return unmet;
   }
 
-  const checked = new Set<string>();
-  for (const vertex of Object.values(plan.vertices)) {
-    const ref =
-      vertex.kind === 'image'
-        ? vertex.ref
-        : vertex.kind === 'copy' && vertex.source.kind === 'image'
-          ? vertex.source.ref
-          : undefined;
-    if (ref === undefined) continue;
-    const key = `${ref} ${vertex.platform}`;
-    if (checked.has(key)) continue;
-    checked.add(key);
-    if (!(await storeHas(ref, vertex.platform))) {
-      const shown = ref.replace(/^docker\.io\/library\//, '');
-      return `image ${shown} (${vertex.platform}) not in the built-in store`;
-    }
-  }
+  const images = await findImageBlocker(plan, registry);
+  if (images) return images;
 
   for (const vertex of Object.values(plan.vertices)) {
     if (vertex.kind !== 'run') continue;
@@ -167,6 +160,23 @@ async function findBlocker(
     if (reason) return reason;
   }
   return undefined;
+}
+
+/** Adds the runner's registry settings to those of the case's command. */
+function withRegistry(
+  invocation: BuildInvocation,
+  registry: RegistryFlags | undefined,
+): BuildInvocation {
+  if (!registry) return invocation;
+  const own = invocation.registry;
+  return {
+    ...invocation,
+    registry: {
+      configFile: registry.configFile ?? own.configFile,
+      mirrors: [...(own.mirrors ?? []), ...(registry.mirrors ?? [])],
+      insecure: [...(own.insecure ?? []), ...(registry.insecure ?? [])],
+    },
+  };
 }
 
 async function execute(
@@ -185,6 +195,7 @@ async function execute(
     contextDir: invocation.contextDir,
     // A case checks real behaviour, so every step runs, cached or not.
     noCache: true,
+    registry: invocation.registry,
     onEvent,
     cwd,
     logger,

@@ -1,6 +1,8 @@
 // `slipway cases DIR...`: runs behaviour cases (plan checks always, real builds
 // where this host can) and prints one line per case plus a summary.
 
+import path from 'node:path';
+
 import { findCaseDirs, readCase } from '../cases/case-file.ts';
 import type { CaseResult } from '../cases/run-case.ts';
 import { runCase } from '../cases/run-case.ts';
@@ -12,6 +14,9 @@ export interface CasesFlagValues {
   planOnly?: boolean;
   keep?: boolean;
   verbose?: boolean;
+  registryMirror?: string[];
+  registryConfig?: string;
+  insecureRegistry?: string[];
 }
 
 /** Runs every case under `dirs` and returns the exit status (1 when any failed). */
@@ -33,6 +38,11 @@ export async function runCasesCommand(
     const result = await runCase(definition, {
       planOnly: flags.planOnly,
       keepTemp: flags.keep,
+      registry: {
+        configFile: flags.registryConfig && path.resolve(flags.registryConfig),
+        mirrors: flags.registryMirror ?? [],
+        insecure: flags.insecureRegistry ?? [],
+      },
     });
     results.push(result);
     if (!flags.json) io.stdout.write(formatCaseLine(result) + '\n');
