@@ -1,7 +1,7 @@
 // Starts OCI bundles with crun (preferred) or runc. On hosts with hybrid
 // cgroups crun refuses to start unless the cgroup2 mount is hidden from it.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -82,6 +82,7 @@ export class OciRuntime {
       const child = spawn(command as string, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      track(id, { choice, bundle });
       for (const [stream, pipe] of [
         [1, child.stdout],
         [2, child.stderr],
@@ -96,13 +97,50 @@ export class OciRuntime {
           if (rest) onOutput(stream, rest);
         });
       }
-      child.on('error', reject);
+      child.on('error', (error) => {
+        untrack(id);
+        reject(error);
+      });
       child.on('close', (code, signal) => {
+        untrack(id);
         if (code !== null) resolve(code);
         else resolve(128 + signalNumber(signal));
       });
     });
   }
+}
+
+// Containers running now. A runtime started in the foreground does not stop
+// its container when it gets Ctrl+C (the container's init ignores SIGINT),
+// so without this the step would run on after the build has died.
+const running = new Map<string, { choice: RuntimeChoice; bundle: string }>();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function track(id: string, entry: { choice: RuntimeChoice; bundle: string }) {
+  if (running.size === 0) {
+    for (const signal of STOP_SIGNALS) process.on(signal, stopAll);
+  }
+  running.set(id, entry);
+}
+
+function untrack(id: string) {
+  running.delete(id);
+  if (running.size === 0) {
+    for (const signal of STOP_SIGNALS) process.off(signal, stopAll);
+  }
+}
+
+/** Kills every running container, then dies of the same signal. */
+function stopAll(signal: NodeJS.Signals) {
+  for (const [id, { choice, bundle }] of running) {
+    spawnSync(choice.path, ['--root', choice.stateDir, 'kill', id, 'KILL'], {
+      stdio: 'ignore',
+    });
+    fs.rmSync(bundle, { recursive: true, force: true });
+  }
+  running.clear();
+  for (const stop of STOP_SIGNALS) process.off(stop, stopAll);
+  process.kill(process.pid, signal);
 }
 
 /**

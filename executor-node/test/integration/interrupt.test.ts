@@ -1,0 +1,72 @@
+// Ctrl+C in the middle of a RUN: the build stops and takes its container
+// with it, instead of leaving the step running in the background.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot, skipBuilds } from './cli-helpers.ts';
+
+const skip = await skipBuilds();
+
+test('Ctrl+C during RUN sleep stops the container', { skip }, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'slipway-interrupt-'));
+  const token = `interrupt-${randomBytes(4).toString('hex')}`;
+  await writeFile(
+    path.join(dir, 'Dockerfile'),
+    `FROM busybox:1.36\nRUN echo ${token} && sleep 30 && echo ${token}\n`,
+  );
+
+  // Its own process group, so the signal reaches it the way a terminal's
+  // Ctrl+C reaches a foreground job: every process in the group.
+  const launcher = path.join(repoRoot, 'executor-node/bin/slipway.js');
+  const child = spawn(
+    process.execPath,
+    [launcher, 'build', '--no-cache', dir],
+    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.on('close', resolve));
+
+  try {
+    await until(() => processesWith(token).length > 0, 'the RUN to start');
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    await until(
+      () => processesWith(token).length === 0,
+      `the step to stop\n${stderr}`,
+    );
+  } finally {
+    for (const pid of processesWith(token)) process.kill(pid, 'SIGKILL');
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Process ids whose command line mentions `text`. */
+function processesWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes(text)) pids.push(Number(name));
+    } catch {
+      continue;
+    }
+  }
+  return pids;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
