@@ -104,3 +104,14 @@ export { CHECK_RULES, findCheckRule } from './checks/rules.ts';
 export type { CheckRule } from './checks/rules.ts';
 export { parseCheckOptions, CHECK_BUILD_ARG } from './checks/check-options.ts';
 export type { CheckConfig } from './checks/check-options.ts';
+export { buildNvidiaSpec, soLinkName } from './cdi/nvidia.ts';
+export type {
+  NvidiaHostFacts,
+  NvidiaSpecOptions,
+  NvidiaSpecResult,
+  NvidiaMountFact,
+  NvidiaLibraryFact,
+  NvidiaDeviceNodeFact,
+  NvidiaGpuFact,
+} from './cdi/nvidia.ts';
+export { formatCdiSpec } from './cdi/write-spec.ts';

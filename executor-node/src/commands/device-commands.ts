@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 
 import { DEFAULT_CDI_SPEC_DIRS } from './build-flags.ts';
+import type { CdiGenerateFlagValues } from './cdi-generate.ts';
+import { runCdiGenerateNvidia } from './cdi-generate.ts';
 import type { CdiListFlagValues } from './cdi-list.ts';
 import { runCdiListCommand } from './cdi-list.ts';
 import type { CdiValidateFlagValues } from './cdi-validate.ts';
@@ -40,6 +42,47 @@ export function addDeviceCommands(
     .option('--json', 'print the reports as JSON')
     .action(async (files: string[], flags: CdiValidateFlagValues) => {
       setStatus(await runCdiValidateCommand(files, flags, io));
+    });
+
+  cdi
+    .command('generate')
+    .description('generate a CDI spec for the devices on this host')
+    .command('nvidia')
+    .description('discover the NVIDIA driver and GPUs as nvidia-ctk does')
+    .option('--driver-root <dir>', 'root of the driver installation', '/')
+    .option('--dev-root <dir>', 'root where /dev is (default: driver root)')
+    .option('--output <file>', 'write the spec here instead of stdout')
+    .option(
+      '--format <format>',
+      'yaml or json (default: from --output, else yaml)',
+    )
+    .option('--vendor <vendor>', 'vendor of the kind', 'nvidia.com')
+    .option('--class <class>', 'class of the kind', 'gpu')
+    .option('--mode <mode>', 'nvml (one device per GPU) or management', 'nvml')
+    .option(
+      '--device-name-strategy <strategy>',
+      'index, uuid or type-index; repeatable (default: index and uuid)',
+      collect,
+    )
+    .option(
+      '--nvidia-cdi-hook-path <path>',
+      'hook executable inside specs',
+      '/usr/bin/nvidia-cdi-hook',
+    )
+    .option('--ldconfig-path <path>', 'ldconfig for the update-ldcache hook')
+    .option(
+      '--disable-hook <hook>',
+      'leave a hook out (or all); repeatable',
+      collect,
+    )
+    .option(
+      '--enable-hook <hook>',
+      'add a hook that is off by default (chmod)',
+      collect,
+    )
+    .option('--no-all-device', 'do not add the merged "all" device')
+    .action(async (flags: CdiGenerateFlagValues) => {
+      setStatus(await runCdiGenerateNvidia(flags, io));
     });
 
   program

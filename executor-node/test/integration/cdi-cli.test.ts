@@ -2,7 +2,17 @@
 // spec directories built from the shared CDI corpus.
 
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -182,5 +192,74 @@ describe('slipway inspect', () => {
     assert.equal(info.name, 'slipway');
     assert.deepEqual(info.node.devices, []);
     assert.ok(info.node.platforms.length >= 1);
+  });
+});
+
+describe('slipway cdi generate nvidia', () => {
+  const skip =
+    process.getuid?.() !== 0 && process.env.CI !== 'true'
+      ? 'needs root for mknod'
+      : false;
+
+  test(
+    'writes the spec for a driver root, in the format of --output',
+    { skip },
+    async () => {
+      const root = path.join(temp, 'driver');
+      const lib = path.join(root, 'lib/x86_64-linux-gnu');
+      await mkdir(path.join(root, 'dev'), { recursive: true });
+      await mkdir(lib, { recursive: true });
+      execFileSync('mknod', [path.join(root, 'dev/nvidia0'), 'c', '195', '0']);
+      execFileSync('mknod', [
+        path.join(root, 'dev/nvidiactl'),
+        'c',
+        '195',
+        '255',
+      ]);
+      await writeFile(path.join(lib, 'libcuda.so.999.88.77'), '');
+      await symlink('libcuda.so.999.88.77', path.join(lib, 'libcuda.so.1'));
+
+      const out = path.join(temp, 'nvidia.json');
+      const run = await runCli([
+        'cdi',
+        'generate',
+        'nvidia',
+        '--driver-root',
+        root,
+        '--device-name-strategy',
+        'index',
+        '--output',
+        out,
+      ]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stderr, /Generated CDI spec with version 0\.5\.0/);
+      assert.equal((await stat(out)).mode & 0o777, 0o644);
+      const spec = JSON.parse(await readFile(out, 'utf8'));
+      assert.equal(spec.kind, 'nvidia.com/gpu');
+      assert.deepEqual(
+        spec.devices.map((d: { name: string }) => d.name),
+        ['0', 'all'],
+      );
+
+      const listed = await runCli(['cdi', 'list', '--cdi-spec-dir', temp]);
+      assert.match(
+        listed.stdout,
+        /nvidia\.com\/gpu=0\s+false\s+.*nvidia\.json/,
+      );
+    },
+  );
+
+  test('fails with a clear error when no driver is installed', async () => {
+    const root = path.join(temp, 'no-driver');
+    await mkdir(root, { recursive: true });
+    const run = await runCli([
+      'cdi',
+      'generate',
+      'nvidia',
+      '--driver-root',
+      root,
+    ]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /failed to determine driver version/);
   });
 });
