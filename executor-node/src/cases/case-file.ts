@@ -51,7 +51,17 @@ export async function findCaseDirs(dir: string): Promise<string[]> {
   const absolute = path.resolve(dir);
   if (await isFile(path.join(absolute, 'case.json'))) return [absolute];
 
-  const entries = await readdir(absolute, { withFileTypes: true });
+  const entries = await readdir(absolute, { withFileTypes: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        throw new Error(`open ${absolute}: no such file or directory`);
+      }
+      if (error.code === 'ENOTDIR') {
+        throw new Error(`open ${absolute}: not a directory`);
+      }
+      throw error;
+    },
+  );
   const found: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory())) {
     const sub = path.join(absolute, entry.name);
@@ -63,10 +73,7 @@ export async function findCaseDirs(dir: string): Promise<string[]> {
 /** Reads and checks the case.json of one case folder. */
 export async function readCase(dir: string): Promise<CaseDefinition> {
   const file = path.join(dir, 'case.json');
-  const raw = JSON.parse(await readFile(file, 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  const raw = parseJson(file, await readFile(file, 'utf8'));
 
   if (typeof raw.command !== 'string') {
     throw new Error(`${file}: "command" must be a string`);
@@ -86,6 +93,14 @@ export async function readCase(dir: string): Promise<CaseDefinition> {
     expect: expect as CaseExpect,
     dir,
   };
+}
+
+function parseJson(file: string, text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file}: invalid JSON: ${(error as Error).message}`);
+  }
 }
 
 async function isFile(file: string): Promise<boolean> {
