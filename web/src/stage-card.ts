@@ -80,6 +80,10 @@ export class StageCard extends LitElement {
       .step-name {
         font-weight: 600;
       }
+      .vertex-id {
+        font-weight: 400;
+        color: var(--fg-muted);
+      }
       .detail {
         color: var(--fg-muted);
       }
@@ -159,7 +163,10 @@ export class StageCard extends LitElement {
         ? html` <span class="badge info">runs on ${step.platform}</span>`
         : nothing;
     return html`<li data-kind=${step.kind}>
-      <div class="step-name mono">${step.name}${shared}</div>
+      <div class="step-name mono">
+        <span class="vertex-id" title=${step.id}>${shortId(step.id)}</span>
+        ${step.name}${shared}
+      </div>
       ${this.renderDetail(step)}
     </li>`;
   }
@@ -214,6 +221,11 @@ export class StageCard extends LitElement {
         <pre>${step.env.join('\n')}</pre>
       </details>`;
   }
+}
+
+// The first 12 hex digits of a vertex id, as `slipway plan` prints it.
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
 // The image config at the end of the stage, in `docker inspect` terms.

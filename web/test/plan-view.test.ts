@@ -65,6 +65,28 @@ describe('<plan-view>', () => {
     expect(steps).to.include('Step 4/6 : RUN echo "stage1"');
   });
 
+  it('names each step by its short vertex id, as slipway plan does', async () => {
+    const example = await fetchExample('multi-stage-legacy-stage2');
+    const response = await planExample(example);
+    const { cards } = await render(response, example.dockerfile);
+
+    const names = cards.flatMap((card) =>
+      [...card.shadowRoot!.querySelectorAll('.step-name')].map((el) =>
+        el.textContent!.replace(/\s+/g, ' ').trim(),
+      ),
+    );
+    const plan = response.plan!;
+    const expected = plan.platforms[0]!.stages
+      .filter((stage) => stage.built)
+      .flatMap((stage) => stage.vertices)
+      .map((id) => {
+        const short = id.replace(/^sha256:/, '').slice(0, 12);
+        return `${short} ${plan.vertices[id]!.name}`;
+      });
+    expect(expected).to.have.length(3);
+    expect(names).to.deep.equal(expected);
+  });
+
   it('shows the injected device, its env edit and the allow badge', async () => {
     const example = await fetchExample('cdi-env');
     const response = await planExample(example);
