@@ -28,10 +28,12 @@ function planView(): PlanView {
   return deep(app, 'plan-view') as PlanView;
 }
 
+// Undefined until a RUN with devices is planned: the starter Dockerfile's
+// plan, which may come first, has a RUN without any.
 function devicesOfFirstRun() {
   const plan = planView().response?.plan;
   const run = Object.values(plan?.vertices ?? {}).find((v) => v.kind === 'run');
-  return run?.kind === 'run' ? run.devices : undefined;
+  return run?.kind === 'run' && run.devices.length ? run.devices : undefined;
 }
 
 describe('<slipway-app>', () => {
