@@ -1,22 +1,32 @@
 /*
- * slipway-exec: starts one RUN process in the browser guest. Reads a job
- * spec, chroots, changes directory and user, then execs with the given env.
- * Freestanding i386 code (no libc): built by build-guest.sh with gcc -m32.
+ * slipway-exec: runs one RUN process in the browser guest. Usage:
+ *   slipway-exec SPEC STDOUT STDERR
+ * Sends output to the two files (written through, so the host sees it as it
+ * comes), mounts proc, dev and sys where the root has those folders, then a
+ * child chroots, changes directory and user and execs; the parent waits,
+ * unmounts and syncs. Freestanding i386 code (no libc), built with gcc -m32.
  *
- * Spec file: NUL-terminated fields in this order:
+ * SPEC holds NUL-terminated fields in this order:
  *   root, cwd, uid, gid, n, n supplementary gids, argc, argv..., envc, env...
- * Exit status: the process's own, or 127 (not found) / 126 (not runnable)
- * / 125 (bad spec or setup failure) with a message on stderr.
+ * Exit status: the process's own (128+N when killed by signal N), or 127
+ * (not found), 126 (not runnable), 125 (bad spec or setup failure), with a
+ * message on stderr.
  */
 
 #define SYS_exit 1
+#define SYS_fork 2
 #define SYS_read 3
 #define SYS_write 4
 #define SYS_open 5
 #define SYS_close 6
 #define SYS_execve 11
 #define SYS_chdir 12
+#define SYS_mount 21
+#define SYS_sync 36
+#define SYS_umount2 52
 #define SYS_chroot 61
+#define SYS_dup2 63
+#define SYS_wait4 114
 #define SYS_setuid32 213
 #define SYS_setgid32 214
 #define SYS_setgroups32 206
@@ -24,6 +34,15 @@
 #define ENOENT 2
 #define EACCES 13
 #define ENOTDIR 20
+#define EINTR 4
+
+#define O_WRONLY 01
+#define O_CREAT 0100
+#define O_TRUNC 01000
+#define O_SYNC 04010000
+#define MS_BIND 4096
+#define MS_REC 16384
+#define MNT_DETACH 2
 
 #define SPEC_MAX (1 << 20)
 #define LIST_MAX 4096
@@ -33,12 +52,22 @@ static char *args[LIST_MAX + 1];
 static char *envs[LIST_MAX + 1];
 static unsigned int groups[LIST_MAX];
 static char pathbuf[4096];
+static char mounts[3][4096];
 
 static long sys3(long n, long a, long b, long c) {
   long ret;
   __asm__ volatile("int $0x80"
                    : "=a"(ret)
                    : "a"(n), "b"(a), "c"(b), "d"(c)
+                   : "memory");
+  return ret;
+}
+
+static long sys5(long n, long a, long b, long c, long d, long e) {
+  long ret;
+  __asm__ volatile("int $0x80"
+                   : "=a"(ret)
+                   : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
                    : "memory");
   return ret;
 }
@@ -125,36 +154,41 @@ static long search(const char *name, const char *path) {
   }
 }
 
-/* Called from _start with the initial stack: argc, argv..., NULL, envp... */
-void __attribute__((used)) slipway_main(long *stack) {
-  char **argv = (char **)(stack + 1);
-  char *at = spec, *end, *root, *cwd;
-  const char *path =
-      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  unsigned int uid, gid, ngroups, i;
-  long fd, r, total = 0;
+/* Points fd at a new file, written through so the host sees each write. */
+static void redirect(int fd, const char *file) {
+  long out = sys3(SYS_open, (long)file, O_WRONLY | O_CREAT | O_TRUNC | O_SYNC,
+                  0644);
+  if (out < 0) fail(125, "cannot open ", file, 0);
+  if (out != fd) {
+    sys3(SYS_dup2, out, fd, 0);
+    sys3(SYS_close, out, 0, 0);
+  }
+}
 
-  if (stack[0] != 2) fail(125, "usage: slipway-exec SPEC", 0, 0);
-  fd = sys3(SYS_open, (long)argv[1], 0, 0);
-  if (fd < 0) fail(125, "cannot open ", argv[1], 0);
-  while ((r = sys3(SYS_read, fd, (long)(spec + total), SPEC_MAX - total)) > 0)
-    total += r;
-  if (r < 0 || total >= SPEC_MAX) fail(125, "cannot read ", argv[1], 0);
-  sys3(SYS_close, fd, 0, 0);
-  end = spec + total;
+/* Mounts the kernel file systems a RUN sees; returns how many. */
+static int mount_all(const char *root) {
+  static const char *names[3] = {"/proc", "/dev", "/sys"};
+  int n = 0, i;
+  for (i = 0; i < 3; i++) {
+    unsigned int k = 0, j;
+    long r;
+    for (j = 0; root[j] && k < 4000; j++) mounts[n][k++] = root[j];
+    for (j = 0; names[i][j]; j++) mounts[n][k++] = names[i][j];
+    mounts[n][k] = 0;
+    if (i == 0) r = sys5(SYS_mount, (long)"proc", (long)mounts[n], (long)"proc", 0, 0);
+    else if (i == 1)
+      r = sys5(SYS_mount, (long)"/dev", (long)mounts[n], 0, MS_BIND | MS_REC, 0);
+    else
+      r = sys5(SYS_mount, (long)"sysfs", (long)mounts[n], (long)"sysfs", 0, 0);
+    if (r == 0) n++;
+  }
+  return n;
+}
 
-  root = field(&at, end);
-  cwd = field(&at, end);
-  uid = number(field(&at, end));
-  gid = number(field(&at, end));
-  ngroups = number(field(&at, end));
-  if (ngroups > LIST_MAX) fail(125, "too many groups", 0, 0);
-  for (i = 0; i < ngroups; i++) groups[i] = number(field(&at, end));
-  if (list(&at, end, args) == 0) fail(125, "no program to run", 0, 0);
-  list(&at, end, envs);
-  for (i = 0; envs[i]; i++)
-    if (starts(envs[i], "PATH=")) path = envs[i] + 5;
-
+/* Runs in the child: enter the root and become the process. */
+static void start(char *root, char *cwd, unsigned int uid, unsigned int gid,
+                  unsigned int ngroups, const char *path) {
+  long r;
   if (sys3(SYS_chroot, (long)root, 0, 0) < 0)
     fail(125, "chroot failed: ", root, 0);
   if (sys3(SYS_chdir, (long)"/", 0, 0) < 0) fail(125, "chdir / failed", 0, 0);
@@ -175,6 +209,53 @@ void __attribute__((used)) slipway_main(long *stack) {
                             : "\": executable file not found in $PATH");
   }
   fail(126, "exec: \"", args[0], "\": permission denied or not executable");
+}
+
+/* Called from _start with the initial stack: argc, argv..., NULL, envp... */
+void __attribute__((used)) slipway_main(long *stack) {
+  char **argv = (char **)(stack + 1);
+  char *at = spec, *end, *root, *cwd;
+  const char *path =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  unsigned int uid, gid, ngroups, i;
+  long fd, r, total = 0, pid;
+  int status = 0, mounted;
+
+  if (stack[0] != 4) fail(125, "usage: slipway-exec SPEC STDOUT STDERR", 0, 0);
+  redirect(1, argv[2]);
+  redirect(2, argv[3]);
+  fd = sys3(SYS_open, (long)argv[1], 0, 0);
+  if (fd < 0) fail(125, "cannot open ", argv[1], 0);
+  while ((r = sys3(SYS_read, fd, (long)(spec + total), SPEC_MAX - total)) > 0)
+    total += r;
+  if (r < 0 || total >= SPEC_MAX) fail(125, "cannot read ", argv[1], 0);
+  sys3(SYS_close, fd, 0, 0);
+  end = spec + total;
+
+  root = field(&at, end);
+  cwd = field(&at, end);
+  uid = number(field(&at, end));
+  gid = number(field(&at, end));
+  ngroups = number(field(&at, end));
+  if (ngroups > LIST_MAX) fail(125, "too many groups", 0, 0);
+  for (i = 0; i < ngroups; i++) groups[i] = number(field(&at, end));
+  if (list(&at, end, args) == 0) fail(125, "no program to run", 0, 0);
+  list(&at, end, envs);
+  for (i = 0; envs[i]; i++)
+    if (starts(envs[i], "PATH=")) path = envs[i] + 5;
+
+  mounted = mount_all(root);
+  pid = sys3(SYS_fork, 0, 0, 0);
+  if (pid < 0) fail(125, "fork failed", 0, 0);
+  if (pid == 0) start(root, cwd, uid, gid, ngroups, path);
+  do {
+    r = sys5(SYS_wait4, pid, (long)&status, 0, 0, 0);
+  } while (r == -EINTR);
+  while (mounted > 0) sys3(SYS_umount2, (long)mounts[--mounted], MNT_DETACH, 0);
+  sys3(SYS_sync, 0, 0, 0);
+  if (r < 0) quit(125);
+  if ((status & 0x7f) == 0) quit((status >> 8) & 0xff);
+  quit(128 + (status & 0x7f));
 }
 
 __asm__(".globl _start\n"

@@ -3,11 +3,9 @@
 # the page asks for on ttyS0, one line per request, one marker per answer.
 #
 # Requests (one line each):
-#   RUN <id> <root>
-#              runs the job described by jobs/<id>/spec with
-#              /bin/slipway-exec, chrooted into /mnt/<root> (proc, dev and
-#              sys mounted where the root has those folders); stdout and
-#              stderr go to jobs/<id>/stdout and .../stderr;
+#   RUN <id>   runs the job described by jobs/<id>/spec on the share with
+#              /bin/slipway-exec (chroot, mounts, user); stdout and stderr
+#              go to jobs/<id>/stdout and .../stderr as they are written;
 #              answers "@@EXIT <id> <status>"
 #   SYNC <id>  flushes and drops the page cache (before a snapshot);
 #              answers "@@SYNCED <id>"
@@ -19,9 +17,11 @@ export PATH
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-# p9cache=none (the default) lets the host see every write at once;
-# p9cache=loose caches in the guest and flushes with sync after each job.
-cache=none
+# The host lays every root under a new name and changes nothing the guest
+# has seen, so the guest may cache the share (p9cache=loose, the default);
+# slipway-exec writes its output through and syncs when the job ends.
+# p9cache=none turns caching off.
+cache=loose
 for arg in $(cat /proc/cmdline); do
   case $arg in p9cache=*) cache=${arg#p9cache=} ;; esac
 done
@@ -32,27 +32,12 @@ exec </dev/ttyS0 >/dev/ttyS0 2>&1
 stty -echo
 echo "@@READY"
 
-while read -r verb id name; do
+while read -r verb id; do
   case $verb in
     RUN)
-      root=/mnt/$name
       job=/mnt/jobs/$id
-      mounted=
-      if [ -d "$root/proc" ] && mount -t proc proc "$root/proc"; then
-        mounted="$root/proc"
-      fi
-      if [ -d "$root/dev" ] && mount -o bind /dev "$root/dev"; then
-        mounted="$mounted $root/dev"
-      fi
-      if [ -d "$root/sys" ] && mount -t sysfs sysfs "$root/sys"; then
-        mounted="$mounted $root/sys"
-      fi
-      /bin/slipway-exec "$job/spec" </dev/null \
-        >"$job/stdout" 2>"$job/stderr"
-      status=$?
-      for m in $mounted; do umount -l "$m"; done
-      [ "$cache" = none ] || sync
-      echo "@@EXIT $id $status"
+      /bin/slipway-exec "$job/spec" "$job/stdout" "$job/stderr" </dev/null
+      echo "@@EXIT $id $?"
       ;;
     SYNC)
       sync

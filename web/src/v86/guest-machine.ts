@@ -34,6 +34,8 @@ export interface GuestJobResult {
   root: DirNode;
   changes: FileChange[];
   timings: { layMs: number; runMs: number; readMs: number };
+  /** Guest instructions the job took (a measure that ignores host load). */
+  instructions: number;
 }
 
 /** Guest memory; a restored state needs the same value. */
@@ -131,8 +133,9 @@ export class GuestMachine {
     };
     const laid = performance.now();
 
+    const counted = this.emulator.get_instruction_counter();
     const exited = this.expect(`@@EXIT ${id}`);
-    this.emulator.serial0_send(`RUN ${id} ${rootName}\n`);
+    this.emulator.serial0_send(`RUN ${id}\n`);
     const timer = setInterval(() => flush(false), OUTPUT_POLL_MS);
     let status: string;
     try {
@@ -142,10 +145,11 @@ export class GuestMachine {
     }
     flush(true);
     const ran = performance.now();
+    const instructions = this.emulator.get_instruction_counter() - counted;
 
     const after = readTree(this.fs, rootName, root);
     removeTree(this.fs, rootName);
-    removeTree(this.fs, 'jobs');
+    removeTree(this.fs, `jobs/${id}`);
     if (!after) throw new Error('the guest removed the root filesystem');
     dropMountPoints(after, stubs);
     const result: GuestJobResult = {
@@ -157,6 +161,7 @@ export class GuestMachine {
         runMs: ran - laid,
         readMs: performance.now() - ran,
       },
+      instructions,
     };
     return result;
   }

@@ -178,11 +178,19 @@ export function readFrom(fs: Fs9p, id: number, offset: number): Uint8Array {
 }
 
 /**
- * Deletes the entry `name` under the 9p root, with everything below it, and
- * frees the file data (v86 keeps the bytes of unlinked files otherwise).
+ * Deletes the entry at `path` (from the 9p root), with everything below it,
+ * and frees the file data (v86 keeps the bytes of unlinked files otherwise).
  */
-export function removeTree(fs: Fs9p, name: string): void {
-  removeEntry(fs, 0, name);
+export function removeTree(fs: Fs9p, path: string): void {
+  const parts = path.split('/').filter((p) => p !== '');
+  const name = parts.pop();
+  if (name === undefined) return;
+  let parent = 0;
+  for (const part of parts) {
+    parent = fs.Search(parent, part);
+    if (parent === -1) return;
+  }
+  removeEntry(fs, parent, name);
 }
 
 function removeEntry(fs: Fs9p, parent: number, name: string): void {

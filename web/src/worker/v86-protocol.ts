@@ -70,6 +70,8 @@ export interface ExecReport {
   /** Time in the guest runner: lay the root, run, read it back. */
   ms: number;
   timings: { layMs: number; runMs: number; readMs: number };
+  /** Guest instructions the job took. */
+  instructions: number;
 }
 
 /** The one API object the v86 runner worker exposes. */

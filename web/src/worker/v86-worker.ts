@@ -136,6 +136,7 @@ const api: V86WorkerApi = {
       changes: result.changes,
       ms: performance.now() - started,
       timings: result.timings,
+      instructions: result.instructions,
     };
   },
 

@@ -1,0 +1,110 @@
+// Measures the v86 runner in headless Chromium: cold boot and restore to the
+// first RUN output, a trivial RUN, laying a busybox root into 9p. Run with
+//   npx web-test-runner web/test/v86-measure.bench.ts
+// (not part of `npm run test:web`); figures are printed as browser logs.
+
+import { expect } from '@esm-bundle/chai';
+import * as Comlink from 'comlink';
+import { clear, createStore } from 'idb-keyval';
+import type { BuildPlan } from '../../core/src/index.ts';
+import { createV86Client, type V86Client } from '../src/v86/v86-client.ts';
+import type { BuildUpdate } from '../src/worker/v86-protocol.ts';
+import { fetchExample, planExample } from './helpers.ts';
+
+const CONFIG = {
+  guestUrl: '/public/guest/',
+  imagesUrl: '/public/images/',
+  stateDatabase: 'slipway-guest-bench',
+  imageDatabase: 'slipway-images-bench',
+};
+const TRIVIAL_RUNS = 10;
+
+async function plan386(dockerfile: string, allow = ''): Promise<BuildPlan> {
+  const base = await fetchExample('cdi-env');
+  const { plan } = await planExample(
+    { ...base, dockerfile },
+    { platforms: 'linux/386', allow },
+  );
+  expect(plan?.ok, JSON.stringify(plan?.diagnostics)).to.equal(true);
+  return plan!;
+}
+
+/** Builds and returns ms to the first output and each vertex's duration. */
+async function timedBuild(client: V86Client, plan: BuildPlan) {
+  const started = performance.now();
+  let firstOutput: number | undefined;
+  const starts = new Map<string, number>();
+  const durations: { name: string; ms: number }[] = [];
+  const report = await client.api.build(
+    plan,
+    Comlink.proxy((update: BuildUpdate) => {
+      if (update.kind !== 'progress') return;
+      const e = update.event;
+      if (e.kind === 'vertex-log') firstOutput ??= performance.now() - started;
+      if (e.kind === 'vertex-start') starts.set(e.vertex, e.time);
+      if (e.kind === 'vertex-done' && starts.has(e.vertex)) {
+        const name = plan.vertices[e.vertex]?.name ?? e.vertex;
+        durations.push({ name, ms: e.time - starts.get(e.vertex)! });
+      }
+    }),
+    { noCache: true },
+  );
+  expect(report.ok, report.error).to.equal(true);
+  return { firstOutput: firstOutput ?? NaN, durations };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+describe('v86 runner measurements', function () {
+  this.timeout(300000);
+
+  it('measures cold boot, restore, trivial RUN and 9p layout', async () => {
+    await clear(createStore(CONFIG.stateDatabase, 'states'));
+    const cdi = await plan386((await fetchExample('cdi-env')).dockerfile, 'device');
+    const figures: Record<string, number | string> = {};
+
+    const cold = createV86Client(CONFIG);
+    const coldRun = await timedBuild(cold, cdi);
+    figures['cold boot to first RUN output (ms)'] = Math.round(coldRun.firstOutput);
+
+    const trivial = await plan386(
+      `FROM busybox:1.36\n${Array.from({ length: TRIVIAL_RUNS }, (_, i) => `RUN true # ${i}`).join('\n')}\n`,
+    );
+    const runs = (await timedBuild(cold, trivial)).durations.filter((d) =>
+      d.name.includes('RUN true'),
+    );
+    figures['trivial RUN, median of 10 (ms)'] = Math.round(median(runs.map((r) => r.ms)));
+    figures['trivial RUN, min (ms)'] = Math.round(Math.min(...runs.map((r) => r.ms)));
+
+    const execs = [];
+    for (let i = 0; i < 5; i++) {
+      execs.push(await cold.api.exec({ image: 'busybox:1.36', args: ['true'] }));
+    }
+    figures['lay busybox root in 9p, median (ms)'] = Math.round(
+      median(execs.map((e) => e.timings.layMs)),
+    );
+    figures['guest round trip of `true`, median (ms)'] = Math.round(
+      median(execs.map((e) => e.timings.runMs)),
+    );
+    figures['guest instructions of `true`, median (millions)'] =
+      Math.round(median(execs.map((e) => e.instructions)) / 1e5) / 10;
+    figures['read root back from 9p, median (ms)'] = Math.round(
+      median(execs.map((e) => e.timings.readMs)),
+    );
+    cold.dispose();
+
+    const warm = createV86Client(CONFIG);
+    const restoreRun = await timedBuild(warm, cdi);
+    const started = await warm.api.start();
+    expect(started.mode).to.equal('restored');
+    figures['restore to first RUN output (ms)'] = Math.round(restoreRun.firstOutput);
+    figures['restore of the guest alone (ms)'] = Math.round(started.ms);
+    figures['stored state, gzip (bytes)'] = started.stateBytes ?? 'none';
+    warm.dispose();
+
+    console.log(`v86 measurements\n${JSON.stringify(figures, null, 2)}`);
+  });
+});
