@@ -23,6 +23,7 @@ import './cdi-spec-editors.ts';
 import './dockerfile-editor.ts';
 import './example-list.ts';
 import './plan-view.ts';
+import './v86/build-panel.ts';
 
 const INDEX_PATH = '/examples/index.json';
 const PLAN_DELAY_MS = 120;
@@ -205,6 +206,12 @@ export class SlipwayApp extends LitElement {
             this.reveal = { line: e.detail.line };
           }}
         ></plan-view>
+        <h2>Run in the browser</h2>
+        <v86-build-panel
+          .dockerfile=${this.dockerfile}
+          .options=${toBuildOptions(this.draft, this.specs)}
+          .plan=${this.response?.plan}
+        ></v86-build-panel>
       </div>`;
   }
 

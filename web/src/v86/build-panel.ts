@@ -1,0 +1,289 @@
+// <v86-build-panel>: runs the current Dockerfile in the page's v86 guest and
+// shows live progress in BuildKit's plain format, notes and the result.
+
+import { LitElement, css, html, nothing } from 'lit';
+import * as Comlink from 'comlink';
+import {
+  createPlainRenderer,
+  type BuildOptions,
+  type BuildPlan,
+  type PlainRenderer,
+} from '../../../core/src/index.ts';
+import { createPlannerClient } from '../planner-client.ts';
+import { sharedStyles } from '../shared-styles.ts';
+import type {
+  BuildReport,
+  BuildUpdate,
+  V86Config,
+} from '../worker/v86-protocol.ts';
+import { createV86Client, type V86Client } from './v86-client.ts';
+import { GUEST_PLATFORM, guestPlatformProblem } from './v86-runner.ts';
+
+const LISTED_FILES = 400;
+
+/** Builds in the browser: the plan's linux/386 steps run in the v86 guest. */
+export class V86BuildPanel extends LitElement {
+  static override properties = {
+    dockerfile: { attribute: false },
+    options: { attribute: false },
+    plan: { attribute: false },
+    running: { state: true },
+    output: { state: true },
+    status: { state: true },
+    notes: { state: true },
+    report: { state: true },
+    noCache: { state: true },
+    config: { attribute: false },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 0.6rem;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem;
+        align-items: center;
+      }
+      button {
+        font: inherit;
+        padding: 0.3rem 0.8rem;
+        border-radius: 6px;
+        border: 1px solid var(--border);
+        background: var(--bg-subtle);
+        color: var(--fg);
+        cursor: pointer;
+      }
+      button.primary {
+        background: var(--accent);
+        border-color: var(--accent);
+        color: white;
+      }
+      button:disabled {
+        opacity: 0.6;
+        cursor: default;
+      }
+      pre.progress {
+        max-height: 24rem;
+        overflow: auto;
+        padding: 0.5rem 0.7rem;
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        background: var(--bg-subtle);
+      }
+      ul {
+        margin: 0;
+        padding-left: 1.2rem;
+      }
+      details pre {
+        max-height: 16rem;
+        overflow: auto;
+      }
+    `,
+  ];
+
+  /** The Dockerfile and options the plan came from (to re-plan for i386). */
+  declare dockerfile: string;
+  declare options: BuildOptions | undefined;
+  declare plan: BuildPlan | undefined;
+  declare running: boolean;
+  declare output: string;
+  declare status: string;
+  declare notes: string[];
+  declare report: BuildReport | undefined;
+  declare noCache: boolean;
+  /** Where the guest, wasm and images are; defaults to the page's public/. */
+  declare config: Partial<V86Config> | undefined;
+
+  private client: V86Client | undefined;
+  private renderer: PlainRenderer | undefined;
+
+  constructor() {
+    super();
+    this.dockerfile = '';
+    this.options = undefined;
+    this.plan = undefined;
+    this.running = false;
+    this.output = '';
+    this.status = '';
+    this.notes = [];
+    this.report = undefined;
+    this.noCache = false;
+    this.config = undefined;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.client?.dispose();
+    this.client = undefined;
+  }
+
+  override render() {
+    const foreign = this.foreignPlatforms();
+    const canBuild = !!this.options && !this.running;
+    return html`<div class="bar">
+        <button
+          class="primary"
+          ?disabled=${!canBuild}
+          @click=${() => void this.build()}
+        >
+          ${foreign.length > 0 ? `Build for ${GUEST_PLATFORM}` : 'Build'}
+        </button>
+        <label class="muted"
+          ><input
+            type="checkbox"
+            .checked=${this.noCache}
+            @change=${(e: Event) => {
+              this.noCache = (e.target as HTMLInputElement).checked;
+            }}
+          />
+          --no-cache</label
+        >
+        <button ?disabled=${this.running} @click=${() => void this.clear()}>
+          Clear stored guest and images
+        </button>
+        <span class="muted status">${this.status}</span>
+      </div>
+      ${foreign.length > 0
+        ? html`<p class="muted foreign">
+            The browser guest is ${GUEST_PLATFORM}: steps for
+            ${foreign.join(', ')} are not executed in the browser. The button
+            plans the same Dockerfile for ${GUEST_PLATFORM} and runs that.
+          </p>`
+        : nothing}
+      ${this.output ? html`<pre class="progress">${this.output}</pre>` : nothing}
+      ${this.notes.length > 0
+        ? html`<div class="notes">
+            <h3>Not applied in the browser</h3>
+            <ul>
+              ${this.notes.map((n) => html`<li class="mono">${n}</li>`)}
+            </ul>
+          </div>`
+        : nothing}
+      ${this.renderResult()}`;
+  }
+
+  private renderResult() {
+    const report = this.report;
+    if (!report?.ok) return nothing;
+    return report.targets.map(
+      (t) => html`<details class="result">
+        <summary>
+          Result for ${t.platform}: ${t.files.length} entries
+          <button @click=${(e: Event) => this.download(e, t.platform)}>
+            Download .tar
+          </button>
+        </summary>
+        <pre>${t.files
+          .slice(0, LISTED_FILES)
+          .map((f) => `${f.path}${f.type === 'dir' ? '/' : ''}${f.target ? ` -> ${f.target}` : ''}`)
+          .join('\n')}${t.files.length > LISTED_FILES ? '\n…' : ''}</pre>
+      </details>`,
+    );
+  }
+
+  /** Lists the plan's platforms the guest cannot run. */
+  private foreignPlatforms(): string[] {
+    const platforms = this.plan?.platforms.map((p) => p.platform) ?? [];
+    return platforms.filter((p) => guestPlatformProblem(p) !== undefined);
+  }
+
+  private async build() {
+    const options = this.options;
+    if (!options) return;
+    this.running = true;
+    this.output = '';
+    this.notes = [];
+    this.report = undefined;
+    this.renderer = createPlainRenderer();
+    try {
+      const plan = await this.guestPlan(options);
+      if (!plan.ok) {
+        const first = plan.diagnostics.find((d) => d.severity === 'error');
+        this.output = `ERROR: failed to solve: ${first?.message ?? 'the plan has errors'}\n`;
+        return;
+      }
+      this.client ??= createV86Client(this.config);
+      this.status = 'starting the guest…';
+      const report = await this.client.api.build(
+        plan,
+        Comlink.proxy((update: BuildUpdate) => this.onUpdate(update)),
+        { noCache: this.noCache },
+      );
+      this.report = report;
+      if (!report.ok) {
+        this.output += this.renderer.errorSummary();
+        const error = report.error ?? 'build failed';
+        this.output += `ERROR: ${error.startsWith('failed to solve') ? error : `failed to solve: ${error}`}\n`;
+      }
+      this.status = `${report.ok ? 'done' : 'failed'} in ${(report.elapsedMs / 1000).toFixed(1)} s`;
+    } catch (error) {
+      this.status = '';
+      this.output += `ERROR: ${error instanceof Error ? error.message : String(error)}\n`;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Returns the plan to run: the page's own, or one re-planned for i386. */
+  private async guestPlan(options: BuildOptions): Promise<BuildPlan> {
+    if (this.plan && this.foreignPlatforms().length === 0) return this.plan;
+    const planner = createPlannerClient();
+    try {
+      const response = await planner.api.plan({
+        dockerfile: this.dockerfile,
+        options: { ...options, platforms: [GUEST_PLATFORM] },
+      });
+      if (!response.plan) throw new Error(response.failure ?? 'no plan');
+      return response.plan;
+    } finally {
+      planner.dispose();
+    }
+  }
+
+  private onUpdate(update: BuildUpdate) {
+    if (update.kind === 'progress') {
+      this.output += this.renderer?.write(update.event) ?? '';
+      if (this.status.startsWith('starting')) this.status = 'building…';
+    } else if (update.kind === 'note') {
+      this.notes = [...this.notes, update.note.message];
+    } else {
+      const r = update.report;
+      const how = r.mode === 'restored' ? 'restored from IndexedDB' : 'booted';
+      this.status = `guest ${how} in ${(r.ms / 1000).toFixed(1)} s; building…`;
+    }
+  }
+
+  private async download(event: Event, platform: string) {
+    event.preventDefault();
+    const bytes = await this.client?.api.exportTar(platform);
+    if (!bytes) return;
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-tar' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `slipway-${platform.replaceAll('/', '-')}.tar`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  private async clear() {
+    this.client ??= createV86Client(this.config);
+    await this.client.api.clearStored();
+    this.client.dispose();
+    this.client = undefined;
+    this.report = undefined;
+    this.status = 'stored guest state and images cleared';
+  }
+}
+
+customElements.define('v86-build-panel', V86BuildPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'v86-build-panel': V86BuildPanel;
+  }
+}
