@@ -81,7 +81,10 @@ function writeStandIn({ name, tag, lacks, lacksText }) {
     }
     const ownConfig = {
       ...config,
-      config: { ...config.config, Labels: { ...config.config.Labels, ...labels } },
+      config: {
+        ...config.config,
+        Labels: { ...config.config.Labels, ...labels },
+      },
     };
     const configDesc = writeJson(ownConfig);
     const manifestDesc = writeJson({
@@ -89,10 +92,20 @@ function writeStandIn({ name, tag, lacks, lacksText }) {
       config: { mediaType: MEDIA.config, ...configDesc },
       annotations: { [FIXTURE_LABEL]: 'true' },
     });
-    return { mediaType: MEDIA.manifest, ...manifestDesc, platform: entry.platform };
+    return {
+      mediaType: MEDIA.manifest,
+      ...manifestDesc,
+      platform: entry.platform,
+    };
   });
-  const index = writeJson({ schemaVersion: 2, mediaType: MEDIA.index, manifests });
-  log(`${name}:${tag} stand-in ${index.digest} (${manifests.length} platforms)`);
+  const index = writeJson({
+    schemaVersion: 2,
+    mediaType: MEDIA.index,
+    manifests,
+  });
+  log(
+    `${name}:${tag} stand-in ${index.digest} (${manifests.length} platforms)`,
+  );
   return { name: `docker.io/library/${name}:${tag}`, index };
 }
 
@@ -133,7 +146,11 @@ function writeDebian(arches) {
     });
     manifests.push({ mediaType: MEDIA.manifest, ...manifest, platform });
   }
-  const index = writeJson({ schemaVersion: 2, mediaType: MEDIA.index, manifests });
+  const index = writeJson({
+    schemaVersion: 2,
+    mediaType: MEDIA.index,
+    manifests,
+  });
   log(`debian:bookworm-slim ${index.digest} (${arches.join(', ')})`);
   return { name: 'docker.io/library/debian:bookworm-slim', index };
 }
@@ -150,7 +167,9 @@ function debianLayer(arch) {
     }
   }
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-debian-${arch}-`));
+  const work = fs.mkdtempSync(
+    path.join(os.tmpdir(), `slipway-debian-${arch}-`),
+  );
   const rootfs = path.join(work, 'rootfs');
   try {
     const started = Date.now();
@@ -158,8 +177,16 @@ function debianLayer(arch) {
     slim(rootfs);
     const tar = path.join(work, 'layer.tar');
     execFileSync('tar', [
-      '--sort=name', '--numeric-owner', '--xattrs', '--xattrs-include=*',
-      '--format=posix', '-C', rootfs, '-cf', tar, '.',
+      '--sort=name',
+      '--numeric-owner',
+      '--xattrs',
+      '--xattrs-include=*',
+      '--format=posix',
+      '-C',
+      rootfs,
+      '-cf',
+      tar,
+      '.',
     ]);
     const diffId = sha256File(tar);
     execFileSync('gzip', ['-n', '-6', tar]);
@@ -167,7 +194,9 @@ function debianLayer(arch) {
     const layer = { diffId, blob };
     fs.mkdirSync(cache, { recursive: true });
     writeFile(meta, JSON.stringify(layer));
-    log(`debian ${arch}: built in ${((Date.now() - started) / 1000).toFixed(0)} s, ${blob.digest}`);
+    log(
+      `debian ${arch}: built in ${((Date.now() - started) / 1000).toFixed(0)} s, ${blob.digest}`,
+    );
     return layer;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -177,25 +206,45 @@ function debianLayer(arch) {
 function debootstrap(arch, rootfs) {
   const native = hostDebianArch() === arch;
   const common = ['--variant=minbase', `--arch=${arch}`];
-  log(`debian ${arch}: debootstrap${native ? '' : ' --foreign, then the second stage under QEMU'}`);
+  log(
+    `debian ${arch}: debootstrap${native ? '' : ' --foreign, then the second stage under QEMU'}`,
+  );
   if (native) {
-    execFileSync('debootstrap', [...common, 'bookworm', rootfs, DEBIAN_MIRROR], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'debootstrap',
+      [...common, 'bookworm', rootfs, DEBIAN_MIRROR],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     return;
   }
-  execFileSync('debootstrap', [...common, '--foreign', 'bookworm', rootfs, DEBIAN_MIRROR], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'debootstrap',
+    [...common, '--foreign', 'bookworm', rootfs, DEBIAN_MIRROR],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   // binfmt_misc with the F flag runs the foreign second stage in the chroot.
-  execFileSync('chroot', [rootfs, '/debootstrap/debootstrap', '--second-stage'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'chroot',
+    [rootfs, '/debootstrap/debootstrap', '--second-stage'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** Removes what Docker's slim images leave out, and apt's caches. */
 function slim(rootfs) {
-  for (const dir of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'var/cache/apt', 'var/lib/apt/lists']) {
+  for (const dir of [
+    'usr/share/doc',
+    'usr/share/man',
+    'usr/share/info',
+    'var/cache/apt',
+    'var/lib/apt/lists',
+  ]) {
     const full = path.join(rootfs, dir);
     if (!fs.existsSync(full)) continue;
     for (const name of fs.readdirSync(full)) {
@@ -205,7 +254,8 @@ function slim(rootfs) {
   const locales = path.join(rootfs, 'usr/share/locale');
   if (fs.existsSync(locales)) {
     for (const name of fs.readdirSync(locales)) {
-      if (name !== 'locale.alias') fs.rmSync(path.join(locales, name), { recursive: true, force: true });
+      if (name !== 'locale.alias')
+        fs.rmSync(path.join(locales, name), { recursive: true, force: true });
     }
   }
   for (const file of ['etc/hostname', 'etc/resolv.conf']) {
@@ -214,7 +264,9 @@ function slim(rootfs) {
 }
 
 function readBuiltinIndex(name) {
-  const top = JSON.parse(fs.readFileSync(path.join(builtin, 'index.json'), 'utf8'));
+  const top = JSON.parse(
+    fs.readFileSync(path.join(builtin, 'index.json'), 'utf8'),
+  );
   const entry = top.manifests.find(
     (m) => m.annotations?.['org.opencontainers.image.ref.name'] === name,
   );
@@ -231,17 +283,30 @@ function writeTopIndex(refs) {
   }));
   writeFile(
     path.join(layout, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.index, manifests }, null, 2),
+    JSON.stringify(
+      { schemaVersion: 2, mediaType: MEDIA.index, manifests },
+      null,
+      2,
+    ),
   );
 }
 
 function push(name, registry) {
   const repository = name.replace(/^docker\.io\//, '');
   const started = Date.now();
-  execFileSync('skopeo', [
-    '--insecure-policy', 'copy', '--all', '--quiet', '--dest-tls-verify=false',
-    `oci:${layout}:${name}`, `docker://${registry}/${repository}`,
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    'skopeo',
+    [
+      '--insecure-policy',
+      'copy',
+      '--all',
+      '--quiet',
+      '--dest-tls-verify=false',
+      `oci:${layout}:${name}`,
+      `docker://${registry}/${repository}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   log(`pushed ${registry}/${repository} in ${Date.now() - started} ms`);
 }
 

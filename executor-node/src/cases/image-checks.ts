@@ -39,7 +39,8 @@ export async function findImageBlocker(
       logger.debug('cases', (error as Error).message);
       return `image ${shown} (${vertex.platform}) not in the built-in store or a reachable registry`;
     }
-    const lacks = labels[FIXTURE_LABEL] === 'true' ? labels[LACKS_LABEL] : undefined;
+    const lacks =
+      labels[FIXTURE_LABEL] === 'true' ? labels[LACKS_LABEL] : undefined;
     const user = lacks && runs.find((run) => usesCommand(run.text, lacks));
     if (lacks && user) {
       return `stand-in image ${shown} has no ${labels[LACKS_TEXT_LABEL] ?? lacks} (${user.text.split('\n')[0]})`;

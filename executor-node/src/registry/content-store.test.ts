@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { ContentStore, DigestMismatchError, sha256Digest } from './content-store.ts';
+import {
+  ContentStore,
+  DigestMismatchError,
+  sha256Digest,
+} from './content-store.ts';
 
 const store = () =>
   new ContentStore(fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-content-')));
@@ -22,7 +26,10 @@ test('stores bytes under their sha256 and reads them back', async () => {
 test('refuses content that does not match the expected digest or size', async () => {
   const content = store();
   const wanted = sha256Digest(Buffer.from('right'));
-  await assert.rejects(content.put(Buffer.from('wrong'), wanted), DigestMismatchError);
+  await assert.rejects(
+    content.put(Buffer.from('wrong'), wanted),
+    DigestMismatchError,
+  );
   assert.equal(content.has(wanted), false);
   const writer = content.writer(wanted, 99);
   await writer.write(Buffer.from('right'));
@@ -48,7 +55,9 @@ test('removes temporary files of processes that are gone', () => {
   fs.writeFileSync(path.join(content.dir, 'ingest', '999999999-abc'), 'x');
   fs.writeFileSync(path.join(content.dir, 'ingest', `${process.pid}-abc`), 'x');
   content.removeAbandoned();
-  assert.deepEqual(fs.readdirSync(path.join(content.dir, 'ingest')), [`${process.pid}-abc`]);
+  assert.deepEqual(fs.readdirSync(path.join(content.dir, 'ingest')), [
+    `${process.pid}-abc`,
+  ]);
 });
 
 test('refuses digests it cannot check', () => {

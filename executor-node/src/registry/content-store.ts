@@ -112,7 +112,10 @@ export class ContentStore {
 }
 
 /** Splits `sha256:<hex>`; throws for anything else. */
-export function splitDigest(digest: string): { algorithm: string; hex: string } {
+export function splitDigest(digest: string): {
+  algorithm: string;
+  hex: string;
+} {
   const match = /^(sha256):([a-f0-9]{64})$/.exec(digest);
   if (!match) throw new Error(`unsupported digest "${digest}"`);
   return { algorithm: match[1]!, hex: match[2]! };
@@ -136,12 +139,19 @@ function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     let offset = 0;
     const next = () => {
-      fs.write(fd, chunk, offset, chunk.byteLength - offset, null, (error, n) => {
-        if (error) return reject(error);
-        offset += n;
-        if (offset < chunk.byteLength) next();
-        else resolve();
-      });
+      fs.write(
+        fd,
+        chunk,
+        offset,
+        chunk.byteLength - offset,
+        null,
+        (error, n) => {
+          if (error) return reject(error);
+          offset += n;
+          if (offset < chunk.byteLength) next();
+          else resolve();
+        },
+      );
     };
     next();
   });

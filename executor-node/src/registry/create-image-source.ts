@@ -8,11 +8,17 @@ import type { Logger } from '../logger.ts';
 import type { SlipwayPaths } from '../paths.ts';
 import { OciImageStore } from '../store/image-store.ts';
 import { ContentStore } from './content-store.ts';
-import { dockerConfigPath, readDockerCredentials } from './docker-credentials.ts';
+import {
+  dockerConfigPath,
+  readDockerCredentials,
+} from './docker-credentials.ts';
 import { ImageExporter } from './push-exporter.ts';
 import type { PullLog } from './pull-image.ts';
 import { RegistryClient } from './registry-client.ts';
-import { resolveRegistryConfig, type RegistryFlags } from './registry-config.ts';
+import {
+  resolveRegistryConfig,
+  type RegistryFlags,
+} from './registry-config.ts';
 import { RegistryImageSource } from './registry-image-source.ts';
 
 /** Registry settings of one build. */
@@ -29,10 +35,14 @@ export function contentStore(paths: SlipwayPaths): ContentStore {
 }
 
 /** Creates a registry client from flags, config file and credentials. */
-export function createRegistryClient(settings: RegistrySettings = {}): RegistryClient {
+export function createRegistryClient(
+  settings: RegistrySettings = {},
+): RegistryClient {
   return new RegistryClient({
     config: resolveRegistryConfig(settings.flags),
-    credentials: readDockerCredentials(settings.dockerConfig ?? dockerConfigPath()),
+    credentials: readDockerCredentials(
+      settings.dockerConfig ?? dockerConfigPath(),
+    ),
     logger: settings.logger,
   });
 }

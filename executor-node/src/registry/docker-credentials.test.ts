@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { dockerConfigPath, readDockerCredentials } from './docker-credentials.ts';
+import {
+  dockerConfigPath,
+  readDockerCredentials,
+} from './docker-credentials.ts';
 
 function writeConfig(value: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-docker-'));
@@ -24,27 +27,40 @@ test('reads base64 auth entries by host', () => {
       },
     }),
   );
-  assert.deepEqual(lookup('127.0.0.1:5000'), { username: 'alice', password: 's3cr:et' });
+  assert.deepEqual(lookup('127.0.0.1:5000'), {
+    username: 'alice',
+    password: 's3cr:et',
+  });
   assert.deepEqual(lookup('ghcr.io'), { username: 'bob', password: 'pw' });
   assert.equal(lookup('quay.io'), undefined);
 });
 
 test('the Docker Hub entry serves registry-1.docker.io', () => {
   const lookup = readDockerCredentials(
-    writeConfig({ auths: { 'https://index.docker.io/v1/': { auth: b64('hub:pw') } } }),
+    writeConfig({
+      auths: { 'https://index.docker.io/v1/': { auth: b64('hub:pw') } },
+    }),
   );
-  assert.deepEqual(lookup('registry-1.docker.io'), { username: 'hub', password: 'pw' });
+  assert.deepEqual(lookup('registry-1.docker.io'), {
+    username: 'hub',
+    password: 'pw',
+  });
 });
 
 test('an identity token wins over a password', () => {
   const lookup = readDockerCredentials(
-    writeConfig({ auths: { 'r.example': { auth: b64('u:p'), identitytoken: 'refresh' } } }),
+    writeConfig({
+      auths: { 'r.example': { auth: b64('u:p'), identitytoken: 'refresh' } },
+    }),
   );
   assert.deepEqual(lookup('r.example'), { identityToken: 'refresh' });
 });
 
 test('a missing file means no credentials; a broken one is an error', () => {
-  assert.equal(readDockerCredentials('/nonexistent/config.json')('x'), undefined);
+  assert.equal(
+    readDockerCredentials('/nonexistent/config.json')('x'),
+    undefined,
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-docker-'));
   fs.writeFileSync(path.join(dir, 'config.json'), '{');
   assert.throws(
@@ -54,5 +70,8 @@ test('a missing file means no credentials; a broken one is an error', () => {
 });
 
 test('DOCKER_CONFIG moves the file', () => {
-  assert.equal(dockerConfigPath({ DOCKER_CONFIG: '/etc/dc' }), '/etc/dc/config.json');
+  assert.equal(
+    dockerConfigPath({ DOCKER_CONFIG: '/etc/dc' }),
+    '/etc/dc/config.json',
+  );
 });

@@ -15,7 +15,9 @@ export interface RegistryCredentials {
 }
 
 /** Looks up credentials by registry host. */
-export type CredentialLookup = (host: string) => RegistryCredentials | undefined;
+export type CredentialLookup = (
+  host: string,
+) => RegistryCredentials | undefined;
 
 interface AuthEntry {
   auth?: string;

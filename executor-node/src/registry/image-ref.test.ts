@@ -45,7 +45,10 @@ test('user/repo on Docker Hub gets no library/ prefix', () => {
 });
 
 test('refuses upper case names and short digests', () => {
-  assert.throws(() => parseRegistryReference('Busybox'), /invalid reference format/);
+  assert.throws(
+    () => parseRegistryReference('Busybox'),
+    /invalid reference format/,
+  );
   assert.throws(
     () => parseRegistryReference('busybox@sha256:abc'),
     /unsupported digest/,

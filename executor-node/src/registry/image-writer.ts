@@ -201,6 +201,7 @@ function jsonBlob(value: unknown): Buffer {
 
 async function fileDigest(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file))
+    hash.update(chunk as Buffer);
   return `sha256:${hash.digest('hex')}`;
 }

@@ -28,7 +28,13 @@ export function createProgressTap(
     log(line) {
       const vertex = running[running.length - 1];
       if (vertex === undefined) return;
-      onEvent({ kind: 'vertex-log', vertex, stream: 1, data: `${line}\n`, time: now() });
+      onEvent({
+        kind: 'vertex-log',
+        vertex,
+        stream: 1,
+        data: `${line}\n`,
+        time: now(),
+      });
     },
   };
 }

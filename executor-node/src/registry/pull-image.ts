@@ -48,7 +48,8 @@ export async function resolveRemoteImage(
   const head = await client.headManifest(ref);
   let endpoint: RegistryEndpoint | undefined = head.endpoint;
   const readManifest = async (digest: string) => {
-    if (store.has(digest)) return JSON.parse(store.read(digest).toString('utf8'));
+    if (store.has(digest))
+      return JSON.parse(store.read(digest).toString('utf8'));
     const fetched = await client.getManifest(
       { ...ref, tag: undefined, digest },
       endpoint,
@@ -121,11 +122,18 @@ async function downloadWithProgress(
   const row = (received: number) =>
     `${layer.digest} ${formatBytes(received)} / ${total} ${formatSeconds((now() - started) / 1000)}`;
 
-  await ensureBlob(client, store, image.ref, layer, image.endpoint, (received) => {
-    if (now() - shown < PROGRESS_INTERVAL_MS) return;
-    shown = now();
-    log(row(received));
-  });
+  await ensureBlob(
+    client,
+    store,
+    image.ref,
+    layer,
+    image.endpoint,
+    (received) => {
+      if (now() - shown < PROGRESS_INTERVAL_MS) return;
+      shown = now();
+      log(row(received));
+    },
+  );
   log(`${row(layer.size)} done`);
 }
 
@@ -165,7 +173,8 @@ export function selectPlatform(
   return index.manifests.find(
     (entry) =>
       (isIndexType(entry.mediaType) && !entry.platform) ||
-      (entry.platform !== undefined && matchesPlatform(entry.platform, platform)),
+      (entry.platform !== undefined &&
+        matchesPlatform(entry.platform, platform)),
   );
 }
 

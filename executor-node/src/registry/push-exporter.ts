@@ -85,5 +85,7 @@ function splitNames(value: string): string[] {
 }
 
 function parseBool(value: string | undefined): boolean {
-  return value !== undefined && ['1', 't', 'true'].includes(value.toLowerCase());
+  return (
+    value !== undefined && ['1', 't', 'true'].includes(value.toLowerCase())
+  );
 }

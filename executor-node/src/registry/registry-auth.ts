@@ -2,7 +2,10 @@
 // from the realm a 401 names (Docker Hub's token flow), cached per host and
 // scope set, and asked for again with the wider scope on insufficient_scope.
 
-import type { CredentialLookup, RegistryCredentials } from './docker-credentials.ts';
+import type {
+  CredentialLookup,
+  RegistryCredentials,
+} from './docker-credentials.ts';
 import { parseChallenges, type AuthChallenge } from './www-authenticate.ts';
 
 /** What the auth layer needs from its surroundings. */
@@ -72,10 +75,17 @@ export class RegistryAuth {
       return { header: basic, scopes };
     }
 
-    const widened = mergeScopes([...scopes, ...splitScopes(challenge.params.scope)]);
+    const widened = mergeScopes([
+      ...scopes,
+      ...splitScopes(challenge.params.scope),
+    ]);
     const key = tokenKey(host, challenge, widened);
     const cached = this.tokens.get(key);
-    if (cached && `Bearer ${cached.token}` !== sent && cached.expires > this.options.now()) {
+    if (
+      cached &&
+      `Bearer ${cached.token}` !== sent &&
+      cached.expires > this.options.now()
+    ) {
       return { header: `Bearer ${cached.token}`, scopes: widened };
     }
     // The token we sent was refused (expired or revoked): never reuse it.
@@ -113,7 +123,10 @@ export class RegistryAuth {
     scopes: string[],
   ): Promise<CachedToken> {
     const realm = challenge.params.realm;
-    if (!realm) throw new Error(`failed to authorize: ${host} sent a Bearer challenge without a realm`);
+    if (!realm)
+      throw new Error(
+        `failed to authorize: ${host} sent a Bearer challenge without a realm`,
+      );
     const credentials = this.options.credentials(host);
     const response = credentials?.identityToken
       ? await this.refreshTokenRequest(realm, challenge, scopes, credentials)
@@ -125,7 +138,8 @@ export class RegistryAuth {
       expires_in?: number;
     };
     const token = body.token ?? body.access_token;
-    if (!token) throw new Error(`failed to authorize: ${realm} returned no token`);
+    if (!token)
+      throw new Error(`failed to authorize: ${realm} returned no token`);
     const seconds = body.expires_in ?? DEFAULT_TOKEN_SECONDS;
     const cached = {
       token,
@@ -142,7 +156,8 @@ export class RegistryAuth {
     credentials: RegistryCredentials | undefined,
   ): Promise<Response> {
     const url = new URL(realm);
-    if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
+    if (challenge.params.service)
+      url.searchParams.set('service', challenge.params.service);
     for (const scope of scopes) url.searchParams.append('scope', scope);
     const headers: Record<string, string> = {};
     const anonymous = credentials?.username === undefined;
@@ -174,7 +189,10 @@ export class RegistryAuth {
       scope: scopes.join(' '),
     });
     if (challenge.params.service) form.set('service', challenge.params.service);
-    const response = await this.options.fetch(realm, { method: 'POST', body: form });
+    const response = await this.options.fetch(realm, {
+      method: 'POST',
+      body: form,
+    });
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(
@@ -207,7 +225,11 @@ function splitScopes(scope: string | undefined): string[] {
   return scope ? scope.split(' ').filter((s) => s !== '') : [];
 }
 
-function tokenKey(host: string, challenge: AuthChallenge, scopes: string[]): string {
+function tokenKey(
+  host: string,
+  challenge: AuthChallenge,
+  scopes: string[],
+): string {
   return [
     host,
     challenge.params.realm ?? '',
@@ -226,7 +248,9 @@ export async function errorText(response: Response): Promise<string> {
     const errors = body.errors ?? [];
     if (errors.length > 0) {
       return errors
-        .map((e) => [e.code?.toLowerCase(), e.message].filter(Boolean).join(': '))
+        .map((e) =>
+          [e.code?.toLowerCase(), e.message].filter(Boolean).join(': '),
+        )
         .join('; ');
     }
   } catch {

@@ -97,11 +97,16 @@ export class RegistryClient {
         headers: { accept: MANIFEST_ACCEPT },
       });
       await this.expectOk(response, ref, 'HEAD', endpoint);
-      const digest = ref.digest ?? response.headers.get('docker-content-digest');
+      const digest =
+        ref.digest ?? response.headers.get('docker-content-digest');
       if (!digest) {
         // Without the header only the bytes can tell the digest.
         const fetched = await this.getManifestFrom(endpoint, ref);
-        return { digest: fetched.digest, mediaType: fetched.mediaType, endpoint };
+        return {
+          digest: fetched.digest,
+          mediaType: fetched.mediaType,
+          endpoint,
+        };
       }
       const type = response.headers.get('content-type')?.split(';')[0];
       return { digest, mediaType: type, endpoint };
@@ -467,7 +472,9 @@ function pushScope(ref: RegistryReference): string[] {
 function uploadLocation(response: Response): URL {
   const location = response.headers.get('location');
   if (!location) {
-    throw new Error('failed to push: the registry opened an upload without a Location');
+    throw new Error(
+      'failed to push: the registry opened an upload without a Location',
+    );
   }
   return new URL(location, response.url);
 }

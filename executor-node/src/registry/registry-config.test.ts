@@ -33,12 +33,27 @@ test('reads buildkitd.toml registry tables', () => {
 test('pulls try the mirrors in order, then the registry; pushes go to the registry', () => {
   const config = parseRegistryToml(TOML, 'buildkitd.toml');
   assert.deepEqual(endpointsFor(config, 'docker.io', 'pull'), [
-    { host: 'mirror.example:5000', schemes: ['http'], prefix: '/hub', mirror: true },
+    {
+      host: 'mirror.example:5000',
+      schemes: ['http'],
+      prefix: '/hub',
+      mirror: true,
+    },
     { host: '127.0.0.1:5001', schemes: ['http'], prefix: '', mirror: true },
-    { host: 'registry-1.docker.io', schemes: ['https'], prefix: '', mirror: false },
+    {
+      host: 'registry-1.docker.io',
+      schemes: ['https'],
+      prefix: '',
+      mirror: false,
+    },
   ]);
   assert.deepEqual(endpointsFor(config, 'docker.io', 'push'), [
-    { host: 'registry-1.docker.io', schemes: ['https'], prefix: '', mirror: false },
+    {
+      host: 'registry-1.docker.io',
+      schemes: ['https'],
+      prefix: '',
+      mirror: false,
+    },
   ]);
 });
 
@@ -48,10 +63,10 @@ test('loopback and insecure hosts may fall back to plain HTTP', () => {
     'https',
     'http',
   ]);
-  assert.deepEqual(endpointsFor(config, 'internal.example', 'pull')[0]?.schemes, [
-    'https',
-    'http',
-  ]);
+  assert.deepEqual(
+    endpointsFor(config, 'internal.example', 'pull')[0]?.schemes,
+    ['https', 'http'],
+  );
 });
 
 test('flags add mirrors and insecure hosts to the config file', () => {
@@ -78,5 +93,8 @@ test('says what is wrong with a bad mirror flag or file', () => {
     () => parseRegistryToml('[registry."x"]\nmirrors = "one"', 'b.toml'),
     /registry."x".mirrors must be a list of strings/,
   );
-  assert.throws(() => parseRegistryToml('[registry', 'b.toml'), /failed to read registry config "b.toml"/);
+  assert.throws(
+    () => parseRegistryToml('[registry', 'b.toml'),
+    /failed to read registry config "b.toml"/,
+  );
 });

@@ -78,10 +78,14 @@ export function parseRegistryToml(text: string, file: string): RegistryConfig {
 }
 
 /** Merges the config file (the named one, else BuildKit's default if present) with the flags. */
-export function resolveRegistryConfig(flags: RegistryFlags = {}): RegistryConfig {
+export function resolveRegistryConfig(
+  flags: RegistryFlags = {},
+): RegistryConfig {
   const file =
     flags.configFile ??
-    (fs.existsSync(DEFAULT_REGISTRY_CONFIG) ? DEFAULT_REGISTRY_CONFIG : undefined);
+    (fs.existsSync(DEFAULT_REGISTRY_CONFIG)
+      ? DEFAULT_REGISTRY_CONFIG
+      : undefined);
   const config: RegistryConfig = file
     ? parseRegistryToml(readConfig(file), file)
     : { hosts: {} };
@@ -123,8 +127,14 @@ export function endpointsFor(
   return endpoints;
 }
 
-function mirrorEndpoint(config: RegistryConfig, mirror: string): RegistryEndpoint {
-  const scheme = /^(https?):\/\//.exec(mirror)?.[1] as 'http' | 'https' | undefined;
+function mirrorEndpoint(
+  config: RegistryConfig,
+  mirror: string,
+): RegistryEndpoint {
+  const scheme = /^(https?):\/\//.exec(mirror)?.[1] as
+    | 'http'
+    | 'https'
+    | undefined;
   const rest = scheme ? mirror.slice(scheme.length + 3) : mirror;
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.slice(0, slash);

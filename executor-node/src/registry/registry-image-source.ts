@@ -8,7 +8,11 @@ import type {
   ImageSource,
   ResolvedImage,
 } from '../../../core/src/index.ts';
-import { OciImageStore, toImageConfig, type OciConfig } from '../store/image-store.ts';
+import {
+  OciImageStore,
+  toImageConfig,
+  type OciConfig,
+} from '../store/image-store.ts';
 import { unpackLayer } from '../store/unpack-layer.ts';
 import type { ContentStore } from './content-store.ts';
 import { formatSeconds } from './format-bytes.ts';
@@ -87,7 +91,11 @@ export class RegistryImageSource implements ImageSource {
     const now = this.options.now ?? Date.now;
     for (const layer of image.layers) {
       const started = now();
-      await unpackLayer(this.options.content.path(layer.digest), layer, into.handle);
+      await unpackLayer(
+        this.options.content.path(layer.digest),
+        layer,
+        into.handle,
+      );
       const took = formatSeconds((now() - started) / 1000);
       this.options.log?.(`extracting ${layer.digest} ${took} done`);
     }

@@ -41,18 +41,38 @@ before(async () => {
   if (skip) return;
   rig = await startRegistry('anonymous');
   const seeded = Date.now();
-  await run(path.join(repoRoot, 'scripts/seed-test-registry.sh'), ['--registry', rig.host], {
-    timeout: 1_200_000,
-  });
-  console.log(`fixtures seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+  await run(
+    path.join(repoRoot, 'scripts/seed-test-registry.sh'),
+    ['--registry', rig.host],
+    {
+      timeout: 1_200_000,
+    },
+  );
+  console.log(
+    `fixtures seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+  );
   const started = Date.now();
   const cases = await runCli(
-    ['cases', '--json', '--registry-mirror', `docker.io=http://${rig.host}`, casesDir],
+    [
+      'cases',
+      '--json',
+      '--registry-mirror',
+      `docker.io=http://${rig.host}`,
+      casesDir,
+    ],
     { timeoutMs: 1_200_000 },
   );
-  assert.ok(cases.stdout.trim().startsWith('{'), `no JSON report:\n${cases.stderr}`);
+  assert.ok(
+    cases.stdout.trim().startsWith('{'),
+    `no JSON report:\n${cases.stderr}`,
+  );
   const report = JSON.parse(cases.stdout) as {
-    summary: { passed: number; failed: number; skipped: number; executed: number };
+    summary: {
+      passed: number;
+      failed: number;
+      skipped: number;
+      executed: number;
+    };
     cases: CaseResult[];
   };
   results = report.cases;
@@ -75,14 +95,18 @@ test('no case fails through the fixture mirror', { skip }, () => {
   );
 });
 
-test('only GPU and toolchain cases are skipped, each with its reason', { skip }, () => {
-  for (const r of results.filter((r) => r.status === 'skip')) {
-    const allowed = ALLOWED_SKIPS[r.id];
-    assert.ok(allowed, `${r.id} skipped: ${r.reason}`);
-    if (r.id === 'S04' && !/NVIDIA/.test(r.reason ?? '')) continue;
-    assert.match(r.reason ?? '', allowed);
-  }
-});
+test(
+  'only GPU and toolchain cases are skipped, each with its reason',
+  { skip },
+  () => {
+    for (const r of results.filter((r) => r.status === 'skip')) {
+      const allowed = ALLOWED_SKIPS[r.id];
+      assert.ok(allowed, `${r.id} skipped: ${r.reason}`);
+      if (r.id === 'S04' && !/NVIDIA/.test(r.reason ?? '')) continue;
+      assert.match(r.reason ?? '', allowed);
+    }
+  },
+);
 
 test('the alpine, ubuntu and debian cases ran for real', { skip }, () => {
   for (const id of ['B05', 'B06', 'B08', 'B21', 'B23', 'B25', 'S06', 'S07']) {

@@ -2,7 +2,12 @@
 // temporary root and a free port, anonymous, behind htpasswd (bcrypt), or
 // behind a small token server that signs ES256 JWTs with an openssl cert.
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  execFile,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+} from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -64,7 +69,11 @@ export async function startRegistry(flavour: RigFlavour): Promise<RegistryRig> {
   let auth = '';
 
   if (flavour === 'htpasswd') {
-    const line = execFileSync('htpasswd', ['-Bbn', USER.username, USER.password]);
+    const line = execFileSync('htpasswd', [
+      '-Bbn',
+      USER.username,
+      USER.password,
+    ]);
     fs.writeFileSync(path.join(root, 'htpasswd'), line);
     auth = `auth:\n  htpasswd:\n    realm: slipway-rig\n    path: ${root}/htpasswd\n`;
   } else if (flavour === 'token') {
@@ -103,9 +112,13 @@ export async function startRegistry(flavour: RigFlavour): Promise<RegistryRig> {
   ].join('\n');
   fs.writeFileSync(path.join(root, 'config.yml'), config);
 
-  const child = spawn('docker-registry', ['serve', path.join(root, 'config.yml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'docker-registry',
+    ['serve', path.join(root, 'config.yml')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   await waitUntilServing(`http://${host}/v2/`, child, () => stderr);
@@ -119,7 +132,9 @@ export async function startRegistry(flavour: RigFlavour): Promise<RegistryRig> {
     root,
     async stop() {
       await stopChild(child);
-      await new Promise((resolve) => (tokenServer ? tokenServer.close(resolve) : resolve(undefined)));
+      await new Promise((resolve) =>
+        tokenServer ? tokenServer.close(resolve) : resolve(undefined),
+      );
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
@@ -134,7 +149,13 @@ export async function skopeoCopy(
   to: string,
   options: { srcCreds?: string; destCreds?: string } = {},
 ): Promise<void> {
-  const args = ['copy', '--all', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false'];
+  const args = [
+    'copy',
+    '--all',
+    '--quiet',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+  ];
   if (options.srcCreds) args.push('--src-creds', options.srcCreds);
   if (options.destCreds) args.push('--dest-creds', options.destCreds);
   args.push(from, to);
@@ -142,7 +163,10 @@ export async function skopeoCopy(
 }
 
 /** Returns the raw manifest skopeo reads for a reference (`docker://...`). */
-export async function skopeoRawManifest(ref: string, creds?: string): Promise<string> {
+export async function skopeoRawManifest(
+  ref: string,
+  creds?: string,
+): Promise<string> {
   const args = ['--insecure-policy', 'inspect', '--raw', '--tls-verify=false'];
   if (creds) args.push('--creds', creds);
   return (await run('skopeo', [...args, ref])).stdout;
@@ -167,7 +191,9 @@ async function waitUntilServing(
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
+      throw new Error(
+        `docker-registry exited with ${child.exitCode}: ${stderr()}`,
+      );
     }
     try {
       const response = await fetch(url);
@@ -183,7 +209,8 @@ async function waitUntilServing(
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
@@ -205,14 +232,39 @@ interface SigningKeys {
 function makeSigningCert(root: string): SigningKeys {
   const keyFile = path.join(root, 'token-key.pem');
   const certFile = path.join(root, 'token-cert.pem');
-  execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyFile]);
   execFileSync('openssl', [
-    'req', '-new', '-x509', '-key', keyFile, '-out', certFile,
-    '-days', '2', '-subj', '/CN=slipway-rig-token',
-  ], { stdio: 'ignore' });
+    'ecparam',
+    '-name',
+    'prime256v1',
+    '-genkey',
+    '-noout',
+    '-out',
+    keyFile,
+  ]);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=slipway-rig-token',
+    ],
+    { stdio: 'ignore' },
+  );
   const pem = fs.readFileSync(certFile, 'utf8');
   const certDer = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  return { key: crypto.createPrivateKey(fs.readFileSync(keyFile)), certDer, certFile };
+  return {
+    key: crypto.createPrivateKey(fs.readFileSync(keyFile)),
+    certDer,
+    certFile,
+  };
 }
 
 /**
@@ -232,21 +284,41 @@ function startTokenServer(
     const account = basicUser(request.headers.authorization);
     if (account === null) {
       response.writeHead(401, { 'content-type': 'application/json' });
-      response.end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+      response.end(
+        '{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}',
+      );
       return;
     }
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' '));
-    const access = scopes.flatMap((scope) => grant(scope, account !== undefined));
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '));
+    const access = scopes.flatMap((scope) =>
+      grant(scope, account !== undefined),
+    );
     seen.push({
       account,
       scopes,
       granted: access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`),
     });
-    const token = signToken(keys, url.searchParams.get('service') ?? SERVICE, account, access);
+    const token = signToken(
+      keys,
+      url.searchParams.get('service') ?? SERVICE,
+      account,
+      access,
+    );
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    response.end(
+      JSON.stringify({
+        token,
+        access_token: token,
+        expires_in: 300,
+        issued_at: new Date().toISOString(),
+      }),
+    );
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(server)),
+  );
 }
 
 interface Access {
@@ -260,7 +332,9 @@ function grant(scope: string, authenticated: boolean): Access[] {
   const actions = (rest.pop() ?? '').split(',');
   const name = rest.join(':');
   if (type !== 'repository' || !name) return [];
-  const allowed = actions.filter((a) => a === 'pull' || (authenticated && a === 'push'));
+  const allowed = actions.filter(
+    (a) => a === 'pull' || (authenticated && a === 'push'),
+  );
   return allowed.length > 0 ? [{ type, name, actions: allowed }] : [];
 }
 
@@ -269,8 +343,12 @@ function basicUser(header: string | undefined): string | undefined | null {
   if (!header) return undefined;
   const [scheme, value] = header.split(' ');
   if (scheme?.toLowerCase() !== 'basic' || !value) return null;
-  const [user, ...password] = Buffer.from(value, 'base64').toString().split(':');
-  return user === USER.username && password.join(':') === USER.password ? user : null;
+  const [user, ...password] = Buffer.from(value, 'base64')
+    .toString()
+    .split(':');
+  return user === USER.username && password.join(':') === USER.password
+    ? user
+    : null;
 }
 
 function signToken(

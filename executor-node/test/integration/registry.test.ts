@@ -7,10 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { sha256Digest, ContentStore } from '../../src/registry/content-store.ts';
+import {
+  sha256Digest,
+  ContentStore,
+} from '../../src/registry/content-store.ts';
 import { createRegistryClient } from '../../src/registry/create-image-source.ts';
 import { parseRegistryReference } from '../../src/registry/image-ref.ts';
-import { pullLayers, resolveRemoteImage } from '../../src/registry/pull-image.ts';
+import {
+  pullLayers,
+  resolveRemoteImage,
+} from '../../src/registry/pull-image.ts';
 import { pushImage } from '../../src/registry/push-image.ts';
 import { RegistryImageSource } from '../../src/registry/registry-image-source.ts';
 import type { RegistryFlags } from '../../src/registry/registry-config.ts';
@@ -45,7 +51,9 @@ function client(rig?: RegistryRig, flags: RegistryFlags = {}) {
   const auths = rig
     ? {
         [rig.host]: {
-          auth: Buffer.from(`${rig.user.username}:${rig.user.password}`).toString('base64'),
+          auth: Buffer.from(
+            `${rig.user.username}:${rig.user.password}`,
+          ).toString('base64'),
         },
       }
     : {};
@@ -85,7 +93,9 @@ describe('anonymous registry', { skip }, () => {
   test('pulls busybox for amd64 and arm64 as skopeo pushed it', async () => {
     const index = JSON.parse(
       await skopeoRawManifest(`docker://${rig.host}/library/busybox:latest`),
-    ) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    ) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
     const registryClient = client();
     for (const [platform, arch] of [
       ['linux/amd64', 'amd64'],
@@ -96,13 +106,18 @@ describe('anonymous registry', { skip }, () => {
         `${rig.host}/library/busybox`,
         platform!,
       );
-      const expected = index.manifests.find((m) => m.platform.architecture === arch);
+      const expected = index.manifests.find(
+        (m) => m.platform.architecture === arch,
+      );
       assert.equal(image.digest, expected?.digest);
       assert.equal(image.config.architecture, arch);
       for (const layer of image.manifest.layers) {
         assert.equal(sha256Digest(store.read(layer.digest)), layer.digest);
       }
-      assert.match(rows.at(-1) ?? '', /^sha256:[a-f0-9]{64} \S+ \/ \S+ [\d.]+s done$/);
+      assert.match(
+        rows.at(-1) ?? '',
+        /^sha256:[a-f0-9]{64} \S+ \/ \S+ [\d.]+s done$/,
+      );
     }
   });
 
@@ -186,24 +201,39 @@ describe('anonymous registry', { skip }, () => {
   });
 
   test('pushes the built-in busybox index; skopeo reads the same digest', async () => {
-    const top = JSON.parse(fs.readFileSync(path.join(BUILTIN, 'index.json'), 'utf8')) as {
-      manifests: { digest: string; mediaType: string; size: number; annotations?: Record<string, string> }[];
+    const top = JSON.parse(
+      fs.readFileSync(path.join(BUILTIN, 'index.json'), 'utf8'),
+    ) as {
+      manifests: {
+        digest: string;
+        mediaType: string;
+        size: number;
+        annotations?: Record<string, string>;
+      }[];
     };
     const root = top.manifests.find(
-      (m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'docker.io/library/busybox:latest',
+      (m) =>
+        m.annotations?.['org.opencontainers.image.ref.name'] ===
+        'docker.io/library/busybox:latest',
     )!;
-    const source = { path: (d: string) => path.join(BUILTIN, 'blobs/sha256', d.slice(7)) };
+    const source = {
+      path: (d: string) => path.join(BUILTIN, 'blobs/sha256', d.slice(7)),
+    };
     const ref = parseRegistryReference(`${rig.host}/pushed/busybox:v1`);
     const first = await pushImage(client(), ref, root, source);
     assert.equal(first.uploaded, 8);
     const again = await pushImage(client(), ref, root, source);
     assert.equal(again.uploaded, 0);
 
-    const raw = await skopeoRawManifest(`docker://${rig.host}/pushed/busybox:v1`);
+    const raw = await skopeoRawManifest(
+      `docker://${rig.host}/pushed/busybox:v1`,
+    );
     assert.equal(sha256Digest(Buffer.from(raw)), root.digest);
     const out = tempDir('slipway-skopeo-');
     await skopeoCopy(`docker://${rig.host}/pushed/busybox:v1`, `oci:${out}:v1`);
-    assert.ok(fs.existsSync(path.join(out, 'blobs/sha256', root.digest.slice(7))));
+    assert.ok(
+      fs.existsSync(path.join(out, 'blobs/sha256', root.digest.slice(7))),
+    );
   });
 });
 
@@ -218,7 +248,11 @@ describe('htpasswd registry', { skip }, () => {
   after(() => rig?.stop());
 
   test('pulls with credentials from the Docker config', async () => {
-    const { image } = await pull(client(rig), `${rig.host}/library/busybox`, 'linux/arm64');
+    const { image } = await pull(
+      client(rig),
+      `${rig.host}/library/busybox`,
+      'linux/arm64',
+    );
     assert.equal(image.config.architecture, 'arm64');
   });
 
@@ -258,17 +292,26 @@ describe('token registry', { skip }, () => {
     rig.tokenRequests.length = 0;
     const registryClient = client(rig);
     const store = content();
-    const { image } = await pull(registryClient, `${rig.host}/library/busybox`, 'linux/amd64', store);
+    const { image } = await pull(
+      registryClient,
+      `${rig.host}/library/busybox`,
+      'linux/amd64',
+      store,
+    );
     const ref = parseRegistryReference(`${rig.host}/team/app:v2`);
     const root = {
-      mediaType: image.manifest.mediaType ?? 'application/vnd.oci.image.manifest.v1+json',
+      mediaType:
+        image.manifest.mediaType ??
+        'application/vnd.oci.image.manifest.v1+json',
       digest: image.digest,
       size: store.read(image.digest).length,
     };
     await pushImage(registryClient, ref, root, store);
     assert.ok(
       rig.tokenRequests.some(
-        (r) => r.account === 'rig' && r.granted.includes('repository:team/app:pull,push'),
+        (r) =>
+          r.account === 'rig' &&
+          r.granted.includes('repository:team/app:pull,push'),
       ),
       JSON.stringify(rig.tokenRequests),
     );
@@ -280,21 +323,33 @@ describe('token registry', { skip }, () => {
     rig.tokenRequests.length = 0;
     const registryClient = client();
     const store = content();
-    const { image } = await pull(registryClient, `${rig.host}/library/busybox`, 'linux/amd64', store);
+    const { image } = await pull(
+      registryClient,
+      `${rig.host}/library/busybox`,
+      'linux/amd64',
+      store,
+    );
     const root = {
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       digest: image.digest,
       size: store.read(image.digest).length,
     };
     await assert.rejects(
-      pushImage(registryClient, parseRegistryReference(`${rig.host}/team/anon:v1`), root, store),
+      pushImage(
+        registryClient,
+        parseRegistryReference(`${rig.host}/team/anon:v1`),
+        root,
+        store,
+      ),
       /failed to (check blob|push)/,
     );
     const pushAsks = rig.tokenRequests.filter((r) =>
       r.scopes.some((s) => s.includes('team/anon') && s.includes('push')),
     );
     assert.ok(pushAsks.length >= 2, JSON.stringify(rig.tokenRequests));
-    assert.ok(pushAsks.every((r) => !r.granted.some((g) => g.includes('push'))));
+    assert.ok(
+      pushAsks.every((r) => !r.granted.some((g) => g.includes('push'))),
+    );
   });
 });
 
@@ -312,7 +367,10 @@ describe('slipway build with the rig', { skip }, () => {
       path.join(dir, 'Dockerfile'),
       `FROM ${rig.host}/library/busybox\nRUN echo pushed > /greeting\nCMD ["cat", "/greeting"]\n`,
     );
-    const env = { SLIPWAY_HOME: testHome(), DOCKER_CONFIG: tempDir('slipway-dc-') };
+    const env = {
+      SLIPWAY_HOME: testHome(),
+      DOCKER_CONFIG: tempDir('slipway-dc-'),
+    };
     const run = await runCli(
       [
         'build',
@@ -329,17 +387,25 @@ describe('slipway build with the rig', { skip }, () => {
     assert.match(run.stderr, /pushing manifest for .*built\/app:v1@sha256:/);
 
     const raw = await skopeoRawManifest(`docker://${rig.host}/built/app:v1`);
-    const index = JSON.parse(raw) as { manifests: { platform: { architecture: string } }[] };
+    const index = JSON.parse(raw) as {
+      manifests: { platform: { architecture: string } }[];
+    };
     assert.deepEqual(
       index.manifests.map((m) => m.platform.architecture).sort(),
       ['amd64', 'arm64'],
     );
-    const pushedDigest = /pushing manifest for \S+@(sha256:[a-f0-9]{64})/.exec(run.stderr)?.[1];
+    const pushedDigest = /pushing manifest for \S+@(sha256:[a-f0-9]{64})/.exec(
+      run.stderr,
+    )?.[1];
     assert.equal(sha256Digest(Buffer.from(raw)), pushedDigest);
 
     const out = tempDir('slipway-skopeo-');
     await skopeoCopy(`docker://${rig.host}/built/app:v1`, `oci:${out}:v1`);
-    const pulled = await pull(client(), `${rig.host}/built/app:v1`, 'linux/arm64');
+    const pulled = await pull(
+      client(),
+      `${rig.host}/built/app:v1`,
+      'linux/arm64',
+    );
     const config = pulled.image.config as { config: { Cmd: string[] } };
     assert.deepEqual(config.config.Cmd, ['cat', '/greeting']);
   });
