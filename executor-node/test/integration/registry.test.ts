@@ -3,6 +3,7 @@
 // and a `slipway build` from and pushed to the rig.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -408,5 +409,18 @@ describe('slipway build with the rig', { skip }, () => {
     );
     const config = pulled.image.config as { config: { Cmd: string[] } };
     assert.deepEqual(config.config.Cmd, ['cat', '/greeting']);
+    const layer = pulled.image.manifest.layers[0]!.digest;
+    const greeting = execFileSync('tar', [
+      '-xzOf',
+      pulled.store.path(layer),
+      './greeting',
+    ]).toString();
+    assert.equal(greeting, 'pushed\n');
+    const busybox = execFileSync('tar', [
+      '-tzvf',
+      pulled.store.path(layer),
+      './bin/busybox',
+    ]).toString();
+    assert.match(busybox, /^-rwxr-xr-x 0\/0 /);
   });
 });
