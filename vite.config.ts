@@ -9,4 +9,7 @@ export default defineConfig({
   preview: { port: 4173 },
   build: { outDir: 'dist', target: 'es2022' },
   worker: { format: 'es' },
+  // Only the v86 worker imports these; listing them spares the first Build
+  // in the dev server a page reload while vite discovers them.
+  optimizeDeps: { include: ['v86', 'idb-keyval'] },
 });
