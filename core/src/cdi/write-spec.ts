@@ -17,31 +17,39 @@ type Entry = [string, Value];
 /** An ordered mapping, kept apart from sequences. */
 interface Mapping {
   entries: Entry[];
+  /** Written even when empty (a Go struct field without omitempty). */
+  keep?: boolean;
 }
 
 /** Formats `spec` as `yaml` (with the leading `---`) or compact `json`. */
 export function formatCdiSpec(spec: CdiSpec, format: 'yaml' | 'json'): string {
-  const tree = specEntries(spec);
+  const tree = specEntries(spec, format);
   if (format === 'json') return toJson(tree);
   return '---\n' + mappingLines(tree.entries, 0).join('\n') + '\n';
 }
 
-// Field order and omit-empty rules of the reference's Go structs.
-function specEntries(s: CdiSpec): Mapping {
+// Field order and omit-empty rules of the reference's Go structs. Go's JSON
+// encoder writes struct fields even with omitempty; go-yaml v3 drops them
+// when empty unless the tag has no omitempty (a device's edits).
+function specEntries(s: CdiSpec, format: 'yaml' | 'json'): Mapping {
+  const edits = editsEntries(s.containerEdits ?? {});
+  edits.keep = format === 'json';
   return compact([
     ['cdiVersion', s.cdiVersion],
     ['kind', s.kind],
     ['annotations', mapEntries(s.annotations)],
     ['devices', s.devices.map(deviceEntries)],
-    ['containerEdits', s.containerEdits && editsEntries(s.containerEdits)],
+    ['containerEdits', edits],
   ]);
 }
 
 function deviceEntries(d: CdiDevice): Mapping {
+  const edits = editsEntries(d.containerEdits ?? {});
+  edits.keep = true;
   return compact([
     ['name', d.name],
     ['annotations', mapEntries(d.annotations)],
-    ['containerEdits', editsEntries(d.containerEdits)],
+    ['containerEdits', edits],
   ]);
 }
 
@@ -121,7 +129,7 @@ function compact(entries: [string, Value | undefined | null][]): Mapping {
       e[1] !== null &&
       e[1] !== '' &&
       !(Array.isArray(e[1]) && e[1].length === 0) &&
-      !(isMapping(e[1]) && e[1].entries.length === 0),
+      !(isMapping(e[1]) && e[1].entries.length === 0 && !e[1].keep),
   );
   return { entries: kept };
 }
@@ -138,7 +146,9 @@ function mappingLines(entries: Entry[], indent: number): string[] {
   const out: string[] = [];
   for (const [name, value] of entries) {
     const key = scalar(name);
-    if (isMapping(value)) {
+    if (isMapping(value) && value.entries.length === 0) {
+      out.push(`${pad}${key}: {}`);
+    } else if (isMapping(value)) {
       out.push(`${pad}${key}:`, ...mappingLines(value.entries, child));
     } else if (!Array.isArray(value)) {
       out.push(`${pad}${key}: ${scalar(value)}`);
