@@ -20,6 +20,7 @@ import type { PlanResponse } from './worker/protocol.ts';
 import type { DiagnosticSelectDetail } from './diagnostic-list.ts';
 import './build-options-form.ts';
 import './cdi-spec-editors.ts';
+import './devices-panel.ts';
 import './dockerfile-editor.ts';
 import './example-list.ts';
 import './plan-view.ts';
@@ -187,6 +188,7 @@ export class SlipwayApp extends LitElement {
             this.schedulePlan();
           }}
         ></cdi-spec-editors>
+        <devices-panel .summary=${this.response?.registry}></devices-panel>
         <build-options-form
           .draft=${this.draft}
           .stageNames=${stageNames}

@@ -2,15 +2,26 @@
 // exposes a single API object through comlink.
 
 import * as Comlink from 'comlink';
-import { planBuild } from '../../../core/src/index.ts';
-import type { PlannerApi, PlanRequest, PlanResponse } from './protocol.ts';
+import type { CdiSpecFile } from '../../../core/src/index.ts';
+import {
+  createCdiRegistry,
+  lintCdiSpec,
+  planBuild,
+} from '../../../core/src/index.ts';
+import type {
+  PlannerApi,
+  PlanRequest,
+  PlanResponse,
+  RegistrySummary,
+} from './protocol.ts';
 
 const api: PlannerApi = {
   plan(request: PlanRequest): PlanResponse {
     const started = performance.now();
     try {
       const plan = planBuild(request.dockerfile, request.options);
-      return { plan, elapsedMs: performance.now() - started };
+      const registry = summarizeRegistry(request.options.cdiSpecs ?? []);
+      return { plan, registry, elapsedMs: performance.now() - started };
     } catch (error) {
       // The planner reports bad input as diagnostics; a throw is our bug.
       const failure = error instanceof Error ? error.message : String(error);
@@ -18,5 +29,16 @@ const api: PlannerApi = {
     }
   },
 };
+
+// Every problem of each spec file (not only the first, which stops a load),
+// then devices that two files of one directory define.
+function summarizeRegistry(files: CdiSpecFile[]): RegistrySummary {
+  const registry = createCdiRegistry(files);
+  const diagnostics = [
+    ...files.flatMap((f) => lintCdiSpec(f.text, f.path).diagnostics),
+    ...registry.diagnostics.filter((d) => d.code === 'cdi-device-conflict'),
+  ];
+  return { devices: registry.devices, diagnostics };
+}
 
 Comlink.expose(api);
