@@ -3,7 +3,10 @@
 
 import { V86 } from 'v86';
 import {
+  cloneTree,
   diffTrees,
+  emptyDir,
+  sameNode,
   type DirNode,
   type FileChange,
   type TreeNode,
@@ -51,6 +54,8 @@ export class GuestMachine {
   private readonly decoder = new TextDecoder();
   private nextId = 1;
   private busy: Promise<unknown> = Promise.resolve();
+  /** The root the last job left in the share, as the guest sees it. */
+  private current: LaidRoot | undefined;
 
   private constructor(
     private readonly emulator: V86,
@@ -84,6 +89,9 @@ export class GuestMachine {
   /** Flushes the guest's caches and returns its whole state, uncompressed. */
   async saveState(): Promise<ArrayBuffer> {
     return this.exclusive(async () => {
+      // The state holds the whole share: keep roots out of it.
+      if (this.current) removeTree(this.fs, this.current.name);
+      this.current = undefined;
       const id = String(this.nextId++);
       const synced = this.expect(`@@SYNCED ${id}`);
       this.emulator.serial0_send(`SYNC ${id}\n`);
@@ -113,16 +121,20 @@ export class GuestMachine {
     onOutput: (stream: 1 | 2, data: string) => void,
   ): Promise<GuestJobResult> {
     const id = String(this.nextId++);
-    const rootName = `rootfs-${id}`;
     const started = performance.now();
-    const stubs = addMountPoints(root);
-    layTree(this.fs, rootName, root);
-    dropMountPoints(root, stubs);
-    writeFile9p(this.fs, `/jobs/${id}/spec`, encodeJobSpec(job, `/mnt/${rootName}`));
-    const streams = [
-      { stream: 1 as const, id: writeFile9p(this.fs, `/jobs/${id}/stdout`, new Uint8Array(0)), offset: 0, decoder: new TextDecoder() },
-      { stream: 2 as const, id: writeFile9p(this.fs, `/jobs/${id}/stderr`, new Uint8Array(0)), offset: 0, decoder: new TextDecoder() },
-    ];
+    const laid = this.layRoot(id, root);
+    const spec = encodeJobSpec(job, `/mnt/${laid.name}`);
+    writeFile9p(this.fs, `/jobs/${id}/spec`, spec);
+    const streams = ([1, 2] as const).map((stream) => ({
+      stream,
+      id: writeFile9p(
+        this.fs,
+        `/jobs/${id}/${stream === 1 ? 'stdout' : 'stderr'}`,
+        new Uint8Array(0),
+      ),
+      offset: 0,
+      decoder: new TextDecoder(),
+    }));
     const flush = (final: boolean) => {
       for (const s of streams) {
         const bytes = readFrom(this.fs, s.id, s.offset);
@@ -131,7 +143,7 @@ export class GuestMachine {
         if (text) onOutput(s.stream, text);
       }
     };
-    const laid = performance.now();
+    const ready = performance.now();
 
     const counted = this.emulator.get_instruction_counter();
     const exited = this.expect(`@@EXIT ${id}`);
@@ -147,23 +159,43 @@ export class GuestMachine {
     const ran = performance.now();
     const instructions = this.emulator.get_instruction_counter() - counted;
 
-    const after = readTree(this.fs, rootName, root);
-    removeTree(this.fs, rootName);
     removeTree(this.fs, `jobs/${id}`);
+    const after = readTree(this.fs, laid.name, root);
     if (!after) throw new Error('the guest removed the root filesystem');
-    dropMountPoints(after, stubs);
-    const result: GuestJobResult = {
+    this.current = { ...laid, tree: after };
+    // Callers may change what they get; the copy kept here must not change.
+    const result = cloneTree(dropMountPoints(after, laid.stubs));
+    return {
       exitCode: Number.parseInt(status, 10),
-      root: after,
-      changes: diffTrees(root, after),
+      root: result,
+      changes: diffTrees(root, result),
       timings: {
-        layMs: laid - started,
-        runMs: ran - laid,
+        layMs: ready - started,
+        runMs: ran - ready,
         readMs: performance.now() - ran,
       },
       instructions,
     };
-    return result;
+  }
+
+  /**
+   * Puts `root` in the share for job `id`. When it equals what the last job
+   * left there (the usual next step of a stage), that folder is used again,
+   * so the guest's caches of it stay valid; otherwise a new folder is laid
+   * and the old one removed, so the guest never sees a file change under it.
+   */
+  private layRoot(id: string, root: DirNode): LaidRoot {
+    const current = this.current;
+    if (current && sameTree(current.tree, withStubs(root, current.stubs))) {
+      return current;
+    }
+    if (current) removeTree(this.fs, current.name);
+    const name = `rootfs-${id}`;
+    const stubs = MOUNT_POINTS.filter((n) => !root.entries.has(n));
+    // Until the job ends, nothing may match this folder (mode -1).
+    this.current = { name, stubs, tree: { ...emptyDir(), mode: -1 } };
+    layTree(this.fs, name, withStubs(root, stubs));
+    return this.current;
   }
 
   /** Stops the emulator for good. */
@@ -222,23 +254,47 @@ async function createEmulator(assets: GuestAssets): Promise<V86> {
   return emulator;
 }
 
+/** A root folder in the share and the mount points added to it. */
+interface LaidRoot {
+  name: string;
+  stubs: string[];
+  tree: DirNode;
+}
+
 /** The kernel file systems every RUN gets; made when the root lacks them. */
 const MOUNT_POINTS = ['proc', 'dev', 'sys'];
 
-function addMountPoints(root: DirNode): string[] {
-  const added: string[] = [];
-  for (const name of MOUNT_POINTS) {
-    if (root.entries.has(name)) continue;
-    root.entries.set(name, { type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 0, entries: new Map() });
-    added.push(name);
+/** Returns `root` with empty folders `names` added (a shallow copy). */
+function withStubs(root: DirNode, names: string[]): DirNode {
+  if (names.length === 0) return root;
+  const entries = new Map(root.entries);
+  for (const name of names) {
+    if (!entries.has(name)) entries.set(name, emptyDir());
   }
-  return added;
+  return { ...root, entries };
 }
 
-/** Removes mount points the runner made, unless the step put files in them. */
-function dropMountPoints(root: DirNode, names: string[]): void {
+/** Returns `root` without the mount points the runner added, if still empty. */
+function dropMountPoints(root: DirNode, names: string[]): DirNode {
+  const entries = new Map(root.entries);
   for (const name of names) {
-    const node: TreeNode | undefined = root.entries.get(name);
-    if (node?.type === 'dir' && node.entries.size === 0) root.entries.delete(name);
+    const node: TreeNode | undefined = entries.get(name);
+    if (node?.type === 'dir' && node.entries.size === 0) entries.delete(name);
   }
+  return { ...root, entries };
+}
+
+/** Tells whether two trees hold the same entries, owners, modes and bytes. */
+function sameTree(a: DirNode, b: DirNode): boolean {
+  if (a === b) return true;
+  if (a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid) return false;
+  if (a.entries.size !== b.entries.size) return false;
+  for (const [name, x] of a.entries) {
+    const y = b.entries.get(name);
+    if (!y) return false;
+    if (x.type === 'dir' || y.type === 'dir') {
+      if (x.type !== 'dir' || y.type !== 'dir' || !sameTree(x, y)) return false;
+    } else if (!sameNode(x, y)) return false;
+  }
+  return true;
 }
