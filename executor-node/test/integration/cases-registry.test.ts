@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import type { CaseResult } from '../../src/cases/run-case.ts';
 import { casesDir, repoRoot, runCli } from './cli-helpers.ts';
-import { skipReason } from './harness.ts';
+import { skipReason, testHome } from './harness.ts';
 import { rigBlocker, startRegistry, type RegistryRig } from './registry-rig.ts';
 
 const run = promisify(execFile);
@@ -60,7 +60,8 @@ before(async () => {
       `docker.io=http://${rig.host}`,
       casesDir,
     ],
-    { timeoutMs: 1_200_000 },
+    // A home of its own (sharing the built-in store) keeps other builds out.
+    { timeoutMs: 1_200_000, env: { SLIPWAY_HOME: testHome() } },
   );
   assert.ok(
     cases.stdout.trim().startsWith('{'),
