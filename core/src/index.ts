@@ -98,6 +98,7 @@ export type { StepNameParts } from './progress/step-name.ts';
 export { DEFAULT_PATH } from './plan/dispatch-stage.ts';
 export { lintCdiSpec } from './cdi/lint-spec.ts';
 export type { CdiSpecLint } from './cdi/lint-spec.ts';
+export { parseGoDuration } from './instructions/go-duration.ts';
 export { checkBuild } from './checks/check-build.ts';
 export type { CheckResult } from './checks/check-build.ts';
 export { CHECK_RULES, findCheckRule } from './checks/rules.ts';

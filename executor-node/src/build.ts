@@ -2,6 +2,9 @@
 // snapshots, crun/runc, the context folder, the local exporter, the step
 // cache) into core's solve and reports each platform's result.
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 import {
   solveBuild,
   type BuildPlan,
@@ -11,10 +14,14 @@ import {
 } from '../../core/src/index.ts';
 import { FileCache } from './cache/file-cache.ts';
 import { DirContextSource } from './context/dir-context.ts';
-import { LocalExporter } from './export/local-exporter.ts';
+import { HostExporter } from './export/host-exporter.ts';
+import { LayerStore } from './layer/layer-store.ts';
 import type { Logger } from './logger.ts';
 import { slipwayPaths, type SlipwayPaths } from './paths.ts';
-import { createRegistryBackends } from './registry/create-image-source.ts';
+import {
+  contentStore,
+  createRegistryBackends,
+} from './registry/create-image-source.ts';
 import { createProgressTap } from './registry/progress-tap.ts';
 import type { RegistryFlags } from './registry/registry-config.ts';
 import { ContainerRunner } from './runtime/container-runner.ts';
@@ -37,6 +44,8 @@ export interface RunBuildOptions {
   cwd?: string;
   /** Mirrors, plain-HTTP hosts and the registry config file. */
   registry?: RegistryFlags;
+  /** Receives `--output` tarballs with `dest=-`; default the process's stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 /** One platform's built target. */
@@ -66,7 +75,11 @@ export async function runBuild(
   const tap = createProgressTap(options.onEvent);
   let backends: SolveBackends;
   try {
-    backends = createBackends(paths, { ...options, pullLog: tap.log });
+    backends = createBackends(paths, {
+      ...options,
+      pullLog: tap.log,
+      sourceDateEpoch: plan.options.buildArgs.SOURCE_DATE_EPOCH,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -115,9 +128,13 @@ export function storeHas(
 /** Creates the host backends over one Slipway home. */
 export function createBackends(
   paths: SlipwayPaths,
-  options: Pick<RunBuildOptions, 'contextDir' | 'cwd' | 'logger' | 'registry'> & {
+  options: Pick<
+    RunBuildOptions,
+    'contextDir' | 'cwd' | 'logger' | 'registry' | 'stdout'
+  > & {
     /** Receives image pull progress rows. */
     pullLog?: (line: string) => void;
+    sourceDateEpoch?: string;
   },
 ): SolveBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
@@ -137,7 +154,29 @@ export function createBackends(
       logger: options.logger,
     }),
     context: new DirContextSource(options.contextDir),
-    exporter: registry.exporter(new LocalExporter(locate, options.cwd), locate),
+    exporter: registry.exporter(
+      new HostExporter({
+        snapshots,
+        layers: new LayerStore(paths.layers),
+        findBlob: blobFinder(paths),
+        cwd: options.cwd,
+        stdout: options.stdout,
+        sourceDateEpoch: options.sourceDateEpoch,
+      }),
+      locate,
+    ),
     cache: new FileCache(paths.records),
+  };
+}
+
+/** Finds a blob of the built-in store or the pulled-content store by digest. */
+function blobFinder(paths: SlipwayPaths): (digest: string) => string | undefined {
+  const stores = [paths.images, contentStore(paths).dir];
+  return (digest) => {
+    const [algorithm, hex] = digest.split(':');
+    if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) return undefined;
+    return stores
+      .map((dir) => path.join(dir, 'blobs', algorithm, hex))
+      .find((file) => fs.existsSync(file));
   };
 }

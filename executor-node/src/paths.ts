@@ -24,6 +24,8 @@ export interface SlipwayPaths {
   cacheMounts: string;
   /** Bundles of running containers. */
   run: string;
+  /** Layer blobs made from snapshots, and per-version records. */
+  layers: string;
 }
 
 /** Returns the folders under `home`. */
@@ -35,6 +37,7 @@ export function slipwayPaths(home = slipwayHome()): SlipwayPaths {
     records: path.join(home, 'records'),
     cacheMounts: path.join(home, 'cache-mounts'),
     run: path.join(home, 'run'),
+    layers: path.join(home, 'layers'),
   };
 }
 

@@ -122,11 +122,25 @@ export interface Runner {
   ): Promise<RunResult>;
 }
 
+/** One filesystem step of a result over the step before it. */
+export interface ExportStep {
+  /** The committed snapshot after the step. */
+  snapshot: string;
+  /** The snapshot the step started from; absent over an empty filesystem. */
+  parent?: string;
+  /** The image history's `created_by`, e.g. `RUN /bin/sh -c make # buildkit`. */
+  createdBy: string;
+}
+
 /** One platform's final filesystem, as the exporter receives it. */
 export interface ExportResult {
   platform: string;
   snapshot: string;
   config: ImageConfig;
+  /** The base image and its unpacked snapshot, when the result has one. */
+  base?: { image: ResolvedImage; snapshot: string };
+  /** The filesystem steps over the base (or over nothing), in order. */
+  steps?: ExportStep[];
 }
 
 /** Writes results out as one `--output` asks. */

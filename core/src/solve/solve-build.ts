@@ -14,10 +14,12 @@ import type {
 } from '../model/plan.ts';
 import type { ProgressEvent } from '../model/progress.ts';
 import { contentHash } from '../plan/content-hash.ts';
+import { isMultiPlatform } from '../options/resolve-options.ts';
 import type {
   ActiveSnapshot,
   CopyRequest,
   ExportResult,
+  ExportStep,
   ResolvedImage,
   ResolvedRunMount,
   SolveBackends,
@@ -45,6 +47,10 @@ export interface SolvedTarget {
   config: ImageConfig;
   /** Environment of the target stage's last RUN, CDI injections included. */
   runEnv?: string[];
+  /** The base image the target's filesystem starts from, if any. */
+  base?: { image: ResolvedImage; snapshot: string };
+  /** The filesystem steps over the base, in order. */
+  steps: ExportStep[];
 }
 
 /** The outcome of a solve; `error` reads as BuildKit prints it. */
@@ -125,13 +131,43 @@ class Solver {
       .find((id) => this.plan.vertices[id]?.kind === 'run');
     const runEnv = lastRun ? (await this.solve(lastRun)).runEnv : undefined;
     const image = stage.result ? await this.rootImage(stage.result) : undefined;
+    const chain = stage.result
+      ? await this.chainOf(stage.result)
+      : { steps: [] };
     return {
       platform: platformPlan.platform,
       stage: stage.index,
       snapshot: solved.key,
       config: mergeImageConfig(image?.config, stage.config),
       runEnv,
+      ...chain,
     };
+  }
+
+  /** Lists the filesystem steps that led to a vertex, down to its base image. */
+  private async chainOf(
+    id: string,
+  ): Promise<Pick<SolvedTarget, 'base' | 'steps'>> {
+    const steps: ExportStep[] = [];
+    let vertex: Vertex | undefined = this.plan.vertices[id];
+    while (vertex) {
+      const solved = await this.solve(vertex.id);
+      if (vertex.kind === 'image') {
+        const base = solved.image
+          ? { image: solved.image, snapshot: solved.key }
+          : undefined;
+        return { base, steps: steps.reverse() };
+      }
+      const parentId = this.parentOf(vertex);
+      const parent = parentId ? (await this.solve(parentId)).key : undefined;
+      steps.push({
+        snapshot: solved.key,
+        ...(parent === undefined ? {} : { parent }),
+        createdBy: historyText(vertex),
+      });
+      vertex = parentId ? this.plan.vertices[parentId] : undefined;
+    }
+    return { steps: steps.reverse() };
   }
 
   async export(results: SolvedTarget[]): Promise<void> {
@@ -142,6 +178,8 @@ class Solver {
       platform: r.platform,
       snapshot: r.snapshot,
       config: r.config,
+      ...(r.base ? { base: r.base } : {}),
+      steps: r.steps,
     }));
     for (const output of outputs) await this.exportOne(output, exportResults);
   }
@@ -154,7 +192,7 @@ class Solver {
     const id = `export:${contentHash(output)}`;
     const name = exporter.describe(output);
     await this.step(id, name, () =>
-      exporter.export(output, results, this.plan.platforms.length > 1),
+      exporter.export(output, results, isMultiPlatform(this.plan.options)),
     );
   }
 
@@ -501,6 +539,13 @@ class Solver {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
   ? Omit<T, K>
   : never;
+
+/** Returns BuildKit's `created_by` text for a step's history entry. */
+function historyText(vertex: Vertex): string {
+  if (vertex.kind === 'run') return `RUN ${vertex.args.join(' ')} # buildkit`;
+  if (vertex.kind === 'copy') return `${vertex.text} # buildkit`;
+  return vertex.text;
+}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -62,11 +62,15 @@ export class LocalExporter implements Exporter {
   }
 }
 
-function parseBool(value: string | undefined): boolean | undefined {
+/** Reads a Go-style boolean attribute (`platform-split`, `tar`...). */
+export function parseBool(
+  value: string | undefined,
+  name = 'platform-split',
+): boolean | undefined {
   if (value === undefined) return undefined;
   if (/^(1|t|true)$/i.test(value)) return true;
   if (/^(0|f|false)$/i.test(value)) return false;
-  throw new Error(`non-bool value for platform-split: ${value}`);
+  throw new Error(`non-bool value for ${name}: ${value}`);
 }
 
 function copyTree(from: string, to: string): void {
@@ -74,7 +78,9 @@ function copyTree(from: string, to: string): void {
 }
 
 /** Fails as BuildKit does when two platforms write the same file. */
-function checkConflicts(results: (ExportResult & { dir: string })[]): void {
+export function checkConflicts(
+  results: (ExportResult & { dir: string })[],
+): void {
   const owners = new Map<string, string>();
   for (const result of results) {
     for (const rel of listFiles(result.dir, '')) {

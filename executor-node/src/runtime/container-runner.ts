@@ -1,6 +1,7 @@
 // Runs one RUN step in its snapshot with an OCI runtime: builds the bundle's
 // config (user, env, mounts, network, CDI edits), starts it, cleans up.
 
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,13 +66,15 @@ export class ContainerRunner implements Runner {
     const bundle = path.join(this.options.paths.run, id);
     fs.mkdirSync(bundle, { recursive: true });
     const rootfs = request.rootfs.handle;
-    const stubs: string[] = [];
+    const stubs: Stub[] = [];
     try {
       const spec = this.buildSpec(request, bundle);
       for (const mount of spec.mounts ?? []) {
         if (/^\/(dev|proc|sys)\//.test(mount.destination)) continue;
         const missing = missingRoot(rootfs, mount.destination);
-        if (missing && !stubs.includes(missing)) stubs.push(missing);
+        if (missing && !stubs.some((s) => s.path === missing)) {
+          stubs.push(stubOf(rootfs, missing));
+        }
       }
       fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
       const { name, hideUnifiedCgroup } = this.runtime.choice;
@@ -168,14 +171,55 @@ function missingRoot(rootfs: string, dest: string): string | undefined {
   return undefined;
 }
 
+/** A mount point the runtime will create, and its folder's time before. */
+interface Stub {
+  path: string;
+  parent: string;
+  parentMtimeNs?: bigint;
+}
+
+function stubOf(rootfs: string, stub: string): Stub {
+  const parent = resolveInRoot(rootfs, path.posix.dirname(stub));
+  let parentMtimeNs: bigint | undefined;
+  try {
+    parentMtimeNs = fs.statSync(parent, { bigint: true }).mtimeNs;
+  } catch {
+    parentMtimeNs = undefined;
+  }
+  return { path: stub, parent, parentMtimeNs };
+}
+
 /**
- * Removes the empty files and folders the runtime made as mount points, so
- * they do not end up in the snapshot (BuildKit removes them too).
+ * Removes the empty files and folders the runtime made as mount points, and
+ * puts their folder's time back, so they leave no trace in the snapshot or
+ * its layer (BuildKit does both).
  */
-function removeStubs(rootfs: string, stubs: string[]): void {
+function removeStubs(rootfs: string, stubs: Stub[]): void {
   for (const stub of stubs) {
-    const host = resolveInRoot(rootfs, stub, false);
-    if (onlyStubs(host)) fs.rmSync(host, { recursive: true, force: true });
+    const host = resolveInRoot(rootfs, stub.path, false);
+    if (!onlyStubs(host)) continue;
+    fs.rmSync(host, { recursive: true, force: true });
+    if (stub.parentMtimeNs !== undefined) {
+      restoreMtime(stub.parent, stub.parentMtimeNs);
+    }
+  }
+}
+
+/** Sets a folder's mtime to the nanosecond (Node's utimes rounds to a double). */
+function restoreMtime(dir: string, mtimeNs: bigint): void {
+  const seconds = mtimeNs / 1_000_000_000n;
+  const nanos = mtimeNs % 1_000_000_000n;
+  try {
+    const current = fs.statSync(dir, { bigint: true });
+    if (current.mtimeNs === mtimeNs) return;
+    if (nanos === 0n) {
+      fs.utimesSync(dir, current.atime, Number(seconds));
+      return;
+    }
+    const stamp = `@${seconds}.${nanos.toString().padStart(9, '0')}`;
+    execFileSync('touch', ['-m', '-d', stamp, dir], { stdio: 'ignore' });
+  } catch {
+    // A folder the step removed has no time to restore.
   }
 }
 

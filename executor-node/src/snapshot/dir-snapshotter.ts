@@ -1,8 +1,8 @@
-// Snapshots as plain folders, one per cache key: a new one starts as a copy of
-// its parent in a work folder and is renamed into place only when complete.
+// Snapshots on disk, one immutable version per commit: with overlayfs a step's
+// upper folder over its parents' (the upper is the step's layer), else a full
+// copy of the parent. Work happens in `.work` and is renamed into place.
 
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,61 +14,142 @@ import type {
   SnapshotCopySource,
   Snapshotter,
 } from '../../../core/src/index.ts';
-import { keyFileName } from '../paths.ts';
 import { copyFiles, ensureDir } from './copy-files.ts';
+import { onExit } from './exit-cleanup.ts';
+import {
+  mountOverlay,
+  overlayUsable,
+  unmount,
+  unmountAll,
+} from './overlay.ts';
 import { resolveUser } from './ownership.ts';
+import {
+  isAlive,
+  ownedName,
+  ownerOf,
+  SnapshotLayout,
+  VERSIONS,
+  VIEWS,
+  WORK,
+  type SnapshotKind,
+  type SnapshotMeta,
+} from './snapshot-layout.ts';
 
 const run = promisify(execFile);
 
-/** Keeps committed snapshots under `dir/<key>` and work in `dir/.work`. */
-export class DirSnapshotter implements Snapshotter {
-  private readonly work: string;
+/** How snapshots keep files: `auto` uses overlayfs where it works. */
+export type SnapshotterMode = SnapshotKind | 'auto';
 
-  constructor(readonly dir: string) {
-    this.work = path.join(dir, '.work');
-    fs.mkdirSync(this.work, { recursive: true });
-    removeAbandoned(this.work);
+/** Where a committed version's layer comes from. */
+export type DiffSource = {
+  kind: SnapshotKind;
+  upper: string;
+  /** The parent's whole filesystem, absent for a first snapshot. */
+  lower?: string;
+};
+
+interface Pending {
+  work: string;
+  parent?: SnapshotMeta;
+  /** The overlay mount point while the snapshot is active. */
+  mounted?: string;
+}
+
+/** Keeps snapshots under `dir`; see snapshot-layout.ts for the folders. */
+export class DirSnapshotter implements Snapshotter {
+  readonly kind: SnapshotKind;
+  readonly layout: SnapshotLayout;
+  private readonly pending = new Map<string, Pending>();
+  private readonly views = new Map<string, string>();
+  private readonly used = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    mode: SnapshotterMode = modeFromEnv(),
+  ) {
+    this.layout = new SnapshotLayout(dir);
+    removeAbandoned(path.join(dir, WORK));
+    removeAbandoned(path.join(dir, VIEWS));
+    this.kind =
+      mode === 'auto'
+        ? overlayUsable(path.join(dir, WORK))
+          ? 'overlay'
+          : 'copy'
+        : mode;
+    onExit(this, () => this.release());
   }
 
   async has(key: string): Promise<boolean> {
-    return fs.existsSync(this.locate(key));
+    const meta = this.layout.current(key);
+    if (meta?.kind !== this.kind) return false;
+    this.used.add(key);
+    return true;
   }
 
   locate(key: string): string {
-    return path.join(this.dir, keyFileName(key));
+    const meta = this.layout.current(key);
+    if (!meta) throw new Error(`internal: snapshot ${key} is missing`);
+    return this.rootOf(meta);
+  }
+
+  /** Returns the committed version a key points at. */
+  version(key: string): SnapshotMeta | undefined {
+    return this.layout.current(key);
+  }
+
+  /** Lists the keys this snapshotter found or committed, for cache export. */
+  usedKeys(): string[] {
+    return [...this.used];
+  }
+
+  /** Tells where a version's changes over its parent can be read. */
+  diffSource(meta: SnapshotMeta): DiffSource {
+    const folder = this.layout.version(meta.id);
+    const parent = meta.parent && this.layout.read(meta.parent.id);
+    return {
+      kind: meta.kind,
+      upper: path.join(folder, meta.kind === 'overlay' ? 'diff' : 'fs'),
+      ...(parent ? { lower: this.rootOf(parent) } : {}),
+    };
   }
 
   async prepare(key: string, parent?: string): Promise<ActiveSnapshot> {
-    const name = `${keyFileName(key).slice(0, 16)}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-    const handle = path.join(this.work, name);
-    if (parent === undefined) {
-      fs.mkdirSync(handle, { mode: 0o755 });
-      fs.chmodSync(handle, 0o755);
-      return { key, handle };
-    }
-    const from = this.locate(parent);
-    if (!fs.existsSync(from)) {
+    const work = path.join(this.dir, WORK, ownedName(key));
+    fs.mkdirSync(work, { mode: 0o700 });
+    const parentMeta =
+      parent === undefined ? undefined : this.layout.current(parent);
+    if (parent !== undefined && !parentMeta) {
+      fs.rmSync(work, { recursive: true, force: true });
       throw new Error(`internal: parent snapshot ${parent} is missing`);
     }
-    await run('cp', ['-a', '--reflink=auto', from, handle]);
+
+    const pending: Pending = { work, parent: parentMeta };
+    const handle = await this.makeRoot(pending);
+    this.pending.set(handle, pending);
     return { key, handle };
   }
 
   async commit(active: ActiveSnapshot): Promise<void> {
-    const final = this.locate(active.key);
-    if (fs.existsSync(final)) {
-      // A rebuild (--no-cache) replaces the old snapshot in two renames.
-      const old = `${active.handle}.old`;
-      fs.renameSync(final, old);
-      fs.renameSync(active.handle, final);
-      fs.rmSync(old, { recursive: true, force: true });
-      return;
-    }
-    fs.renameSync(active.handle, final);
+    const pending = this.take(active);
+    this.closeMount(pending);
+    fs.rmSync(path.join(pending.work, 'ovl'), { recursive: true, force: true });
+    fs.rmSync(path.join(pending.work, 'merged'), {
+      recursive: true,
+      force: true,
+    });
+    const parent = pending.parent;
+    this.layout.publish(pending.work, {
+      key: active.key,
+      kind: this.kind,
+      ...(parent ? { parent: { key: parent.key, id: parent.id } } : {}),
+    });
+    this.used.add(active.key);
   }
 
   async abort(active: ActiveSnapshot): Promise<void> {
-    fs.rmSync(active.handle, { recursive: true, force: true });
+    const pending = this.take(active);
+    this.closeMount(pending);
+    fs.rmSync(pending.work, { recursive: true, force: true });
   }
 
   async mkdir(into: ActiveSnapshot, dir: string, user?: string): Promise<void> {
@@ -116,22 +197,118 @@ export class DirSnapshotter implements Snapshotter {
       if (source.kind === 'empty') fs.rmSync(srcRoot, { recursive: true });
     }
   }
-}
 
-/** Removes work folders left by builds that no longer run. */
-function removeAbandoned(work: string): void {
-  for (const name of fs.readdirSync(work)) {
-    const pid = Number(name.split('-')[1]);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
-    fs.rmSync(path.join(work, name), { recursive: true, force: true });
+  /** Throws away active snapshots and unmounts the read-only views. */
+  release(): void {
+    for (const pending of this.pending.values()) {
+      try {
+        this.closeMount(pending);
+        fs.rmSync(pending.work, { recursive: true, force: true });
+      } catch {
+        // The next start removes what is left (its owner is gone by then).
+      }
+    }
+    this.pending.clear();
+    for (const view of this.views.values()) {
+      try {
+        unmount(view);
+        fs.rmdirSync(view);
+      } catch {
+        // As above.
+      }
+    }
+    this.views.clear();
+  }
+
+  /** Creates the writable root of a new snapshot and returns its path. */
+  private async makeRoot(pending: Pending): Promise<string> {
+    const { work, parent } = pending;
+    if (this.kind === 'copy') {
+      const root = path.join(work, 'fs');
+      if (!parent) {
+        fs.mkdirSync(root, { mode: 0o755 });
+        fs.chmodSync(root, 0o755);
+      } else {
+        await run('cp', ['-a', '--reflink=auto', this.rootOf(parent), root]);
+      }
+      return root;
+    }
+
+    const upper = path.join(work, 'diff');
+    fs.mkdirSync(upper, { mode: 0o755 });
+    fs.chmodSync(upper, 0o755);
+    if (!parent) return upper;
+
+    const merged = path.join(work, 'merged');
+    fs.mkdirSync(merged);
+    fs.mkdirSync(path.join(work, 'ovl'));
+    const rel = path.relative(this.dir, work);
+    mountOverlay({
+      lowers: this.lowers(parent),
+      upper: path.join(rel, 'diff'),
+      work: path.join(rel, 'ovl'),
+      target: merged,
+      cwd: this.dir,
+    });
+    pending.mounted = merged;
+    return merged;
+  }
+
+  /** Returns a folder with a committed version's whole filesystem. */
+  private rootOf(meta: SnapshotMeta): string {
+    const folder = this.layout.version(meta.id);
+    if (meta.kind === 'copy') return path.join(folder, 'fs');
+    if (!meta.parent) return path.join(folder, 'diff');
+
+    const known = this.views.get(meta.id);
+    if (known) return known;
+    const view = path.join(this.dir, VIEWS, ownedName(meta.id));
+    fs.mkdirSync(view);
+    mountOverlay({
+      lowers: this.lowers(meta),
+      target: view,
+      cwd: this.dir,
+    });
+    this.views.set(meta.id, view);
+    return view;
+  }
+
+  /** Lists a version's layer folders, top first, relative to the snapshot folder. */
+  private lowers(meta: SnapshotMeta): string[] {
+    return this.layout
+      .lineage(meta)
+      .map((m) => path.join(VERSIONS, m.id, 'diff'));
+  }
+
+  private take(active: ActiveSnapshot): Pending {
+    const pending = this.pending.get(active.handle);
+    if (!pending) {
+      throw new Error(`internal: snapshot ${active.key} is not active`);
+    }
+    this.pending.delete(active.handle);
+    return pending;
+  }
+
+  private closeMount(pending: Pending): void {
+    if (!pending.mounted) return;
+    unmount(pending.mounted);
+    pending.mounted = undefined;
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+function modeFromEnv(): SnapshotterMode {
+  const value = process.env.SLIPWAY_SNAPSHOTTER;
+  return value === 'copy' || value === 'overlay' ? value : 'auto';
+}
+
+/** Removes work and view folders whose owner process is gone, mounts first. */
+function removeAbandoned(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const pid = ownerOf(name);
+    if (pid !== undefined && pid !== process.pid && isAlive(pid)) continue;
+    if (pid === process.pid) continue;
+    const folder = path.join(dir, name);
+    unmountAll(folder);
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,138 @@
+// overlayfs for snapshots: whether this host can use it under a folder,
+// mounting a stack of layer folders, unmounting, and finding leftover mounts.
+
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Overlay options that keep the upper folder a plain OCI-convertible diff. */
+const PLAIN_UPPER = ['redirect_dir=off', 'metacopy=off', 'index=off'];
+
+/** The kernel reads mount options from one page. */
+const MAX_OPTIONS = 4000;
+
+/** What one overlay mount stacks. */
+export interface OverlayMount {
+  /** Layer folders, top first, relative to `cwd` to keep the options short. */
+  lowers: string[];
+  /** Writable folder and the overlay's work folder; both absent for a read-only view. */
+  upper?: string;
+  work?: string;
+  target: string;
+  cwd: string;
+}
+
+const probed = new Map<string, boolean>();
+
+/** Reports whether overlayfs mounts work in the folder `dir` (probed once per folder). */
+export function overlayUsable(dir: string): boolean {
+  const known = probed.get(dir);
+  if (known !== undefined) return known;
+  let usable = false;
+  if (process.getuid?.() === 0 && kernelHasOverlay()) {
+    const probe = path.join(
+      dir,
+      `probe-${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
+    );
+    fs.mkdirSync(probe, { recursive: true });
+    try {
+      for (const sub of ['lower', 'upper', 'work', 'merged']) {
+        fs.mkdirSync(path.join(probe, sub));
+      }
+      fs.writeFileSync(path.join(probe, 'lower', 'file'), 'x');
+      mountOverlay({
+        lowers: ['lower'],
+        upper: 'upper',
+        work: 'work',
+        target: path.join(probe, 'merged'),
+        cwd: probe,
+      });
+      try {
+        fs.rmSync(path.join(probe, 'merged', 'file'));
+        const whiteout = fs.lstatSync(path.join(probe, 'upper', 'file'));
+        usable = whiteout.isCharacterDevice() && whiteout.rdev === 0;
+      } finally {
+        unmount(path.join(probe, 'merged'));
+      }
+    } catch {
+      usable = false;
+    } finally {
+      fs.rmSync(probe, { recursive: true, force: true });
+    }
+  }
+  probed.set(dir, usable);
+  return usable;
+}
+
+/** Mounts an overlay; throws with the mount command's message on failure. */
+export function mountOverlay(spec: OverlayMount): void {
+  const options = [`lowerdir=${spec.lowers.join(':')}`];
+  if (spec.upper && spec.work) {
+    options.push(`upperdir=${spec.upper}`, `workdir=${spec.work}`);
+  }
+  options.push(...PLAIN_UPPER);
+  const text = options.join(',');
+  if (text.length > MAX_OPTIONS) {
+    throw new Error(
+      `too many layers (${spec.lowers.length}) for one overlay mount`,
+    );
+  }
+  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', text, spec.target], {
+    cwd: spec.cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** Unmounts `target`, detaching it lazily when it is still busy. */
+export function unmount(target: string): void {
+  try {
+    execFileSync('umount', [target], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch {
+    execFileSync('umount', ['-l', target], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+  }
+}
+
+/** Lists mount points at or under `dir`, deepest first. */
+export function mountsUnder(dir: string): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return text
+    .split('\n')
+    .map((line) => decodeMountPath(line.split(' ')[4] ?? ''))
+    .filter((point) => point === dir || point.startsWith(prefix))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Unmounts everything mounted at or under `dir`. */
+export function unmountAll(dir: string): void {
+  for (const point of mountsUnder(dir)) {
+    try {
+      unmount(point);
+    } catch {
+      // Already gone, or another namespace owns it; removal will tell.
+    }
+  }
+}
+
+function kernelHasOverlay(): boolean {
+  try {
+    return /\toverlay$/m.test(fs.readFileSync('/proc/filesystems', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** mountinfo escapes space, tab, newline and backslash as octal. */
+function decodeMountPath(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+    String.fromCharCode(parseInt(octal, 8)),
+  );
+}
