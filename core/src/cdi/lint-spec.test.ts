@@ -58,6 +58,25 @@ describe('lintCdiSpec', () => {
     ]);
   });
 
+  it('reports bad edits of a device whose name is bad too', () => {
+    const text = [
+      'cdiVersion: "0.6.0"',
+      'kind: vendor.com/device',
+      'devices:',
+      '  - name: gpu1-',
+      '    containerEdits:',
+      '      hooks: [{hookName: preStart, path: /bin/true}]',
+      '',
+    ].join('\n');
+    const got = lintCdiSpec(text, 'v.yaml').diagnostics.map(
+      (d) => `${d.location?.range.start.line}: ${d.message}`,
+    );
+    assert.deepEqual(got, [
+      '4: invalid CDI Spec: failed add device "gpu1-": invalid name "gpu1-", should end with a letter or digit',
+      '6: invalid CDI Spec: failed add device "gpu1-": invalid device "gpu1-": invalid hook name "preStart"',
+    ]);
+  });
+
   it('reports nothing for a spec that loads', () => {
     const text = BROKEN.replace('0.3.0', '0.5.0')
       .replace('    - BROKEN\n', '')

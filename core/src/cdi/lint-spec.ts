@@ -80,10 +80,12 @@ function collectProblems(spec: CdiSpec): SpecProblem[] {
     const at = `devices.${i}`;
     const wrap = (message: string) =>
       `failed add device ${goQuote(device.name)}: ${message}`;
+    // A bad name does not hide bad edits; empty edits have nothing to check.
     const whole = validateDevice(device);
     if (whole && !whole.path.startsWith('containerEdits.')) {
       out.push({ message: wrap(whole.message), path: `${at}.${whole.path}` });
-    } else {
+    }
+    if (whole?.path !== 'containerEdits') {
       for (const p of editProblems(device.containerEdits)) {
         const message = `invalid device ${goQuote(device.name)}: ${p.message}`;
         out.push({
