@@ -1,7 +1,7 @@
 // `slipway cdi generate nvidia`: discovers the NVIDIA driver on this host (or
 // under --driver-root) and writes the spec `nvidia-ctk cdi generate` would.
 
-import { chmod, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { NvidiaSpecOptions } from '../../../core/src/index.ts';
@@ -77,6 +77,8 @@ export async function runCdiGenerateNvidia(
   }
 
   const file = withExtension(path.resolve(cwd, flags.output), format);
+  // As the reference library writes specs: into a new file, then renamed.
+  await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, text);
   await chmod(temp, 0o644);
