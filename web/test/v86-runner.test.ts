@@ -89,6 +89,36 @@ describe('v86 runner', function () {
     expect(changed).to.include.members(['/hello.txt', '/arch']);
   });
 
+  it('runs a stage step by step with WORKDIR, USER, COPY and a cache mount', async () => {
+    const plan = await plan386(
+      [
+        '# syntax=docker/dockerfile:1',
+        'FROM busybox:1.36 AS base',
+        'RUN echo one > /a',
+        'FROM base',
+        'WORKDIR /work',
+        'RUN cat /a > b && echo two >> b && pwd > where',
+        'RUN --mount=type=cache,target=/cache echo hit >> /cache/log',
+        'RUN --mount=type=cache,target=/cache cat /cache/log > /seen',
+        'COPY --from=base /a /copied',
+        'USER nobody',
+        'RUN id -u > /tmp/uid',
+        '',
+      ].join('\n'),
+    );
+    const { report } = await build(client, plan);
+    expect(report.ok, report.error).to.equal(true);
+    const read = async (path: string) =>
+      new TextDecoder().decode(await client.api.readFile('linux/386', path));
+    expect(await read('/work/b')).to.equal('one\ntwo\n');
+    expect(await read('/work/where')).to.equal('/work\n');
+    expect(await read('/seen')).to.equal('hit\n');
+    expect(await read('/copied')).to.equal('one\n');
+    expect(await read('/tmp/uid')).to.equal('65534\n');
+    const files = report.targets[0]!.files.map((f) => f.path);
+    expect(files, 'a cache mount stays out of the result').to.not.include('/cache/log');
+  });
+
   it('reports a failing RUN with its exit code', async () => {
     const plan = await plan386('FROM busybox:1.36\nRUN echo oops >&2; exit 3\n');
     const { report, log } = await build(client, plan);
