@@ -116,3 +116,5 @@ export type {
   NvidiaGpuFact,
 } from './cdi/nvidia.ts';
 export { formatCdiSpec } from './cdi/write-spec.ts';
+export { createPlanner } from './plan/planner.ts';
+export type { Planner } from './plan/planner.ts';

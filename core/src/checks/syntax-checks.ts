@@ -10,7 +10,7 @@ import type {
 } from '../model/instructions.ts';
 import type { DockerfileSyntax, InstructionNode } from '../model/syntax.ts';
 import { INSTRUCTION_NAMES } from '../instructions/read-dockerfile.ts';
-import { goTrimSpace, splitBlankOnce } from '../parse/text.ts';
+import { isGoSpace } from '../parse/text.ts';
 import type { Linter } from './linter.ts';
 import {
   CONSISTENT_INSTRUCTION_CASING,
@@ -54,7 +54,14 @@ export function checkSyntax(
 
 /** Returns an instruction's keyword as the user wrote it. */
 export function keywordAsWritten(node: InstructionNode): string {
-  return splitBlankOnce(goTrimSpace(node.original))[0] ?? node.keyword;
+  const text = node.original;
+  // The keyword is ASCII in every instruction the checks look at.
+  let start = 0;
+  while (start < text.length && isGoSpace(text.charCodeAt(start))) start++;
+  let end = start;
+  while (end < text.length && !isGoSpace(text.charCodeAt(end))) end++;
+  const word = text.slice(start, end);
+  return word.toUpperCase() === node.keyword ? word : node.keyword;
 }
 
 function checkNode(

@@ -11,6 +11,7 @@ import type {
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { checkEscapeToken, DirectiveScanner } from './directives.ts';
 import { findHeredocs } from './heredoc.ts';
+import type { NodeResult } from './instruction-line.ts';
 import { buildNode, KNOWN_INSTRUCTIONS } from './instruction-line.ts';
 import {
   fromByteString,
@@ -25,12 +26,21 @@ const EMPTY_CONTINUATION_URL =
 const INSTRUCTION_NAMES = KNOWN_INSTRUCTIONS.map((name) => name.toUpperCase());
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
-/** Parses Dockerfile text into BuildKit's syntax tree plus diagnostics. */
+/** Instruction lines already read, by escape character and joined text. */
+export type ParseMemo = Map<string, NodeResult>;
+
+const PARSE_MEMO_LIMIT = 20_000;
+
+/**
+ * Parses Dockerfile text into BuildKit's syntax tree plus diagnostics. A
+ * memo kept between calls lets unchanged instructions skip their reading.
+ */
 export function parseDockerfile(
   text: string,
   file = 'Dockerfile',
+  memo?: ParseMemo,
 ): DockerfileSyntax {
-  return new Parser(text, file).parse();
+  return new Parser(text, file, memo).parse();
 }
 
 class Parser {
@@ -48,6 +58,7 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly memo: ParseMemo | undefined,
   ) {
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
   }
@@ -186,7 +197,7 @@ class Parser {
     startLine: number,
     startColumn: number,
   ): InstructionNode | undefined {
-    const built = buildNode(line, this.escape, comments);
+    const built = this.buildNode(line, comments);
     if ('error' in built) {
       const { code, message } = built.error;
       this.error(code, message, startLine, this.lineNo);
@@ -232,6 +243,23 @@ class Parser {
       });
     }
     return node;
+  }
+
+  /** Builds a node, or copies the one built for the same line before. */
+  private buildNode(line: string, comments: string[]): NodeResult {
+    if (this.memo === undefined) return buildNode(line, this.escape, comments);
+    const key = this.escape + line;
+    let built = this.memo.get(key);
+    if (built === undefined) {
+      if (this.memo.size >= PARSE_MEMO_LIMIT) this.memo.clear();
+      built = buildNode(line, this.escape, []);
+      this.memo.set(key, built);
+    }
+    if ('error' in built) return built;
+    // Heredocs, range and comments are this occurrence's own.
+    const node = { ...built.node, comments, heredocs: [] };
+    if (node.trigger) node.trigger = { ...node.trigger, heredocs: [] };
+    return { ...built, node };
   }
 
   private readHeredocBody(marker: {

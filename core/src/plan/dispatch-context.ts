@@ -2,6 +2,7 @@
 // helpers every instruction planner shares: errors, expansion, names, vertices.
 
 import type { Linter } from '../checks/linter.ts';
+import type { HashMemo } from './content-hash.ts';
 import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
@@ -59,6 +60,8 @@ export interface DispatchContext {
   diagnostics: Diagnostic[];
   /** Build checks that run while instructions are dispatched. */
   lint: Linter;
+  /** Digests from earlier plans, when re-planning (see createPlanner). */
+  hashMemo?: HashMemo;
 }
 
 /** Records an error diagnostic at a range of the Dockerfile. */

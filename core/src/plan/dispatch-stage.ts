@@ -3,15 +3,10 @@
 
 import type { ImageConfig, ImageVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { contentHash } from './content-hash.ts';
+import { hashParts } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { nextStepName } from './dispatch-context.ts';
-import {
-  configEnvSet,
-  envAddOrReplace,
-  envFromStrings,
-  envGet,
-} from './env-list.ts';
+import { configEnvSet, envAddAll, envFromStrings, envGet } from './env-list.ts';
 import { planCopy } from './plan-copy.ts';
 import { planArg, planEnv, planLabel } from './plan-env.ts';
 import { planImageConfig } from './plan-image-config.ts';
@@ -87,9 +82,7 @@ function initialState(ctx: DispatchContext, node: StageNode): StageState {
   ) {
     state.config.env = configEnvSet(state.config.env, 'PATH', DEFAULT_PATH);
   }
-  for (const [key, value] of envFromStrings(state.config.env)) {
-    state.env = envAddOrReplace(state.env, key, value);
-  }
+  state.env = envAddAll(state.env, envFromStrings(state.config.env));
   if (state.config.workingDir) state.dir = state.config.workingDir;
   if (state.config.user) state.user = state.config.user;
   return state;
@@ -141,7 +134,7 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   const text = `FROM ${ref}`;
   const vertex: ImageVertex = {
     kind: 'image',
-    id: contentHash({ op: 'source', ref, platform }),
+    id: hashParts(['source', ref, platform], ctx.hashMemo),
     stage: state.node.owner ?? state.node.index,
     platform,
     name: nextStepName(ctx, state, text, undefined),
@@ -171,7 +164,22 @@ function countSteps(node: StageNode): number {
 
 /** Copies a base stage's config for a child; ONBUILD triggers do not carry over. */
 function cloneConfig(config: ImageConfig): ImageConfig {
-  const copy = JSON.parse(JSON.stringify(config)) as ImageConfig;
-  copy.onBuild = [];
+  const copy: ImageConfig = {
+    ...config,
+    env: [...config.env],
+    labels: { ...config.labels },
+    exposedPorts: [...config.exposedPorts],
+    volumes: [...config.volumes],
+    shell: [...config.shell],
+    onBuild: [],
+  };
+  if (config.cmd) copy.cmd = [...config.cmd];
+  if (config.entrypoint) copy.entrypoint = [...config.entrypoint];
+  if (config.healthcheck) {
+    copy.healthcheck = {
+      ...config.healthcheck,
+      test: [...config.healthcheck.test],
+    };
+  }
   return copy;
 }

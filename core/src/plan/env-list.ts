@@ -21,6 +21,13 @@ export function envAddOrReplace(
   return [...list.filter(([k]) => k !== key), [key, value]];
 }
 
+/** Sets every pair of `pairs` (keys unique) in turn, as envAddOrReplace would. */
+export function envAddAll(list: EnvList, pairs: EnvList): EnvList {
+  if (pairs.length === 0) return list;
+  const keys = new Set(pairs.map(([key]) => key));
+  return [...list.filter(([key]) => !keys.has(key)), ...pairs];
+}
+
 /** Sets `key` in an image config env (`K=V` strings), keeping its position. */
 export function configEnvSet(
   env: string[],
@@ -34,18 +41,17 @@ export function configEnvSet(
   return out;
 }
 
-/** Reads `K=V` strings into a list. */
+/** Reads `K=V` strings into a list (a key set again moves to the end). */
 export function envFromStrings(env: readonly string[]): EnvList {
-  let list: EnvList = [];
+  const byKey = new Map<string, string>();
   for (const entry of env) {
     const eq = entry.indexOf('=');
-    list = envAddOrReplace(
-      list,
-      eq < 0 ? entry : entry.slice(0, eq),
-      eq < 0 ? '' : entry.slice(eq + 1),
-    );
+    const key = eq < 0 ? entry : entry.slice(0, eq);
+    // Deleting first moves a repeated key to the end, as envAddOrReplace does.
+    byKey.delete(key);
+    byKey.set(key, eq < 0 ? '' : entry.slice(eq + 1));
   }
-  return list;
+  return [...byKey];
 }
 
 /** Formats a list as `K=V` strings. */
@@ -53,8 +59,18 @@ export function envToStrings(list: EnvList): string[] {
   return list.map(([k, v]) => `${k}=${v}`);
 }
 
-/** Makes an expansion lookup over a list. */
+const lookups = new WeakMap<EnvList, Lookup>();
+
+/**
+ * Makes an expansion lookup over a list. Lists are never changed in place,
+ * so one lookup serves every expansion against the same list, and its map
+ * is built only when a variable is first looked up.
+ */
 export function envLookup(list: EnvList): Lookup {
-  const map = new Map(list);
-  return (name) => map.get(name);
+  let lookup = lookups.get(list);
+  if (lookup !== undefined) return lookup;
+  let map: Map<string, string> | undefined;
+  lookup = (name) => (map ??= new Map(list)).get(name);
+  lookups.set(list, lookup);
+  return lookup;
 }

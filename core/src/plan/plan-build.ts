@@ -16,15 +16,21 @@ import {
   isMultiPlatform,
   resolveBuildOptions,
 } from '../options/resolve-options.ts';
+import type { ParseMemo } from '../parse/parse-dockerfile.ts';
 import { parseDockerfile } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
+import type { HashMemo } from './content-hash.ts';
 import { planLegacy } from './legacy.ts';
 import { planPlatform } from './plan-platform.ts';
 
-/** How much of the Dockerfile a plan dispatches. */
+/** How much of the Dockerfile a plan dispatches, and what it may reuse. */
 export interface PlanMode {
   /** Dispatch every stage, needed or not, as `docker build --check` lints. */
   allStages: boolean;
+  /** Vertex digests of earlier plans (see createPlanner). */
+  hashMemo?: HashMemo;
+  /** Instruction lines read by earlier plans (see createPlanner). */
+  parseMemo?: ParseMemo;
 }
 
 /** Plans a build: parses, checks and resolves everything a run needs. */
@@ -93,7 +99,7 @@ function plan(
     return finish(base, diagnostics);
   }
 
-  const syntax = parseDockerfile(text, options.file);
+  const syntax = parseDockerfile(text, options.file, mode.parseMemo);
   const checks = resolveCheckConfig(syntax, options.buildArgs);
   diagnostics.push(...checks.diagnostics);
   const lint = createLinter(syntax, checks.config);
@@ -165,6 +171,7 @@ function planPlatforms(
       vertices,
       lint,
       allStages: mode.allStages,
+      ...(mode.hashMemo ? { hashMemo: mode.hashMemo } : {}),
     });
     diagnostics.push(...result.diagnostics);
     if (result.plan) platforms.push(result.plan);

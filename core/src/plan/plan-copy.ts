@@ -6,7 +6,7 @@ import type { CopyInstruction } from '../model/instructions.ts';
 import type { CopyVertex, InlineFile } from '../model/plan.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { contentHash } from './content-hash.ts';
+import { hashParts } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
@@ -71,17 +71,26 @@ export function planCopy(
     ];
     const vertex: CopyVertex = {
       kind: 'copy',
-      id: contentHash({
-        op: 'copy',
-        platform,
-        ...common,
-        checksum: c.checksum,
-        keepGitDir: c.keepGitDir,
-        unpack: c.unpack,
-        source: part.source,
-        sources: part.sources,
-        inputs,
-      }),
+      id: hashParts(
+        [
+          'copy',
+          platform,
+          c.kind,
+          dest,
+          c.link,
+          c.parents,
+          c.exclude,
+          expanded.chmod ?? '',
+          expanded.chown ?? '',
+          c.checksum ?? '',
+          c.keepGitDir ?? null,
+          c.unpack ?? null,
+          sourceKey(part.source),
+          part.sources,
+          inputs,
+        ],
+        ctx.hashMemo,
+      ),
       stage: state.node.index,
       platform,
       name,
@@ -93,6 +102,23 @@ export function planCopy(
       ...common,
     };
     addVertex(ctx, state, vertex);
+  }
+}
+
+// The parts of a copy source that its vertex id covers.
+function sourceKey(source: CopyVertex['source']): unknown[] {
+  switch (source.kind) {
+    case 'context':
+      return ['context'];
+    case 'stage':
+      return ['stage', source.stage, source.vertex ?? ''];
+    case 'image':
+      return ['image', source.ref];
+    case 'inline':
+      return [
+        'inline',
+        source.files.map((f) => [f.path, f.content, f.mode ?? 0]),
+      ];
   }
 }
 

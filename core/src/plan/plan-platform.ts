@@ -12,6 +12,7 @@ import type {
   Vertex,
 } from '../model/plan.ts';
 import { checkDefaultBaseNames } from '../checks/from-checks.ts';
+import type { HashMemo } from './content-hash.ts';
 import type { Linter } from '../checks/linter.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
@@ -36,6 +37,7 @@ export interface PlatformInput {
   lint: Linter;
   /** Dispatch every stage (for `--check`), not only those the target needs. */
   allStages: boolean;
+  hashMemo?: HashMemo;
 }
 
 /** Plans one target platform; returns no plan when the stage graph cannot be built. */
@@ -88,6 +90,7 @@ export function planPlatform(input: PlatformInput): {
     diagnostics,
     lint: input.lint,
   };
+  if (input.hashMemo) ctx.hashMemo = input.hashMemo;
   // Sources added by --from or mounts resolve before any stage runs.
   const needed = (node: StageNode) => graph.reachable.has(node);
   for (const node of graph.nodes) {

@@ -5,7 +5,7 @@ import type { WorkdirInstruction } from '../model/instructions.ts';
 import { checkWorkdir } from '../checks/dispatch-checks.ts';
 import type { WorkdirVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { contentHash } from './content-hash.ts';
+import { hashParts } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
@@ -36,13 +36,7 @@ export function planWorkdir(
   const text = stepText(ctx, state, c.original);
   const vertex: WorkdirVertex = {
     kind: 'workdir',
-    id: contentHash({
-      op: 'mkdir',
-      platform,
-      path: dir,
-      user: state.user,
-      inputs,
-    }),
+    id: hashParts(['mkdir', platform, dir, state.user, inputs], ctx.hashMemo),
     stage: state.node.index,
     platform,
     name: nextStepName(ctx, state, text),

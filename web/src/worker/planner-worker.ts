@@ -5,8 +5,8 @@ import * as Comlink from 'comlink';
 import type { CdiSpecFile } from '../../../core/src/index.ts';
 import {
   createCdiRegistry,
+  createPlanner,
   lintCdiSpec,
-  planBuild,
 } from '../../../core/src/index.ts';
 import type {
   PlannerApi,
@@ -15,11 +15,15 @@ import type {
   RegistrySummary,
 } from './protocol.ts';
 
+// One planner for the worker's life: each keystroke's re-plan reuses what
+// the previous plans read and hashed.
+const planner = createPlanner();
+
 const api: PlannerApi = {
   plan(request: PlanRequest): PlanResponse {
     const started = performance.now();
     try {
-      const plan = planBuild(request.dockerfile, request.options);
+      const plan = planner.plan(request.dockerfile, request.options);
       const registry = summarizeRegistry(request.options.cdiSpecs ?? []);
       return { plan, registry, elapsedMs: performance.now() - started };
     } catch (error) {

@@ -1,0 +1,64 @@
+// A planner that remembers earlier work must plan exactly as planBuild does,
+// edit after edit.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import fc from 'fast-check';
+
+import { planBuild } from './plan-build.ts';
+import { createPlanner } from './planner.ts';
+
+const BASE = [
+  '# syntax=docker/dockerfile:1',
+  'ARG BASE=alpine',
+  'FROM --platform=$BUILDPLATFORM ${BASE} AS build',
+  'WORKDIR /src',
+  'ENV A=1',
+  'COPY <<EOF /a.txt',
+  'hello $A',
+  'EOF',
+  'RUN --mount=type=cache,target=/c make \\',
+  '    all',
+  'FROM build AS test',
+  'RUN make test',
+  'FROM scratch',
+  'COPY --from=build /out /',
+  'ONBUILD RUN echo triggered',
+].join('\n');
+
+test('re-plans each edit exactly as planBuild does', () => {
+  const planner = createPlanner();
+  const edits = [
+    BASE,
+    BASE.replace('make \\', 'make -j4 \\'),
+    BASE.replace('ENV A=1', 'ENV A=2'),
+    BASE,
+    BASE.replace('hello $A', 'bye $A'),
+    BASE.replace('FROM build AS test\n', ''),
+  ];
+  for (const text of edits) {
+    for (const platforms of [['linux/amd64'], ['linux/amd64', 'linux/arm64']]) {
+      assert.deepEqual(
+        planner.plan(text, { platforms }),
+        planBuild(text, { platforms }),
+      );
+    }
+  }
+});
+
+test('re-plans random edits exactly as planBuild does', () => {
+  const planner = createPlanner();
+  const edit = fc.record({
+    at: fc.nat({ max: BASE.length }),
+    cut: fc.nat({ max: 6 }),
+    text: fc.constantFrom('', 'x', '$A', '\n', '\\\n', 'RUN b\n', '"', '<<E\n'),
+  });
+  fc.assert(
+    fc.property(edit, ({ at, cut, text }) => {
+      const edited = BASE.slice(0, at) + text + BASE.slice(at + cut);
+      assert.deepEqual(planner.plan(edited), planBuild(edited));
+    }),
+    { numRuns: 300 },
+  );
+});
