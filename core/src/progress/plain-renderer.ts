@@ -24,7 +24,12 @@ export interface PlainRenderer {
 interface VertexState {
   index: number;
   name: string;
+  /** When the vertex last started; unset while it is not running. */
   start?: number;
+  /** First-start time, for log row offsets. */
+  firstStart?: number;
+  /** Closed running intervals, `[start, stop]`, merged when DONE is printed. */
+  intervals: [number, number][];
   completed: boolean;
   /** The unfinished last log row (`<t> <text>`), if any. */
   partial?: string;
@@ -53,6 +58,7 @@ export function createPlainRenderer(
       v = {
         index: 0,
         name: name ?? vertex,
+        intervals: [],
         completed: false,
         partialShown: 0,
         recent: [],
@@ -87,6 +93,7 @@ export function createPlainRenderer(
     v.partial = undefined;
     v.partialShown = 0;
     v.completed = true;
+    v.start = undefined;
     current = undefined;
     return `${out}#${v.index} ${line}\n`;
   }
@@ -103,7 +110,8 @@ export function createPlainRenderer(
         else out += `#${v.index} ${v.partial}${piece}`;
         v.partial += piece;
       } else {
-        const row = `${formatSeconds((time - (v.start ?? time)) / 1000)} ${piece}`;
+        const since = time - (v.firstStart ?? time);
+        const row = `${formatSeconds(since / 1000)} ${piece}`;
         out += `#${v.index} ${row}`;
         v.partial = row;
       }
@@ -125,6 +133,7 @@ export function createPlainRenderer(
         case 'vertex-start': {
           const v = state(event.vertex, event.name);
           v.start ??= event.time;
+          v.firstStart ??= event.time;
           v.completed = false;
           return activate(event.vertex, v);
         }
@@ -138,10 +147,13 @@ export function createPlainRenderer(
           );
         case 'vertex-done': {
           const v = state(event.vertex);
+          if (v.start !== undefined) v.intervals.push([v.start, event.time]);
+          v.start = undefined;
+          // BuildKit prints the running time: overlapping runs count once.
           const took =
-            v.start === undefined
+            v.intervals.length === 0
               ? ''
-              : ` ${formatFixed((event.time - v.start) / 1000, 1)}s`;
+              : ` ${formatFixed(mergedSeconds(v.intervals), 1)}s`;
           return finish(event.vertex, v, `DONE${took}`);
         }
         case 'vertex-error': {
@@ -171,6 +183,21 @@ export function createPlainRenderer(
       return index ? index : undefined;
     },
   };
+}
+
+function mergedSeconds(intervals: [number, number][]): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [start, stop] = sorted[0];
+  for (const [s, e] of sorted.slice(1)) {
+    if (s > stop) {
+      total += stop - start;
+      [start, stop] = [s, e];
+    } else if (e > stop) {
+      stop = e;
+    }
+  }
+  return (total + stop - start) / 1000;
 }
 
 function remember(v: VertexState, row: string) {
