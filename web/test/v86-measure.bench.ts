@@ -7,7 +7,11 @@ import { expect } from '@esm-bundle/chai';
 import * as Comlink from 'comlink';
 import { clear, createStore } from 'idb-keyval';
 import type { BuildPlan } from '../../core/src/index.ts';
-import { createV86Client, type V86Client } from '../src/v86/v86-client.ts';
+import {
+  createV86Client,
+  defaultV86Config,
+  type V86Client,
+} from '../src/v86/v86-client.ts';
 import type { BuildUpdate } from '../src/worker/v86-protocol.ts';
 import { fetchExample, planExample } from './helpers.ts';
 
@@ -35,11 +39,23 @@ async function timedBuild(client: V86Client, plan: BuildPlan) {
   let firstOutput: number | undefined;
   const starts = new Map<string, number>();
   const durations: { name: string; ms: number }[] = [];
+  const timeline: string[] = [];
+  const at = () => Math.round(performance.now() - started);
   const report = await client.api.build(
     plan,
     Comlink.proxy((update: BuildUpdate) => {
+      if (update.kind === 'guest') {
+        const r = update.report;
+        timeline.push(
+          `${at()} guest ${r.mode} (${Math.round(r.ms)} ms: ${JSON.stringify(r.phases, (_, v) => (typeof v === 'number' ? Math.round(v) : v))})`,
+        );
+      }
       if (update.kind !== 'progress') return;
       const e = update.event;
+      if (e.kind !== 'vertex-log') {
+        const name = e.kind === 'vertex-start' ? e.name : e.vertex.slice(0, 12);
+        timeline.push(`${at()} ${e.kind} ${name}`);
+      }
       if (e.kind === 'vertex-log') firstOutput ??= performance.now() - started;
       if (e.kind === 'vertex-start') starts.set(e.vertex, e.time);
       if (e.kind === 'vertex-done' && starts.has(e.vertex)) {
@@ -50,7 +66,7 @@ async function timedBuild(client: V86Client, plan: BuildPlan) {
     { noCache: true },
   );
   expect(report.ok, report.error).to.equal(true);
-  return { firstOutput: firstOutput ?? NaN, durations };
+  return { firstOutput: firstOutput ?? NaN, durations, timeline };
 }
 
 function median(values: number[]): number {
@@ -67,8 +83,11 @@ describe('v86 runner measurements', function () {
     const figures: Record<string, number | string> = {};
 
     const cold = createV86Client(CONFIG);
+    await cold.api.configure({ ...defaultV86Config(), ...CONFIG });
     const coldRun = await timedBuild(cold, cdi);
-    figures['cold boot to first RUN output (ms)'] = Math.round(coldRun.firstOutput);
+    figures['cold boot to first RUN output, worker loaded (ms)'] = Math.round(
+      coldRun.firstOutput,
+    );
 
     const trivial = await plan386(
       `FROM busybox:1.36\n${Array.from({ length: TRIVIAL_RUNS }, (_, i) => `RUN true # ${i}`).join('\n')}\n`,
@@ -96,13 +115,22 @@ describe('v86 runner measurements', function () {
     );
     cold.dispose();
 
+    // A page starts its worker before the first Build; measure from there.
     const warm = createV86Client(CONFIG);
+    await warm.api.configure({ ...defaultV86Config(), ...CONFIG });
     const restoreRun = await timedBuild(warm, cdi);
     const started = await warm.api.start();
     expect(started.mode).to.equal('restored');
-    figures['restore to first RUN output (ms)'] = Math.round(restoreRun.firstOutput);
+    figures['restore to first RUN output, worker loaded (ms)'] = Math.round(
+      restoreRun.firstOutput,
+    );
     figures['restore of the guest alone (ms)'] = Math.round(started.ms);
+    figures['restore phases (ms)'] = JSON.stringify(started.phases, (_, v) =>
+      typeof v === 'number' ? Math.round(v) : v,
+    );
     figures['stored state, gzip (bytes)'] = started.stateBytes ?? 'none';
+    figures['restore timeline'] = restoreRun.timeline.join(' | ');
+    figures['cold timeline'] = coldRun.timeline.join(' | ');
     warm.dispose();
 
     console.log(`v86 measurements\n${JSON.stringify(figures, null, 2)}`);

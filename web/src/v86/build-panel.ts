@@ -116,6 +116,12 @@ export class V86BuildPanel extends LitElement {
     this.config = undefined;
   }
 
+  override connectedCallback() {
+    super.connectedCallback();
+    // Load the worker now (no guest yet), so a Build starts at once.
+    this.client ??= createV86Client(this.config);
+  }
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.client?.dispose();

@@ -25,6 +25,8 @@ export interface StartReport {
   stateBytes?: number;
   /** Why a stored state was not used, if one existed. */
   restoreError?: string;
+  /** Where the time went: fetching the guest files, reading the state, starting v86. */
+  phases: { assetsMs: number; stateMs: number; machineMs: number };
 }
 
 /** What public/guest/manifest.json says. */
@@ -50,6 +52,7 @@ export async function startGuest(
 ): Promise<{ machine: GuestMachine; report: StartReport }> {
   const started = performance.now();
   const { assets, key } = await loadAssets(source);
+  const loaded = performance.now();
   const store = stateStore(source);
   let restoreError: string | undefined;
   if (options.restore !== false) {
@@ -57,11 +60,22 @@ export async function startGuest(
     if (stored) {
       try {
         const state = await inflate(stored);
+        const read = performance.now();
         const machine = await GuestMachine.restore(assets, state);
-        const ms = performance.now() - started;
+        const done = performance.now();
+        const phases = {
+          assetsMs: loaded - started,
+          stateMs: read - loaded,
+          machineMs: done - read,
+        };
         return {
           machine,
-          report: { mode: 'restored', ms, stateBytes: stored.length },
+          report: {
+            mode: 'restored',
+            ms: done - started,
+            stateBytes: stored.length,
+            phases,
+          },
         };
       } catch (error) {
         restoreError = error instanceof Error ? error.message : String(error);
@@ -69,8 +83,14 @@ export async function startGuest(
       }
     }
   }
+  const booting = performance.now();
   const machine = await GuestMachine.boot(assets);
   const ms = performance.now() - started;
+  const phases = {
+    assetsMs: loaded - started,
+    stateMs: booting - loaded,
+    machineMs: performance.now() - booting,
+  };
   let stateBytes: number | undefined;
   if (options.save !== false) {
     const state = await machine.saveState();
@@ -78,7 +98,10 @@ export async function startGuest(
     await set(key, packed, store);
     stateBytes = packed.length;
   }
-  return { machine, report: { mode: 'booted', ms, stateBytes, restoreError } };
+  return {
+    machine,
+    report: { mode: 'booted', ms, stateBytes, restoreError, phases },
+  };
 }
 
 /** Deletes every stored guest state. */

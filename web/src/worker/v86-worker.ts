@@ -3,7 +3,7 @@
 
 import * as Comlink from 'comlink';
 import { clear, createStore } from 'idb-keyval';
-import type { BuildPlan } from '../../../core/src/index.ts';
+import type { BuildPlan, Vertex } from '../../../core/src/index.ts';
 import { BrowserExecutor, type BuiltTarget } from '../v86/browser-executor.ts';
 import {
   emptyDir,
@@ -18,6 +18,7 @@ import {
   type StartReport,
 } from '../v86/guest-start.ts';
 import { writeTar } from '../v86/tar-write.ts';
+import { guestPlatformProblem } from '../v86/v86-runner.ts';
 import type {
   BuildReport,
   BuildUpdate,
@@ -82,6 +83,10 @@ const api: V86WorkerApi = {
     const started = performance.now();
     const exec = getExecutor();
     startListener = (report) => onUpdate({ kind: 'guest', report });
+    // Start the guest while images load when some RUN will need it.
+    if (Object.values(plan.vertices).some(runsInGuest)) {
+      machine().catch(() => undefined);
+    }
     try {
       const result = await exec.build(plan, {
         onEvent: (event) => onUpdate({ kind: 'progress', event }),
@@ -169,6 +174,10 @@ const api: V86WorkerApi = {
     if (current) await (await current).machine.destroy();
   },
 };
+
+function runsInGuest(vertex: Vertex): boolean {
+  return vertex.kind === 'run' && !guestPlatformProblem(vertex.platform);
+}
 
 function listFiles(tree: DirNode): FileInfo[] {
   const files: FileInfo[] = [];
