@@ -19,11 +19,8 @@ export interface TarWriteOptions {
   clampMtime?: number;
 }
 
-/** A tar-stream header; `pax-header` entries are written by this module. */
-type TarHeader = Partial<Omit<tar.Header, 'type'>> & {
-  name: string;
-  type?: tar.Header['type'] | 'pax-header';
-};
+/** A tar-stream header as this module fills it. */
+type TarHeader = Partial<tar.Header> & { name: string };
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -148,14 +145,7 @@ async function write(
   }
 
   if (records.length > 0) {
-    const body = encodePax(records);
-    await entry(pack, {
-      name: paxName(name),
-      type: 'pax-header',
-      size: body.length,
-      mode: 0o644,
-      mtime: header.mtime,
-    }, body);
+    pushPaxHeader(pack, paxName(name), encodePax(records), header.mtime);
     header.name = placeholder(header.name);
     if (linkname && !fitsField(linkname, 100)) {
       header.linkname = placeholder(linkname);
@@ -181,7 +171,6 @@ function entry(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (error?: Error | null) => (error ? reject(error) : resolve());
-    // tar-stream writes any typeflag it knows, pax headers included.
     const raw = header as tar.Header;
     // A file entry without a body would wait for one: give it an empty one.
     const fileLike = raw.type === 'file' || raw.type === 'contiguous-file';
@@ -189,6 +178,42 @@ function entry(
     if (content) pack.entry(raw, content, done);
     else pack.entry(raw, done);
   });
+}
+
+/**
+ * Pushes a pax extended header (typeflag `x`) straight into the archive.
+ * tar-stream refuses a body for non-file entries and writes its own pax
+ * values as text, so this block is made here; entries are written one at a
+ * time, so the archive is between entries when it is called.
+ */
+export function pushPaxHeader(
+  pack: tar.Pack,
+  name: string,
+  body: Buffer,
+  mtime = new Date(0),
+): void {
+  const block = Buffer.alloc(512);
+  block.write(name.slice(0, 99), 0, 'ascii');
+  writeOctal(block, 100, 8, 0o644);
+  writeOctal(block, 108, 8, 0);
+  writeOctal(block, 116, 8, 0);
+  writeOctal(block, 124, 12, body.length);
+  writeOctal(block, 136, 12, Math.floor(mtime.getTime() / 1000));
+  block.write('x', 156, 'ascii');
+  block.write('ustar\0', 257, 'binary');
+  block.write('00', 263, 'ascii');
+  block.fill(' ', 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  writeOctal(block, 148, 7, sum);
+  block[155] = 0x20;
+  const padding = (512 - (body.length % 512)) % 512;
+  pack.push(Buffer.concat([block, body, Buffer.alloc(padding)]));
+}
+
+function writeOctal(block: Buffer, at: number, size: number, value: number) {
+  const text = value.toString(8).padStart(size - 1, '0');
+  block.write(`${text}\0`, at, size, 'ascii');
 }
 
 /** Encodes pax records (`<len> <key>=<value>\n`, len counting itself). */
