@@ -3,6 +3,7 @@
 
 import type { Linter } from '../checks/linter.ts';
 import type { HashMemo } from './content-hash.ts';
+import type { DeviceSupport } from './frontend.ts';
 import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
@@ -53,7 +54,8 @@ export interface DispatchContext {
   buildPlatform: Platform;
   targetPlatform: Platform;
   multiPlatform: boolean;
-  labs: boolean;
+  /** How the build's frontend treats RUN --device. */
+  devices: DeviceSupport;
   registry: CdiRegistry;
   vertices: Record<string, Vertex>;
   states: Map<StageNode, StageState>;

@@ -20,8 +20,11 @@ import type { ParseMemo } from '../parse/parse-dockerfile.ts';
 import { parseDockerfile } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
 import type { HashMemo } from './content-hash.ts';
+import { deviceSupport, frontendSyntax } from './frontend.ts';
 import { planLegacy } from './legacy.ts';
 import { planPlatform } from './plan-platform.ts';
+
+export { isLabsSyntax } from './frontend.ts';
 
 /** How much of the Dockerfile a plan dispatches, and what it may reuse. */
 export interface PlanMode {
@@ -114,6 +117,7 @@ function plan(
   const { dockerfile, diagnostics: read } = readDockerfile(syntax);
   diagnostics.push(...read);
   checkSyntax(syntax, dockerfile, lint, parserWarnings);
+  diagnostics.push(...unknownDeviceFlags(dockerfile, options));
   if (dockerfile.stages.length === 0) {
     const failed = diagnostics.some((d) => d.severity === 'error');
     if (syntax.instructions.length > 0 && !failed) {
@@ -155,8 +159,8 @@ function planPlatforms(
   mode: PlanMode,
 ): PlatformPlan[] {
   const build = platformOf(options.buildPlatform);
-  const labs = isLabsSyntax(
-    options.buildArgs.BUILDKIT_SYNTAX ?? dockerfile.syntax,
+  const devices = deviceSupport(
+    frontendSyntax(dockerfile.syntax, options.buildArgs),
   );
   const platforms: PlatformPlan[] = [];
   for (const target of options.platforms) {
@@ -166,7 +170,7 @@ function planPlatforms(
       buildPlatform: build,
       targetPlatform: platformOf(target),
       multiPlatform: isMultiPlatform(options),
-      labs,
+      devices,
       registry,
       vertices,
       lint,
@@ -179,12 +183,28 @@ function planPlatforms(
   return platforms;
 }
 
-/** Tells whether a `# syntax=` value names a labs Dockerfile frontend (needed for RUN --device). */
-export function isLabsSyntax(syntax: string | undefined): boolean {
-  if (!syntax) return false;
-  const image = syntax.trim().split(/\s+/)[0];
-  const tag = /:([^/@]+)(@.*)?$/.exec(image)?.[1] ?? '';
-  return tag.includes('labs');
+// Frontends before 1.14 do not know RUN --device: reading the Dockerfile
+// fails on it, in any stage.
+function unknownDeviceFlags(
+  dockerfile: Dockerfile,
+  options: ResolvedBuildOptions,
+): Diagnostic[] {
+  const syntax = frontendSyntax(dockerfile.syntax, options.buildArgs);
+  if (deviceSupport(syntax) !== 'unknown-flag') return [];
+  return dockerfile.stages.flatMap((stage) =>
+    stage.commands.flatMap((c): Diagnostic[] =>
+      c.kind === 'RUN' && c.devices.length > 0
+        ? [
+            {
+              code: 'unknown-flag',
+              severity: 'error',
+              message: 'unknown flag: --device',
+              location: { file: dockerfile.file, range: c.range },
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 function platformOf(text: string) {

@@ -13,6 +13,7 @@ import type {
 } from '../model/plan.ts';
 import { checkDefaultBaseNames } from '../checks/from-checks.ts';
 import type { HashMemo } from './content-hash.ts';
+import type { DeviceSupport } from './frontend.ts';
 import type { Linter } from '../checks/linter.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
@@ -31,7 +32,8 @@ export interface PlatformInput {
   buildPlatform: Platform;
   targetPlatform: Platform;
   multiPlatform: boolean;
-  labs: boolean;
+  /** How the build's frontend treats RUN --device. */
+  devices: DeviceSupport;
   registry: CdiRegistry;
   vertices: Record<string, Vertex>;
   lint: Linter;
@@ -83,7 +85,7 @@ export function planPlatform(input: PlatformInput): {
     buildPlatform: input.buildPlatform,
     targetPlatform: input.targetPlatform,
     multiPlatform: input.multiPlatform,
-    labs: input.labs,
+    devices: input.devices,
     registry: input.registry,
     vertices: input.vertices,
     states: new Map(),

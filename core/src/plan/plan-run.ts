@@ -217,8 +217,9 @@ function planDevices(
   ctx: DispatchContext,
   c: RunInstruction,
 ): DeviceResolution[] {
-  if (c.devices.length === 0) return [];
-  if (!ctx.labs) {
+  // A frontend that does not know the flag already failed reading it.
+  if (c.devices.length === 0 || ctx.devices === 'unknown-flag') return [];
+  if (ctx.devices === 'mainline') {
     reportError(
       ctx,
       'device-needs-labs',
