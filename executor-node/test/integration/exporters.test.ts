@@ -357,3 +357,34 @@ test(
     }
   },
 );
+
+test(
+  'overlay and copy snapshots export the same image',
+  { skip },
+  async (t) => {
+    const { overlayUsable } = await import('../../src/snapshot/overlay.ts');
+    if (!overlayUsable(tempDir('probe-'))) {
+      t.skip('overlayfs is not usable here');
+      return;
+    }
+    const dir = tempDir('oci-');
+    const digests: string[] = [];
+    const saved = process.env.SLIPWAY_SNAPSHOTTER;
+    try {
+      for (const kind of ['overlay', 'copy']) {
+        process.env.SLIPWAY_SNAPSHOTTER = kind;
+        const out = path.join(dir, kind);
+        const { result } = await build(DOCKERFILE, {
+          buildArgs: { SOURCE_DATE_EPOCH: '1700000000' },
+          outputs: [`type=oci,dest=${out},tar=false,rewrite-timestamp=true`],
+        });
+        assert.equal(result.error, undefined);
+        digests.push((layout(out).index.manifests[0] as Descriptor).digest);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.SLIPWAY_SNAPSHOTTER;
+      else process.env.SLIPWAY_SNAPSHOTTER = saved;
+    }
+    assert.equal(digests[0], digests[1]);
+  },
+);
