@@ -10,7 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repo = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 const cache =
   process.env.SLIPWAY_GUEST_CACHE ??
   path.join(
@@ -23,7 +26,10 @@ const out = path.join(repo, 'public', 'images');
 const BUNDLES = [
   {
     name: 'busybox-386',
-    refs: ['docker.io/library/busybox:latest', 'docker.io/library/busybox:1.36'],
+    refs: [
+      'docker.io/library/busybox:latest',
+      'docker.io/library/busybox:1.36',
+    ],
     platforms: [{ os: 'linux', architecture: '386' }],
   },
 ];
@@ -56,7 +62,9 @@ function writeBundle(store, bundle) {
     bundle.refs.includes(m.annotations?.['org.opencontainers.image.ref.name']),
   );
   if (manifests.length !== bundle.refs.length) {
-    throw new Error(`${bundle.name}: the store lacks ${bundle.refs.join(', ')}`);
+    throw new Error(
+      `${bundle.name}: the store lacks ${bundle.refs.join(', ')}`,
+    );
   }
   const kept = new Set();
   for (const entry of manifests) keep(store, entry, bundle.platforms, kept);
@@ -76,10 +84,13 @@ function writeBundle(store, bundle) {
     `${JSON.stringify({ schemaVersion: 2, mediaType: top.mediaType, manifests }, null, 2)}\n`,
   );
   const size = [...kept].reduce(
-    (sum, d) => sum + fs.statSync(path.join(dir, 'blobs', 'sha256', d.slice(7))).size,
+    (sum, d) =>
+      sum + fs.statSync(path.join(dir, 'blobs', 'sha256', d.slice(7))).size,
     0,
   );
-  console.log(`build-image-bundles: ${bundle.name}: ${kept.size} blobs, ${size} bytes`);
+  console.log(
+    `build-image-bundles: ${bundle.name}: ${kept.size} blobs, ${size} bytes`,
+  );
   return [...kept].sort();
 }
 

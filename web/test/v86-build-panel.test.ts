@@ -40,7 +40,9 @@ describe('<v86-build-panel>', function () {
     await waitFor(() => !panel.running && panel.report, 'the build', 85000);
     const output = root.querySelector('pre.progress')?.textContent ?? '';
     expect(panel.report!.ok, output).to.equal(true);
-    expect(output).to.match(/#\d+ \[1\/2\] FROM docker\.io\/library\/busybox:1\.36@sha256:/);
+    expect(output).to.match(
+      /#\d+ \[1\/2\] FROM docker\.io\/library\/busybox:1\.36@sha256:/,
+    );
     expect(output).to.match(/#\d+ \[2\/2\] RUN --device=vendor1\.com\/device/);
     expect(output).to.match(/#\d+ \d+\.\d+ FOO=injected/);
     expect(output).to.match(/#\d+ DONE \d+\.\d+s/);

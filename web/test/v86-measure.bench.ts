@@ -79,7 +79,10 @@ describe('v86 runner measurements', function () {
 
   it('measures cold boot, restore, trivial RUN and 9p layout', async () => {
     await clear(createStore(CONFIG.stateDatabase, 'states'));
-    const cdi = await plan386((await fetchExample('cdi-env')).dockerfile, 'device');
+    const cdi = await plan386(
+      (await fetchExample('cdi-env')).dockerfile,
+      'device',
+    );
     const figures: Record<string, number | string> = {};
 
     const cold = createV86Client(CONFIG);
@@ -95,12 +98,18 @@ describe('v86 runner measurements', function () {
     const runs = (await timedBuild(cold, trivial)).durations.filter((d) =>
       d.name.includes('RUN true'),
     );
-    figures['trivial RUN, median of 10 (ms)'] = Math.round(median(runs.map((r) => r.ms)));
-    figures['trivial RUN, min (ms)'] = Math.round(Math.min(...runs.map((r) => r.ms)));
+    figures['trivial RUN, median of 10 (ms)'] = Math.round(
+      median(runs.map((r) => r.ms)),
+    );
+    figures['trivial RUN, min (ms)'] = Math.round(
+      Math.min(...runs.map((r) => r.ms)),
+    );
 
     const execs = [];
     for (let i = 0; i < 5; i++) {
-      execs.push(await cold.api.exec({ image: 'busybox:1.36', args: ['true'] }));
+      execs.push(
+        await cold.api.exec({ image: 'busybox:1.36', args: ['true'] }),
+      );
     }
     figures['lay busybox root in 9p, median (ms)'] = Math.round(
       median(execs.map((e) => e.timings.layMs)),

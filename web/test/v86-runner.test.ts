@@ -80,12 +80,14 @@ describe('v86 runner', function () {
     expect(files).to.include('/hello.txt');
     expect(files).to.include('/bin/busybox');
     const read = (path: string) =>
-      client.api.readFile('linux/386', path).then((bytes) =>
-        new TextDecoder().decode(bytes),
-      );
+      client.api
+        .readFile('linux/386', path)
+        .then((bytes) => new TextDecoder().decode(bytes));
     expect(await read('/hello.txt')).to.equal('built-in-v86\n');
     expect(await read('/arch')).to.equal('i686\n');
-    const changed = Object.values(report.changes).flat().map((c) => c.path);
+    const changed = Object.values(report.changes)
+      .flat()
+      .map((c) => c.path);
     expect(changed).to.include.members(['/hello.txt', '/arch']);
   });
 
@@ -116,14 +118,20 @@ describe('v86 runner', function () {
     expect(await read('/copied')).to.equal('one\n');
     expect(await read('/tmp/uid')).to.equal('65534\n');
     const files = report.targets[0]!.files.map((f) => f.path);
-    expect(files, 'a cache mount stays out of the result').to.not.include('/cache/log');
+    expect(files, 'a cache mount stays out of the result').to.not.include(
+      '/cache/log',
+    );
   });
 
   it('reports a failing RUN with its exit code', async () => {
-    const plan = await plan386('FROM busybox:1.36\nRUN echo oops >&2; exit 3\n');
+    const plan = await plan386(
+      'FROM busybox:1.36\nRUN echo oops >&2; exit 3\n',
+    );
     const { report, log } = await build(client, plan);
     expect(report.ok).to.equal(false);
-    expect(report.error).to.contain('did not complete successfully: exit code: 3');
+    expect(report.error).to.contain(
+      'did not complete successfully: exit code: 3',
+    );
     expect(log).to.contain('oops');
   });
 

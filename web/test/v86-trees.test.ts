@@ -53,7 +53,12 @@ describe('v86 file trees', () => {
     const root = emptyDir();
     file(root, '/etc/passwd', 'root:x:0:0::/root:/bin/sh\n');
     file(root, '/bin/tool', '#!/bin/sh\n', 0o755);
-    putNode(root, '/bin/sh', { type: 'symlink', ...meta, mode: 0o777, target: 'busybox' });
+    putNode(root, '/bin/sh', {
+      type: 'symlink',
+      ...meta,
+      mode: 0o777,
+      target: 'busybox',
+    });
     const long = `/deep/${'d'.repeat(120)}/file`;
     file(root, long, 'long name');
     putNode(root, '/home/user', { ...emptyDir(0o700, 1000, 1000) });
@@ -98,23 +103,50 @@ describe('v86 file trees', () => {
     copyTree(src, dest, copyRequest(['/*.md'], '/docs/'), true);
     expect(read(dest, '/docs/notes.md')).to.equal('n');
 
-    copyTree(src, dest, copyRequest(['/notes.md'], '/renamed.md', { chown: 'app', chmod: '600' }), false);
-    const copied = lookup(dest, '/renamed.md')!.node;
-    expect([copied.uid, copied.gid, copied.mode]).to.deep.equal([100, 101, 0o600]);
-
-    expect(() => copyTree(src, dest, copyRequest(['/missing'], '/x'), true)).to.throw(
-      /not found/,
+    copyTree(
+      src,
+      dest,
+      copyRequest(['/notes.md'], '/renamed.md', { chown: 'app', chmod: '600' }),
+      false,
     );
+    const copied = lookup(dest, '/renamed.md')!.node;
+    expect([copied.uid, copied.gid, copied.mode]).to.deep.equal([
+      100, 101, 0o600,
+    ]);
+
+    expect(() =>
+      copyTree(src, dest, copyRequest(['/missing'], '/x'), true),
+    ).to.throw(/not found/);
   });
 
   it('resolves USER against passwd and group', () => {
     const root = emptyDir();
-    file(root, '/etc/passwd', 'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\nme:x:1000:1000::/home/me:/bin/sh\n');
+    file(
+      root,
+      '/etc/passwd',
+      'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\nme:x:1000:1000::/home/me:/bin/sh\n',
+    );
     file(root, '/etc/group', 'root:x:0:\nwheel:x:10:me\nme:x:1000:\n');
-    expect(resolveUser(root, '')).to.deep.equal({ uid: 0, gid: 0, additionalGids: [] });
-    expect(resolveUser(root, 'me')).to.deep.equal({ uid: 1000, gid: 1000, additionalGids: [10] });
-    expect(resolveUser(root, 'nobody:wheel')).to.deep.equal({ uid: 65534, gid: 10, additionalGids: [] });
-    expect(resolveUser(root, '4242')).to.deep.equal({ uid: 4242, gid: 0, additionalGids: [] });
+    expect(resolveUser(root, '')).to.deep.equal({
+      uid: 0,
+      gid: 0,
+      additionalGids: [],
+    });
+    expect(resolveUser(root, 'me')).to.deep.equal({
+      uid: 1000,
+      gid: 1000,
+      additionalGids: [10],
+    });
+    expect(resolveUser(root, 'nobody:wheel')).to.deep.equal({
+      uid: 65534,
+      gid: 10,
+      additionalGids: [],
+    });
+    expect(resolveUser(root, '4242')).to.deep.equal({
+      uid: 4242,
+      gid: 0,
+      additionalGids: [],
+    });
     expect(() => resolveUser(root, 'ghost')).to.throw(
       'unable to find user ghost: no matching entries in passwd file',
     );
@@ -124,7 +156,11 @@ describe('v86 file trees', () => {
     const root = emptyDir();
     file(root, '/usr/bin/tool', 't');
     putNode(root, '/bin', { type: 'symlink', ...meta, target: 'usr/bin' });
-    putNode(root, '/escape', { type: 'symlink', ...meta, target: '../../../usr' });
+    putNode(root, '/escape', {
+      type: 'symlink',
+      ...meta,
+      target: '../../../usr',
+    });
     expect(read(root, '/bin/tool')).to.equal('t');
     expect(read(root, '/escape/bin/tool')).to.equal('t');
     expect(lookup(root, '/bin', false)!.node.type).to.equal('symlink');
@@ -132,12 +168,31 @@ describe('v86 file trees', () => {
 
   it('encodes the exec helper spec as NUL-terminated fields', () => {
     const bytes = encodeJobSpec(
-      { args: ['sh', '-c', 'echo hi'], env: ['A=1'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
+      {
+        args: ['sh', '-c', 'echo hi'],
+        env: ['A=1'],
+        cwd: '/w',
+        uid: 5,
+        gid: 6,
+        additionalGids: [7],
+      },
       '/mnt/rootfs-1',
     );
     const fields = new TextDecoder().decode(bytes).split('\0');
     expect(fields).to.deep.equal([
-      '/mnt/rootfs-1', '/w', '5', '6', '1', '7', '3', 'sh', '-c', 'echo hi', '1', 'A=1', '',
+      '/mnt/rootfs-1',
+      '/w',
+      '5',
+      '6',
+      '1',
+      '7',
+      '3',
+      'sh',
+      '-c',
+      'echo hi',
+      '1',
+      'A=1',
+      '',
     ]);
   });
 });

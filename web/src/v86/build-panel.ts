@@ -154,22 +154,26 @@ export class V86BuildPanel extends LitElement {
         </button>
         <span class="muted status">${this.status}</span>
       </div>
-      ${foreign.length > 0
-        ? html`<p class="muted foreign">
-            The browser guest is ${GUEST_PLATFORM}: steps for
-            ${foreign.join(', ')} are not executed in the browser. The button
-            plans the same Dockerfile for ${GUEST_PLATFORM} and runs that.
-          </p>`
-        : nothing}
+      ${
+        foreign.length > 0
+          ? html`<p class="muted foreign">
+              The browser guest is ${GUEST_PLATFORM}: steps for
+              ${foreign.join(', ')} are not executed in the browser. The button
+              plans the same Dockerfile for ${GUEST_PLATFORM} and runs that.
+            </p>`
+          : nothing
+      }
       ${this.output ? html`<pre class="progress">${this.output}</pre>` : nothing}
-      ${this.notes.length > 0
-        ? html`<div class="notes">
-            <h3>Not applied in the browser</h3>
-            <ul>
-              ${this.notes.map((n) => html`<li class="mono">${n}</li>`)}
-            </ul>
-          </div>`
-        : nothing}
+      ${
+        this.notes.length > 0
+          ? html`<div class="notes">
+              <h3>Not applied in the browser</h3>
+              <ul>
+                ${this.notes.map((n) => html`<li class="mono">${n}</li>`)}
+              </ul>
+            </div>`
+          : nothing
+      }
       ${this.renderResult()}`;
   }
 
@@ -177,18 +181,23 @@ export class V86BuildPanel extends LitElement {
     const report = this.report;
     if (!report?.ok) return nothing;
     return report.targets.map(
-      (t) => html`<details class="result">
-        <summary>
-          Result for ${t.platform}: ${t.files.length} entries
-          <button @click=${(e: Event) => this.download(e, t.platform)}>
-            Download .tar
-          </button>
-        </summary>
-        <pre>${t.files
-          .slice(0, LISTED_FILES)
-          .map((f) => `${f.path}${f.type === 'dir' ? '/' : ''}${f.target ? ` -> ${f.target}` : ''}`)
-          .join('\n')}${t.files.length > LISTED_FILES ? '\n…' : ''}</pre>
-      </details>`,
+      (t) =>
+        html`<details class="result">
+          <summary>
+            Result for ${t.platform}: ${t.files.length} entries
+            <button @click=${(e: Event) => this.download(e, t.platform)}>
+              Download .tar
+            </button>
+          </summary>
+          <pre>
+${t.files
+              .slice(0, LISTED_FILES)
+              .map(
+                (f) =>
+                  `${f.path}${f.type === 'dir' ? '/' : ''}${f.target ? ` -> ${f.target}` : ''}`,
+              )
+              .join('\n')}${t.files.length > LISTED_FILES ? '\n…' : ''}</pre>
+        </details>`,
     );
   }
 
@@ -272,7 +281,9 @@ export class V86BuildPanel extends LitElement {
     event.preventDefault();
     const bytes = await this.client?.api.exportTar(platform);
     if (!bytes) return;
-    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-tar' }));
+    const url = URL.createObjectURL(
+      new Blob([bytes as BlobPart], { type: 'application/x-tar' }),
+    );
     const link = document.createElement('a');
     link.href = url;
     link.download = `slipway-${platform.replaceAll('/', '-')}.tar`;

@@ -54,7 +54,9 @@ export class BundleImages implements ImageSource {
       );
     }
     const manifest = await this.pickPlatform(top, platform, name);
-    const body = await this.json<{ config: Descriptor; layers: Descriptor[] }>(manifest);
+    const body = await this.json<{ config: Descriptor; layers: Descriptor[] }>(
+      manifest,
+    );
     const config = await this.json<{ config?: OciConfig }>(body.config);
     return {
       ref: name,
@@ -94,12 +96,14 @@ export class BundleImages implements ImageSource {
   private async loadBundles(): Promise<Map<string, Descriptor>> {
     const base = this.options.baseUrl.replace(/\/?$/, '/');
     const refs = new Map<string, Descriptor>();
-    const list = await fetchJson<{ bundles: { name: string; blobs: string[] }[] }>(
-      `${base}index.json`,
-    );
+    const list = await fetchJson<{
+      bundles: { name: string; blobs: string[] }[];
+    }>(`${base}index.json`);
     for (const bundle of list.bundles) {
       const dir = `${base}${bundle.name}/`;
-      const index = await fetchJson<{ manifests: Descriptor[] }>(`${dir}index.json`);
+      const index = await fetchJson<{ manifests: Descriptor[] }>(
+        `${dir}index.json`,
+      );
       const present = new Set(bundle.blobs);
       for (const entry of index.manifests) {
         await this.copyBlobs(dir, entry, present);
@@ -119,11 +123,16 @@ export class BundleImages implements ImageSource {
     if (!present.has(entry.digest)) return;
     let bytes = await get<Uint8Array>(entry.digest, this.store);
     if (!bytes) {
-      const response = await fetch(`${dir}blobs/sha256/${entry.digest.slice(7)}`);
-      if (!response.ok) throw new Error(`GET ${response.url}: ${response.status}`);
+      const response = await fetch(
+        `${dir}blobs/sha256/${entry.digest.slice(7)}`,
+      );
+      if (!response.ok)
+        throw new Error(`GET ${response.url}: ${response.status}`);
       bytes = new Uint8Array(await response.arrayBuffer());
       if ((await sha256(bytes)) !== entry.digest) {
-        throw new Error(`${dir}: blob ${entry.digest} does not match its digest`);
+        throw new Error(
+          `${dir}: blob ${entry.digest} does not match its digest`,
+        );
       }
       await set(entry.digest, bytes, this.store);
     }
@@ -145,8 +154,10 @@ export class BundleImages implements ImageSource {
     for (const m of index.manifests) {
       if (!m.platform || !want) continue;
       const have = normalizePlatform(m.platform);
-      if (have.os !== want.os || have.architecture !== want.architecture) continue;
-      if ((want.variant ?? '') !== '' && have.variant !== want.variant) continue;
+      if (have.os !== want.os || have.architecture !== want.architecture)
+        continue;
+      if ((want.variant ?? '') !== '' && have.variant !== want.variant)
+        continue;
       if (await get(m.digest, this.store)) return m;
     }
     throw new Error(
@@ -165,7 +176,9 @@ export class BundleImages implements ImageSource {
   }
 
   private async json<T>(descriptor: Descriptor): Promise<T> {
-    return JSON.parse(new TextDecoder().decode(await this.blob(descriptor.digest)));
+    return JSON.parse(
+      new TextDecoder().decode(await this.blob(descriptor.digest)),
+    );
   }
 
   private async blob(digest: string): Promise<Uint8Array> {
@@ -222,6 +235,8 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 async function sha256(bytes: Uint8Array): Promise<string> {
   const hash = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
-  const hex = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0'));
+  const hex = [...new Uint8Array(hash)].map((b) =>
+    b.toString(16).padStart(2, '0'),
+  );
   return `sha256:${hex.join('')}`;
 }

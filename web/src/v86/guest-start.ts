@@ -2,7 +2,11 @@
 // in IndexedDB, else boots from public/guest/ and keeps a state for next time.
 
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import { GUEST_MEMORY, GuestMachine, type GuestAssets } from './guest-machine.ts';
+import {
+  GUEST_MEMORY,
+  GuestMachine,
+  type GuestAssets,
+} from './guest-machine.ts';
 
 /** The v86 package the state format belongs to; states do not cross versions. */
 export const V86_VERSION = '0.5.462';
@@ -118,13 +122,17 @@ async function loadAssets(
   source: GuestSource,
 ): Promise<{ assets: GuestAssets; key: string }> {
   const base = source.guestUrl.replace(/\/?$/, '/');
-  const manifest = (await (await fetchOk(`${base}manifest.json`)).json()) as GuestManifest;
+  const manifest = (await (
+    await fetchOk(`${base}manifest.json`)
+  ).json()) as GuestManifest;
   const [bzimage, initrd, bios] = await Promise.all(
     [manifest.kernel, manifest.initramfs, manifest.bios].map(async (file) => {
       const bytes = await (await fetchOk(`${base}${file.file}`)).arrayBuffer();
       const digest = await sha256Hex(bytes);
       if (digest !== file.sha256) {
-        throw new Error(`${base}${file.file}: sha256 ${digest}, manifest says ${file.sha256}`);
+        throw new Error(
+          `${base}${file.file}: sha256 ${digest}, manifest says ${file.sha256}`,
+        );
       }
       return bytes;
     }),
@@ -135,7 +143,9 @@ async function loadAssets(
     manifest.kernel.sha256.slice(0, 16),
     manifest.initramfs.sha256.slice(0, 16),
     manifest.bios.sha256.slice(0, 16),
-    await sha256Hex(new TextEncoder().encode(manifest.cmdline).buffer as ArrayBuffer),
+    await sha256Hex(
+      new TextEncoder().encode(manifest.cmdline).buffer as ArrayBuffer,
+    ),
   ].join(':');
   return {
     assets: {
@@ -161,7 +171,9 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 }
 
 async function deflate(state: ArrayBuffer): Promise<Uint8Array> {
-  const stream = new Blob([state]).stream().pipeThrough(new CompressionStream('gzip'));
+  const stream = new Blob([state])
+    .stream()
+    .pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 

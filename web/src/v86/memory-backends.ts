@@ -49,7 +49,10 @@ export class TreeContext implements ContextSource {
       if (node.type === 'file') files.push({ path, data: node.data });
     });
     for (const file of files) {
-      const hash = await crypto.subtle.digest('SHA-256', file.data as BufferSource);
+      const hash = await crypto.subtle.digest(
+        'SHA-256',
+        file.data as BufferSource,
+      );
       listing.push([file.path, Array.from(new Uint8Array(hash))]);
     }
     return contentHash({ sources: request.sources, listing });

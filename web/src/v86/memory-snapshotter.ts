@@ -31,7 +31,8 @@ export class MemorySnapshotter implements Snapshotter {
     let tree = emptyDir();
     if (parent !== undefined) {
       const from = this.committed.get(parent);
-      if (!from) throw new Error(`internal: parent snapshot ${parent} is missing`);
+      if (!from)
+        throw new Error(`internal: parent snapshot ${parent} is missing`);
       tree = cloneTree(from);
     }
     const handle = `${key}#${++this.counter}`;
@@ -48,7 +49,11 @@ export class MemorySnapshotter implements Snapshotter {
     this.active.delete(active.handle);
   }
 
-  async mkdir(into: ActiveSnapshot, path: string, user?: string): Promise<void> {
+  async mkdir(
+    into: ActiveSnapshot,
+    path: string,
+    user?: string,
+  ): Promise<void> {
     const tree = this.tree(into);
     const owner = user ? resolveUser(tree, user) : { uid: 0, gid: 0 };
     ensureDir(tree, path, owner.uid, owner.gid);
@@ -88,7 +93,8 @@ export class MemorySnapshotter implements Snapshotter {
   /** Returns the tree of an active snapshot, to run in or change. */
   tree(active: ActiveSnapshot): DirNode {
     const tree = this.active.get(active.handle);
-    if (!tree) throw new Error(`internal: snapshot ${active.handle} is not active`);
+    if (!tree)
+      throw new Error(`internal: snapshot ${active.handle} is not active`);
     return tree;
   }
 

@@ -25,7 +25,12 @@ export interface Fs9p {
   CreateDirectory(name: string, parentId: number): number;
   CreateFile(name: string, parentId: number): number;
   CreateSymlink(name: string, parentId: number, target: string): number;
-  CreateNode(name: string, parentId: number, major: number, minor: number): number;
+  CreateNode(
+    name: string,
+    parentId: number,
+    major: number,
+    minor: number,
+  ): number;
   Search(parentId: number, name: string): number;
   Unlink(parentId: number, name: string): number;
 }
@@ -130,8 +135,18 @@ function readNode(fs: Fs9p, id: number, previous?: TreeNode): TreeNode {
     case TYPE_BITS.fifo: {
       const type = inode.mode & S_IFMT;
       const kind =
-        type === TYPE_BITS.char ? 'char' : type === TYPE_BITS.block ? 'block' : 'fifo';
-      return { type: 'special', ...meta, kind, major: inode.major, minor: inode.minor };
+        type === TYPE_BITS.char
+          ? 'char'
+          : type === TYPE_BITS.block
+            ? 'block'
+            : 'fifo';
+      return {
+        type: 'special',
+        ...meta,
+        kind,
+        major: inode.major,
+        minor: inode.minor,
+      };
     }
     default:
       return { type: 'file', ...meta, data: fileBytes(fs, id, previous) };
@@ -142,7 +157,8 @@ function fileBytes(fs: Fs9p, id: number, previous?: TreeNode): Uint8Array {
   const size = fs.inodes[id]!.size;
   const raw = fs.inodedata[id];
   const bytes = raw ? raw.subarray(0, size) : new Uint8Array(0);
-  const old = previous?.type === 'file' ? (previous as FileNode).data : undefined;
+  const old =
+    previous?.type === 'file' ? (previous as FileNode).data : undefined;
   if (old && old.length === bytes.length && equal(old, bytes)) return old;
   return bytes.slice();
 }

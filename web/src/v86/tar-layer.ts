@@ -53,20 +53,25 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
       const end = raw.indexOf(0);
       return decoder.decode(end < 0 ? raw : raw.subarray(0, end));
     };
-    const num = (from: number, len: number) => octal(header.subarray(from, from + len));
+    const num = (from: number, len: number) =>
+      octal(header.subarray(from, from + len));
     const size = num(124, 12);
     const flag = String.fromCharCode(header[156]!);
     const data = bytes.subarray(at + 512, at + 512 + size);
     at += 512 + Math.ceil(size / 512) * 512;
 
     if (flag === 'L') longName = decoder.decode(data).replace(/\0.*$/s, '');
-    else if (flag === 'K') longLink = decoder.decode(data).replace(/\0.*$/s, '');
+    else if (flag === 'K')
+      longLink = decoder.decode(data).replace(/\0.*$/s, '');
     else if (flag === 'x') pax = { ...pax, ...parsePax(decoder.decode(data)) };
     else if (flag === 'g') continue;
     else {
       const type = TYPES[flag];
       const prefix = text(345, 155);
-      const name = longName ?? pax.path ?? (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
+      const name =
+        longName ??
+        pax.path ??
+        (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
       if (type) {
         entries.push({
           path: name,
@@ -74,7 +79,10 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
           mode: num(100, 8) & 0o7777,
           uid: pax.uid !== undefined ? Number(pax.uid) : num(108, 8),
           gid: pax.gid !== undefined ? Number(pax.gid) : num(116, 8),
-          mtime: pax.mtime !== undefined ? Math.floor(Number(pax.mtime)) : num(136, 12),
+          mtime:
+            pax.mtime !== undefined
+              ? Math.floor(Number(pax.mtime))
+              : num(136, 12),
           linkname: longLink ?? pax.linkpath ?? text(157, 100),
           major: num(329, 8),
           minor: num(337, 8),
@@ -142,10 +150,18 @@ export function applyLayer(root: DirNode, entries: TarEntry[]): void {
       }
       case 'file':
         ensureDir(root, dirPath);
-        putNode(root, path, { type: 'file', ...meta, data: entry.data.slice() });
+        putNode(root, path, {
+          type: 'file',
+          ...meta,
+          data: entry.data.slice(),
+        });
         break;
       case 'symlink':
-        putNode(root, path, { type: 'symlink', ...meta, target: entry.linkname });
+        putNode(root, path, {
+          type: 'symlink',
+          ...meta,
+          target: entry.linkname,
+        });
         break;
       case 'hardlink': {
         const target = lookup(root, `/${entry.linkname}`, false)?.node;

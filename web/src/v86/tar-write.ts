@@ -30,13 +30,19 @@ function entry(path: string, node: TreeNode): Uint8Array[] {
   if (encoder.encode(link).length > 100) pax.push(paxRecord('linkpath', link));
   if (pax.length > 0) {
     const body = encoder.encode(pax.join(''));
-    out.push(header('././@PaxHeader', 'x', body.length, node, ''), ...padded(body));
+    out.push(
+      header('././@PaxHeader', 'x', body.length, node, ''),
+      ...padded(body),
+    );
   }
   const flag =
-    node.type === 'dir' ? '5'
-    : node.type === 'symlink' ? '2'
-    : node.type === 'special' ? { char: '3', block: '4', fifo: '6' }[node.kind]
-    : '0';
+    node.type === 'dir'
+      ? '5'
+      : node.type === 'symlink'
+        ? '2'
+        : node.type === 'special'
+          ? { char: '3', block: '4', fifo: '6' }[node.kind]
+          : '0';
   out.push(header(name, flag, data.length, node, link), ...padded(data));
   return out;
 }

@@ -79,7 +79,12 @@ export function copyTree(
     const parts = pathParts(target);
     const name = parts.pop();
     if (!name) throw new Error(`cannot copy ${m.rel} over the root directory`);
-    const parent = ensureDir(dest, `/${parts.join('/')}`, dirOwner.uid, dirOwner.gid);
+    const parent = ensureDir(
+      dest,
+      `/${parts.join('/')}`,
+      dirOwner.uid,
+      dirOwner.gid,
+    );
     parent.entries.set(name, adjust(m.node, m.rel));
   }
 }
@@ -154,7 +159,9 @@ function globToRegExp(glob: string): RegExp {
 
 function parseOctal(chmod: string): number {
   if (!/^[0-7]{3,4}$/.test(chmod)) {
-    throw new Error(`invalid chmod parameter: ${chmod} (only octal modes in the browser)`);
+    throw new Error(
+      `invalid chmod parameter: ${chmod} (only octal modes in the browser)`,
+    );
   }
   return Number.parseInt(chmod, 8);
 }

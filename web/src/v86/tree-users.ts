@@ -29,7 +29,9 @@ export function resolveUser(root: DirNode, user: string): ResolvedUser {
     ? passwd.find((e) => e.id === Number(userPart))
     : passwd.find((e) => e.name === userPart);
   if (!byUser && !isId(userPart)) {
-    throw new Error(`unable to find user ${userPart}: no matching entries in passwd file`);
+    throw new Error(
+      `unable to find user ${userPart}: no matching entries in passwd file`,
+    );
   }
   const uid = byUser?.id ?? Number(userPart);
   let gid = byUser?.gid ?? 0;
@@ -38,14 +40,18 @@ export function resolveUser(root: DirNode, user: string): ResolvedUser {
       ? groups.find((e) => e.id === Number(groupPart))
       : groups.find((e) => e.name === groupPart);
     if (!group && !isId(groupPart)) {
-      throw new Error(`unable to find group ${groupPart}: no matching entries in group file`);
+      throw new Error(
+        `unable to find group ${groupPart}: no matching entries in group file`,
+      );
     }
     gid = group?.id ?? Number(groupPart);
     return { uid, gid, additionalGids: [] };
   }
   const name = byUser?.name;
   const additionalGids = name
-    ? groups.filter((g) => g.members.includes(name) && g.id !== gid).map((g) => g.id)
+    ? groups
+        .filter((g) => g.members.includes(name) && g.id !== gid)
+        .map((g) => g.id)
     : [];
   return { uid, gid, additionalGids };
 }
@@ -54,7 +60,11 @@ function isId(text: string): boolean {
   return /^\d+$/.test(text);
 }
 
-function readTable(root: DirNode, path: string, kind: 'passwd' | 'group'): Entry[] {
+function readTable(
+  root: DirNode,
+  path: string,
+  kind: 'passwd' | 'group',
+): Entry[] {
   const found = lookup(root, path);
   if (!found || found.node.type !== 'file') return [];
   const text = new TextDecoder().decode(found.node.data);

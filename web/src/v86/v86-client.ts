@@ -19,8 +19,10 @@ export function defaultV86Config(publicBase?: string): V86Config {
   return {
     guestUrl: `${root}guest/`,
     imagesUrl: `${root}images/`,
-    wasmUrl: new URL('../../../node_modules/v86/build/v86.wasm', import.meta.url)
-      .href,
+    wasmUrl: new URL(
+      '../../../node_modules/v86/build/v86.wasm',
+      import.meta.url,
+    ).href,
   };
 }
 

@@ -71,9 +71,10 @@ export class V86Runner implements Runner {
     const root = snapshots.tree(request.rootfs);
 
     const user = resolveUser(root, request.user);
-    const env = envValue(request.env, 'PATH') === undefined
-      ? [DEFAULT_PATH, ...request.env]
-      : [...request.env];
+    const env =
+      envValue(request.env, 'PATH') === undefined
+        ? [DEFAULT_PATH, ...request.env]
+        : [...request.env];
     const edits = request.devices.flatMap((d) => d.edits);
     const applied = applyCdiEdits(
       { process: { env, user: { ...user } } },
@@ -105,7 +106,8 @@ export class V86Runner implements Runner {
     for (const { mount } of request.mounts) {
       if (mount.type !== 'cache' || !mount.target) continue;
       const kept = lookup(result.root, mount.target, false)?.node;
-      if (kept?.type === 'dir') this.cacheMounts.set(mount.id || mount.target, kept);
+      if (kept?.type === 'dir')
+        this.cacheMounts.set(mount.id || mount.target, kept);
     }
     restore(root);
     restore(result.root);
@@ -155,17 +157,25 @@ export class V86Runner implements Runner {
         const from = snapshot
           ? this.options.snapshots.committedTree(snapshot)
           : undefined;
-        const source = from ? lookup(from, mount.source ?? '/')?.node : undefined;
+        const source = from
+          ? lookup(from, mount.source ?? '/')?.node
+          : undefined;
         if (!source) {
-          note(`--mount ${mount.raw}: not applied in the browser (the build context is not available)`);
+          note(
+            `--mount ${mount.raw}: not applied in the browser (the build context is not available)`,
+          );
           continue;
         }
         place(target, cloneTree(source));
       } else {
         if (mount.required) {
-          throw new Error(`--mount ${mount.raw}: ${mount.type} mounts are not available in the browser`);
+          throw new Error(
+            `--mount ${mount.raw}: ${mount.type} mounts are not available in the browser`,
+          );
         }
-        note(`--mount ${mount.raw}: not applied in the browser (no ${mount.type} source)`);
+        note(
+          `--mount ${mount.raw}: not applied in the browser (no ${mount.type} source)`,
+        );
       }
     }
     return (tree: DirNode) => {
@@ -205,16 +215,24 @@ export function unappliedEdits(edits: CdiContainerEdits[]): string[] {
   const out: string[] = [];
   for (const e of edits) {
     for (const d of e.deviceNodes ?? []) {
-      out.push(`CDI device node ${d.path}: planned, not applied (no host devices in the browser)`);
+      out.push(
+        `CDI device node ${d.path}: planned, not applied (no host devices in the browser)`,
+      );
     }
     for (const m of e.mounts ?? []) {
-      out.push(`CDI mount ${m.hostPath} -> ${m.containerPath}: planned, not applied (no host files in the browser)`);
+      out.push(
+        `CDI mount ${m.hostPath} -> ${m.containerPath}: planned, not applied (no host files in the browser)`,
+      );
     }
     for (const h of e.hooks ?? []) {
-      out.push(`CDI ${h.hookName} hook ${h.path}: planned, not applied (no OCI runtime in the browser)`);
+      out.push(
+        `CDI ${h.hookName} hook ${h.path}: planned, not applied (no OCI runtime in the browser)`,
+      );
     }
     for (const n of e.netDevices ?? []) {
-      out.push(`CDI network device ${n.hostInterfaceName}: planned, not applied`);
+      out.push(
+        `CDI network device ${n.hostInterfaceName}: planned, not applied`,
+      );
     }
     if (e.intelRdt) out.push('CDI intelRdt settings: planned, not applied');
   }

@@ -5,12 +5,7 @@ import * as Comlink from 'comlink';
 import { clear, createStore } from 'idb-keyval';
 import type { BuildPlan, Vertex } from '../../../core/src/index.ts';
 import { BrowserExecutor, type BuiltTarget } from '../v86/browser-executor.ts';
-import {
-  emptyDir,
-  lookup,
-  walkTree,
-  type DirNode,
-} from '../v86/file-tree.ts';
+import { emptyDir, lookup, walkTree, type DirNode } from '../v86/file-tree.ts';
 import type { GuestMachine } from '../v86/guest-machine.ts';
 import {
   clearGuestStates,
