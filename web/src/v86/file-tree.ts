@@ -10,22 +10,26 @@ export interface NodeMeta {
   mtime: number;
 }
 
+/** A directory and its entries by name. */
 export interface DirNode extends NodeMeta {
   type: 'dir';
   entries: Map<string, TreeNode>;
 }
 
+/** A regular file and its bytes. */
 export interface FileNode extends NodeMeta {
   type: 'file';
   /** Never written to once in a tree: replace the node instead. */
   data: Uint8Array;
 }
 
+/** A symbolic link and its target as written. */
 export interface SymlinkNode extends NodeMeta {
   type: 'symlink';
   target: string;
 }
 
+/** A device node or FIFO. */
 export interface SpecialNode extends NodeMeta {
   type: 'special';
   kind: 'char' | 'block' | 'fifo';

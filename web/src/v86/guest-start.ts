@@ -1,7 +1,7 @@
 // Starts the guest the fast way when it can: restores the booted state kept
 // in IndexedDB, else boots from public/guest/ and keeps a state for next time.
 
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval';
 import {
   GUEST_MEMORY,
   GuestMachine,
@@ -110,7 +110,6 @@ export async function startGuest(
 
 /** Deletes every stored guest state. */
 export async function clearGuestStates(source: GuestSource): Promise<void> {
-  const { clear } = await import('idb-keyval');
   await clear(stateStore(source));
 }
 
