@@ -126,6 +126,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Ctrl+C, TERM and HUP end the process with the usual 128+N status, after
+// the other listeners (the runtime stops its containers) have run; exit
+// handlers then unmount and remove unfinished snapshots.
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+] as const) {
+  process.on(signal, () => setImmediate(() => process.exit(128 + number)));
+}
+
 const status = await main(process.argv);
 // Let piped output drain before leaving; a lingering handle must not keep us.
 process.stdout.write('', () =>

@@ -19,6 +19,7 @@ import type { SlipwayPaths } from '../paths.ts';
 import { resolveUser } from '../snapshot/ownership.ts';
 import { resolveInRoot } from '../snapshot/root-path.ts';
 import { ensureDir } from '../snapshot/copy-files.ts';
+import { ownedContainerId, removeAbandonedContainers } from './abandoned.ts';
 import { emulationProblem, needsLinux32 } from './emulation.ts';
 import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
 import { OciRuntime } from './oci-runtime.ts';
@@ -47,6 +48,7 @@ export class ContainerRunner implements Runner {
 
   constructor(private readonly options: ContainerRunnerOptions) {
     this.runtime = options.runtime;
+    removeAbandonedContainers(options.paths.run);
   }
 
   async run(
@@ -62,7 +64,7 @@ export class ContainerRunner implements Runner {
     }
     this.runtime ??= OciRuntime.detect();
 
-    const id = `slipway-${crypto.randomBytes(6).toString('hex')}`;
+    const id = ownedContainerId(crypto.randomBytes(6).toString('hex'));
     const bundle = path.join(this.options.paths.run, id);
     fs.mkdirSync(bundle, { recursive: true });
     const rootfs = request.rootfs.handle;
