@@ -12,6 +12,11 @@ import {
   type ProgressEvent,
   type SolveBackends,
 } from '../../core/src/index.ts';
+import {
+  checkCacheExports,
+  exportCaches,
+  importCaches,
+} from './cache/build-cache.ts';
 import { FileCache } from './cache/file-cache.ts';
 import { DirContextSource } from './context/dir-context.ts';
 import { HostExporter } from './export/host-exporter.ts';
@@ -46,7 +51,18 @@ export interface RunBuildOptions {
   registry?: RegistryFlags;
   /** Receives `--output` tarballs with `dest=-`; default the process's stdout. */
   stdout?: NodeJS.WritableStream;
+  /** `--cache-from` values (`type=local,src=DIR`). */
+  cacheFrom?: string[];
+  /** `--cache-to` values (`type=local,dest=DIR[,mode=max]`). */
+  cacheTo?: string[];
 }
+
+/** The host backends, with the concrete types the cache options need. */
+export type HostBackends = SolveBackends & {
+  snapshots: DirSnapshotter;
+  cache: FileCache;
+  layers: LayerStore;
+};
 
 /** One platform's built target. */
 export interface PlatformResult {
@@ -73,13 +89,16 @@ export async function runBuild(
 ): Promise<RunBuildResult> {
   const paths = slipwayPaths(options.home);
   const tap = createProgressTap(options.onEvent);
-  let backends: SolveBackends;
+  let backends: HostBackends;
+  const cwd = options.cwd ?? process.cwd();
   try {
+    checkCacheExports(options.cacheTo ?? []);
     backends = createBackends(paths, {
       ...options,
       pullLog: tap.log,
       sourceDateEpoch: plan.options.buildArgs.SOURCE_DATE_EPOCH,
     });
+    importCaches(options.cacheFrom ?? [], backends, cwd, options.logger);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -105,6 +124,18 @@ export async function runBuild(
   if (!solved.ok) return { ok: false, error: solved.error, results: [] };
 
   const { snapshots } = backends;
+  if (options.cacheTo && options.cacheTo.length > 0) {
+    try {
+      const keys = solved.results.map((r) => r.snapshot);
+      await exportCaches(options.cacheTo, backends, keys, cwd, tap.onEvent);
+    } catch (error) {
+      return {
+        ok: false,
+        error: `failed to solve: ${(error as Error).message}`,
+        results: [],
+      };
+    }
+  }
   return {
     ok: true,
     results: solved.results.map((r) => ({
@@ -136,8 +167,9 @@ export function createBackends(
     pullLog?: (line: string) => void;
     sourceDateEpoch?: string;
   },
-): SolveBackends {
+): HostBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
+  const layers = new LayerStore(paths.layers);
   const locate = (key: string) => snapshots.locate(key);
   const registry = createRegistryBackends(paths, {
     flags: options.registry,
@@ -157,7 +189,7 @@ export function createBackends(
     exporter: registry.exporter(
       new HostExporter({
         snapshots,
-        layers: new LayerStore(paths.layers),
+        layers,
         findBlob: blobFinder(paths),
         cwd: options.cwd,
         stdout: options.stdout,
@@ -166,6 +198,7 @@ export function createBackends(
       locate,
     ),
     cache: new FileCache(paths.records),
+    layers,
   };
 }
 

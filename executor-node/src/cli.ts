@@ -17,6 +17,8 @@ import { PARSE_FORMATS, runDebugParseCommand } from './commands/debug-parse.ts';
 import { addDeviceCommands } from './commands/device-commands.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
 import { runPlanCommand } from './commands/plan.ts';
+import type { PruneFlagValues } from './commands/prune.ts';
+import { runPruneCommand } from './commands/prune.ts';
 import { logger } from './logger.ts';
 
 /** Builds the program with its commands; each action resolves to an exit status. */
@@ -50,6 +52,15 @@ export function createProgram(setStatus: (status: number) => void): Command {
         setStatus(await run(contextArg, flags, io));
       },
     );
+
+  program
+    .command('prune')
+    .description('remove build cache: snapshots and layers no build can reuse')
+    .option('-a, --all', 'remove every snapshot, layer, record and cache mount')
+    .option('-f, --force', 'do not prompt (slipway never does)')
+    .action((flags: PruneFlagValues) => {
+      setStatus(runPruneCommand(flags, io));
+    });
 
   program
     .command('cases')

@@ -9,6 +9,9 @@ import { keyFileName } from '../paths.ts';
 
 /** Keeps cache records as `<dir>/<key>.json`. */
 export class FileCache implements Cache {
+  /** Answers for keys this folder lacks (an imported cache). */
+  fallback?: (key: string) => CacheRecord | undefined;
+
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
   }
@@ -17,10 +20,19 @@ export class FileCache implements Cache {
     try {
       const text = fs.readFileSync(this.file(key), 'utf8');
       const record = JSON.parse(text) as CacheRecord;
-      return record.key === key ? record : undefined;
+      if (record.key === key) return record;
     } catch {
-      return undefined;
+      // Not cached here.
     }
+    return this.fallback?.(key);
+  }
+
+  /** Lists the keys of the records kept here. */
+  keys(): string[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
+      .map((name) => `sha256:${name.slice(0, 64)}`);
   }
 
   async put(record: CacheRecord): Promise<void> {

@@ -33,6 +33,10 @@ export interface BuildFlagValues {
   registryConfig?: string;
   /** Hosts that may be reached over plain HTTP. */
   insecureRegistry?: string[];
+  /** `--cache-to` values. */
+  cacheTo?: string[];
+  /** `--cache-from` values. */
+  cacheFrom?: string[];
 }
 
 /** Flags turned into the inputs of a plan. */
@@ -47,6 +51,8 @@ export interface BuildInvocation {
   progress: 'plain' | 'rawjson' | 'quiet';
   /** Mirrors, plain-HTTP hosts and the registry config file. */
   registry: RegistryFlags;
+  cacheTo: string[];
+  cacheFrom: string[];
 }
 
 /** Adds buildx's build flags and the PATH argument to `command`. */
@@ -84,6 +90,16 @@ export function addBuildFlags(command: Command): Command {
       ]),
     )
     .option('--no-cache', 'do not use cache when building the image')
+    .option(
+      '--cache-to <spec>',
+      'cache export destination (e.g. "type=local,dest=path[,mode=max]")',
+      collect,
+    )
+    .option(
+      '--cache-from <spec>',
+      'external cache sources (e.g. "type=local,src=path")',
+      collect,
+    )
     .option(
       '--cdi-spec-dir <dir>',
       `CDI spec directory, repeatable, later wins (default: ${DEFAULT_CDI_SPEC_DIRS.join(', ')})`,
@@ -131,6 +147,8 @@ export function toBuildInvocation(
     dockerfilePath,
     options,
     noCache: !flags.cache,
+    cacheTo: flags.cacheTo ?? [],
+    cacheFrom: flags.cacheFrom ?? [],
     registry: {
       configFile: flags.registryConfig && path.resolve(cwd, flags.registryConfig),
       mirrors: flags.registryMirror ?? [],

@@ -39,6 +39,8 @@ export async function runBuildCommand(
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
+    cacheTo: invocation.cacheTo,
+    cacheFrom: invocation.cacheFrom,
     registry: invocation.registry,
     onEvent: progress.write,
     cwd: process.cwd(),

@@ -79,11 +79,16 @@ export class DirSnapshotter implements Snapshotter {
     onExit(this, () => this.release());
   }
 
+  /** Makes a missing snapshot from elsewhere (an imported cache), if it can. */
+  importer?: (key: string) => Promise<boolean>;
+
   async has(key: string): Promise<boolean> {
     const meta = this.layout.current(key);
-    if (meta?.kind !== this.kind) return false;
-    this.used.add(key);
-    return true;
+    const found =
+      meta?.kind === this.kind ||
+      (this.importer !== undefined && (await this.importer(key)));
+    if (found) this.used.add(key);
+    return found;
   }
 
   locate(key: string): string {
