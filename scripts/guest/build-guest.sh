@@ -94,22 +94,29 @@ if [ ! -f "$kdir/bzImage" ]; then
   mv "$kdir/bzImage.tmp" "$kdir/bzImage"
 fi
 
-# 2. busybox-static for i386, with its own apt lists.
+# 2. i386 packages from Debian, with their own apt lists: busybox-static
+# for the initramfs, qemu-user-static for linux/amd64 steps.
 debs=$cache/debs/i386
-bbdeb=$(ls "$debs"/busybox-static_*_i386.deb 2>/dev/null | head -n1 || true)
-if [ -z "$bbdeb" ]; then
-  apt=$cache/apt-i386
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$debs"
-  opts="-q -oAPT::Architecture=i386 -oAPT::Architectures=i386
-    -oDir::State::Lists=$apt/lists -oDir::Cache=$apt/cache
-    -oAPT::Sandbox::User=root"
-  log "apt-get download busybox-static:i386"
-  apt-get $opts update >/dev/null
-  (cd "$debs" && apt-get $opts download busybox-static >/dev/null)
-  rm -rf "$apt"
-  bbdeb=$(ls "$debs"/busybox-static_*_i386.deb | head -n1)
-fi
+i386_deb() {
+  found=$(ls "$debs"/"$1"_*_i386.deb 2>/dev/null | head -n1 || true)
+  if [ -z "$found" ]; then
+    apt=$cache/apt-i386
+    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$debs"
+    opts="-q -oAPT::Architecture=i386 -oAPT::Architectures=i386
+      -oDir::State::Lists=$apt/lists -oDir::Cache=$apt/cache
+      -oAPT::Sandbox::User=root"
+    log "apt-get download $1:i386" >&2
+    apt-get $opts update >/dev/null
+    (cd "$debs" && apt-get $opts download "$1" >/dev/null)
+    rm -rf "$apt"
+    found=$(ls "$debs"/"$1"_*_i386.deb | head -n1)
+  fi
+  echo "$found"
+}
+bbdeb=$(i386_deb busybox-static)
 busybox_ver=$(dpkg-deb -f "$bbdeb" Version)
+qemudeb=$(i386_deb qemu-user-static)
+qemu_ver=$(dpkg-deb -f "$qemudeb" Version)
 
 # 3. initramfs: busybox, /init and the exec helper, as a stable cpio.
 work=$(mktemp -d)
@@ -135,6 +142,9 @@ find "$root" -exec touch -h -d "@$epoch" {} +
 # 4. Publish: kernel, initramfs, BIOS and the manifest.
 cp "$kdir/bzImage" "$out/bzImage"
 cp "$work/initramfs.cpio" "$out/initramfs"
+dpkg-deb --fsys-tarfile "$qemudeb" |
+  tar -xO ./usr/bin/qemu-x86_64-static >"$work/qemu-x86_64"
+gzip -9 -n -c "$work/qemu-x86_64" >"$out/qemu-x86_64.gz"
 cp /usr/share/seabios/bios.bin "$out/bios.bin"
 cp "$kdir/config" "$out/kernel-config.txt"
 cat >"$out/manifest.json" <<EOF
@@ -159,6 +169,15 @@ cat >"$out/manifest.json" <<EOF
     "sha256": "$(sha "$out/bios.bin")",
     "size": $(stat -c %s "$out/bios.bin"),
     "from": "seabios=$seabios_ver"
+  },
+  "emulators": {
+    "linux/amd64": {
+      "file": "qemu-x86_64.gz",
+      "sha256": "$(sha "$out/qemu-x86_64.gz")",
+      "size": $(stat -c %s "$out/qemu-x86_64.gz"),
+      "binary_sha256": "$(sha "$work/qemu-x86_64")",
+      "from": "qemu-user-static:i386=$qemu_ver (usr/bin/qemu-x86_64-static)"
+    }
   },
   "cmdline": "console=ttyS0 rdinit=/init tsc=reliable random.trust_cpu=on init_on_free=1 quiet loglevel=3"
 }

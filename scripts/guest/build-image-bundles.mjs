@@ -1,6 +1,6 @@
 // Builds the offline image bundles of the playground in public/images/: the
 // busybox image that scripts/setup-images.mjs makes from Debian packages,
-// cut down to its linux/386 platform. Run as root; cached. Usage:
+// cut down to the platforms the browser guest runs. Run as root; cached.
 //   node scripts/guest/build-image-bundles.mjs
 
 import { execFileSync } from 'node:child_process';
@@ -25,12 +25,15 @@ const out = path.join(repo, 'public', 'images');
 /** Each bundle: a folder in public/images and the platforms it keeps. */
 const BUNDLES = [
   {
-    name: 'busybox-386',
+    name: 'busybox',
     refs: [
       'docker.io/library/busybox:latest',
       'docker.io/library/busybox:1.36',
     ],
-    platforms: [{ os: 'linux', architecture: '386' }],
+    platforms: [
+      { os: 'linux', architecture: '386' },
+      { os: 'linux', architecture: 'amd64' },
+    ],
   },
 ];
 

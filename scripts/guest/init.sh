@@ -7,6 +7,9 @@
 #              /bin/slipway-exec (chroot, mounts, user); stdout and stderr
 #              go to jobs/<id>/stdout and .../stderr as they are written;
 #              answers "@@EXIT <id> <status>"
+#   BINFMT <id>
+#              registers the binfmt_misc rule in jobs/<id>/binfmt (QEMU user
+#              mode for foreign binaries); answers "@@BINFMT <id> <status>"
 #   SYNC <id>  flushes and drops the page cache (before a snapshot);
 #              answers "@@SYNCED <id>"
 # At start it prints "@@READY" once the share is mounted.
@@ -17,6 +20,7 @@ export PATH
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 # The host lays every root under a new name and changes nothing the guest
 # has seen, so the guest may cache the share (p9cache=loose, the default);
 # slipway-exec writes its output through and syncs when the job ends.
@@ -38,6 +42,13 @@ while read -r verb id; do
       job=/mnt/jobs/$id
       /bin/slipway-exec "$job/spec" "$job/stdout" "$job/stderr" </dev/null
       echo "@@EXIT $id $?"
+      ;;
+    BINFMT)
+      rule=$(cut -d: -f2 "/mnt/jobs/$id/binfmt")
+      [ -e "/proc/sys/fs/binfmt_misc/$rule" ] &&
+        echo -1 >"/proc/sys/fs/binfmt_misc/$rule"
+      cat "/mnt/jobs/$id/binfmt" >/proc/sys/fs/binfmt_misc/register
+      echo "@@BINFMT $id $?"
       ;;
     SYNC)
       sync

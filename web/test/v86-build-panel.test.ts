@@ -14,9 +14,10 @@ describe('<v86-build-panel>', function () {
 
   afterEach(() => panel.remove());
 
-  it('builds an amd64 plan for linux/386 and prints FOO=injected', async () => {
-    const example = await fetchExample('cdi-env');
-    const { plan } = await planExample(example);
+  function mount(
+    example: Awaited<ReturnType<typeof fetchExample>>,
+    plan: V86BuildPanel['plan'],
+  ) {
     panel = document.createElement('v86-build-panel');
     panel.config = {
       guestUrl: '/public/guest/',
@@ -28,13 +29,23 @@ describe('<v86-build-panel>', function () {
     panel.options = toBuildOptions(example.draft, example.cdiSpecs);
     panel.plan = plan;
     document.body.append(panel);
-    await panel.updateComplete;
+    return panel.updateComplete;
+  }
+
+  it('builds the CDI example for linux/amd64 under QEMU and prints FOO=injected', async () => {
+    const example = await fetchExample('cdi-env');
+    const { plan } = await planExample(example);
+    expect(plan!.platforms.map((p) => p.platform)).to.deep.equal([
+      'linux/amd64',
+    ]);
+    await mount(example, plan);
 
     const root = panel.shadowRoot!;
-    const note = root.querySelector('.foreign')?.textContent ?? '';
-    expect(note).to.contain('not executed in the browser');
+    expect(root.querySelector('.emulated')?.textContent).to.contain(
+      'QEMU user mode',
+    );
     const button = root.querySelector('button.primary') as HTMLButtonElement;
-    expect(button.textContent?.trim()).to.equal('Build for linux/386');
+    expect(button.textContent?.trim()).to.equal('Build');
     button.click();
 
     await waitFor(() => !panel.running && panel.report, 'the build', 85000);
@@ -47,7 +58,19 @@ describe('<v86-build-panel>', function () {
     expect(output).to.match(/#\d+ \d+\.\d+ FOO=injected/);
     expect(output).to.match(/#\d+ DONE \d+\.\d+s/);
     expect(root.querySelector('.result summary')?.textContent).to.contain(
-      'linux/386',
+      'linux/amd64',
     );
+  });
+
+  it('offers linux/386 for a platform the guest cannot run', async () => {
+    const example = await fetchExample('cdi-env');
+    const { plan } = await planExample(example, { platforms: 'linux/arm64' });
+    await mount(example, plan);
+    const root = panel.shadowRoot!;
+    expect(root.querySelector('.foreign')?.textContent).to.contain(
+      'linux/arm64 are not executed in the browser',
+    );
+    const button = root.querySelector('button.primary') as HTMLButtonElement;
+    expect(button.textContent?.trim()).to.equal('Build for linux/386');
   });
 });

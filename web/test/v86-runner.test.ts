@@ -123,6 +123,18 @@ describe('v86 runner', function () {
     );
   });
 
+  it('runs linux/amd64 steps under QEMU user mode in the guest', async () => {
+    const base = await fetchExample('cdi-env');
+    const { plan } = await planExample(
+      { ...base, dockerfile: 'FROM busybox:1.36\nRUN uname -m > /arch\n' },
+      { platforms: 'linux/amd64' },
+    );
+    const { report } = await build(client, plan!);
+    expect(report.ok, report.error).to.equal(true);
+    const arch = await client.api.readFile('linux/amd64', '/arch');
+    expect(new TextDecoder().decode(arch)).to.equal('x86_64\n');
+  });
+
   it('reports a failing RUN with its exit code', async () => {
     const plan = await plan386(
       'FROM busybox:1.36\nRUN echo oops >&2; exit 3\n',

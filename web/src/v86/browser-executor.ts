@@ -55,6 +55,8 @@ export class BrowserExecutor {
     machine: () => Promise<GuestMachine>;
     imagesUrl: string;
     imageDatabase?: string;
+    /** Returns the QEMU user-mode binary for an emulated platform. */
+    emulator?: (platform: string) => Promise<Uint8Array | undefined>;
   }) {
     this.images = new BundleImages({
       baseUrl: options.imagesUrl,
@@ -63,6 +65,7 @@ export class BrowserExecutor {
     });
     this.runner = new V86Runner({
       machine: options.machine,
+      emulator: options.emulator,
       snapshots: this.snapshots,
       onNote: (note) => {
         this.notes.push(note);

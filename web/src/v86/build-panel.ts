@@ -17,7 +17,7 @@ import type {
   V86Config,
 } from '../worker/v86-protocol.ts';
 import { createV86Client, type V86Client } from './v86-client.ts';
-import { GUEST_PLATFORM, guestPlatformProblem } from './v86-runner.ts';
+import { EMULATORS, GUEST_PLATFORM, guestSupport } from './emulation.ts';
 
 const LISTED_FILES = 400;
 
@@ -129,7 +129,8 @@ export class V86BuildPanel extends LitElement {
   }
 
   override render() {
-    const foreign = this.foreignPlatforms();
+    const foreign = this.platforms(undefined);
+    const emulated = this.platforms('emulated');
     const canBuild = !!this.options && !this.running;
     return html`<div class="bar">
         <button
@@ -137,7 +138,7 @@ export class V86BuildPanel extends LitElement {
           ?disabled=${!canBuild}
           @click=${() => void this.build()}
         >
-          ${foreign.length > 0 ? `Build for ${GUEST_PLATFORM}` : 'Build'}
+          ${foreign.length > 0 ? `Build for ${this.runnable().join(', ')}` : 'Build'}
         </button>
         <label class="muted"
           ><input
@@ -157,9 +158,19 @@ export class V86BuildPanel extends LitElement {
       ${
         foreign.length > 0
           ? html`<p class="muted foreign">
-              The browser guest is ${GUEST_PLATFORM}: steps for
-              ${foreign.join(', ')} are not executed in the browser. The button
-              plans the same Dockerfile for ${GUEST_PLATFORM} and runs that.
+              The browser guest runs ${GUEST_PLATFORM}, and
+              ${Object.keys(EMULATORS).join(', ')} under QEMU user mode: steps
+              for ${foreign.join(', ')} are not executed in the browser. The
+              button plans the same Dockerfile for ${this.runnable().join(', ')}
+              and runs that.
+            </p>`
+          : nothing
+      }
+      ${
+        emulated.length > 0
+          ? html`<p class="muted emulated">
+              Steps for ${emulated.join(', ')} run under QEMU user mode inside
+              the ${GUEST_PLATFORM} guest: expect seconds per RUN.
             </p>`
           : nothing
       }
@@ -201,10 +212,17 @@ ${t.files
     );
   }
 
-  /** Lists the plan's platforms the guest cannot run. */
-  private foreignPlatforms(): string[] {
+  /** Lists the plan's platforms the guest runs this way (undefined: not at all). */
+  private platforms(support: 'native' | 'emulated' | undefined): string[] {
     const platforms = this.plan?.platforms.map((p) => p.platform) ?? [];
-    return platforms.filter((p) => guestPlatformProblem(p) !== undefined);
+    return platforms.filter((p) => guestSupport(p) === support);
+  }
+
+  /** The platforms a Build runs: the plan's that the guest can, else i386. */
+  private runnable(): string[] {
+    const all = this.plan?.platforms.map((p) => p.platform) ?? [];
+    const can = all.filter((p) => guestSupport(p) !== undefined);
+    return can.length > 0 ? can : [GUEST_PLATFORM];
   }
 
   private async build() {
@@ -249,14 +267,14 @@ ${t.files
     }
   }
 
-  /** Returns the plan to run: the page's own, or one re-planned for i386. */
+  /** Returns the plan to run: the page's own, or one re-planned for the platforms the guest runs. */
   private async guestPlan(options: BuildOptions): Promise<BuildPlan> {
-    if (this.plan && this.foreignPlatforms().length === 0) return this.plan;
+    if (this.plan && this.platforms(undefined).length === 0) return this.plan;
     const planner = createPlannerClient();
     try {
       const response = await planner.api.plan({
         dockerfile: this.dockerfile,
-        options: { ...options, platforms: [GUEST_PLATFORM] },
+        options: { ...options, platforms: this.runnable() },
       });
       if (!response.plan) throw new Error(response.failure ?? 'no plan');
       return response.plan;

@@ -61,7 +61,7 @@ export class BundleImages implements ImageSource {
     return {
       ref: name,
       platform,
-      digest: top.digest,
+      digest: manifest.digest,
       config: toImageConfig(config.config),
       layers: body.layers.map((l) => ({
         digest: l.digest,

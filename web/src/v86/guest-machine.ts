@@ -20,6 +20,7 @@ import {
   writeFile9p,
   type Fs9p,
 } from './nine-p.ts';
+import { binfmtRule, type EmulatorRule } from './emulation.ts';
 import { encodeJobSpec, type GuestJob } from './job-spec.ts';
 
 /** The guest's files (see public/guest/manifest.json) and v86's wasm. */
@@ -54,6 +55,7 @@ export class GuestMachine {
   private readonly decoder = new TextDecoder();
   private nextId = 1;
   private busy: Promise<unknown> = Promise.resolve();
+  private readonly emulators = new Set<string>();
   /** The root the last job left in the share, as the guest sees it. */
   private current: LaidRoot | undefined;
 
@@ -97,6 +99,36 @@ export class GuestMachine {
       this.emulator.serial0_send(`SYNC ${id}\n`);
       await synced;
       return this.emulator.save_state();
+    });
+  }
+
+  /**
+   * Registers an emulator for foreign binaries (QEMU user mode through
+   * binfmt_misc), once per guest; the interpreter stays in the share.
+   */
+  registerEmulator(rule: EmulatorRule, interpreter: Uint8Array): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.emulators.has(rule.name)) return;
+      const path = `tools/${rule.name}`;
+      const id = writeFile9p(this.fs, path, interpreter);
+      this.fs.inodes[id]!.mode = 0o100755;
+      const job = String(this.nextId++);
+      const line = binfmtRule(rule, `/mnt/${path}`);
+      writeFile9p(
+        this.fs,
+        `jobs/${job}/binfmt`,
+        new TextEncoder().encode(line),
+      );
+      const answered = this.expect(`@@BINFMT ${job}`);
+      this.emulator.serial0_send(`BINFMT ${job}\n`);
+      const status = await answered;
+      removeTree(this.fs, `jobs/${job}`);
+      if (status !== '0') {
+        throw new Error(
+          `the guest refused the ${rule.name} binfmt rule (${status})`,
+        );
+      }
+      this.emulators.add(rule.name);
     });
   }
 

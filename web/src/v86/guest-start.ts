@@ -38,6 +38,11 @@ interface GuestManifest {
   kernel: { file: string; sha256: string };
   initramfs: { file: string; sha256: string };
   bios: { file: string; sha256: string };
+  /** QEMU user-mode binaries (gzip) by platform. */
+  emulators?: Record<
+    string,
+    { file: string; sha256: string; binary_sha256: string }
+  >;
   cmdline: string;
 }
 
@@ -106,6 +111,31 @@ export async function startGuest(
     machine,
     report: { mode: 'booted', ms, stateBytes, restoreError, phases },
   };
+}
+
+/**
+ * Fetches the emulator the manifest lists for `platform` (QEMU user mode,
+ * gzip), checked against its sha256; undefined when there is none.
+ */
+export async function loadEmulator(
+  source: GuestSource,
+  platform: string,
+): Promise<Uint8Array | undefined> {
+  const base = source.guestUrl.replace(/\/?$/, '/');
+  const manifest = (await (
+    await fetchOk(`${base}manifest.json`)
+  ).json()) as GuestManifest;
+  const entry = manifest.emulators?.[platform];
+  if (!entry) return undefined;
+  const packed = await (await fetchOk(`${base}${entry.file}`)).arrayBuffer();
+  if ((await sha256Hex(packed)) !== entry.sha256) {
+    throw new Error(`${base}${entry.file}: sha256 does not match the manifest`);
+  }
+  const binary = await inflate(new Uint8Array(packed));
+  if ((await sha256Hex(binary)) !== entry.binary_sha256) {
+    throw new Error(`${base}${entry.file}: unpacked sha256 does not match`);
+  }
+  return new Uint8Array(binary);
 }
 
 /** Deletes every stored guest state. */

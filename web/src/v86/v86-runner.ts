@@ -4,9 +4,6 @@
 import {
   applyCdiEdits,
   envValue,
-  formatPlatform,
-  normalizePlatform,
-  parsePlatform,
   type CdiContainerEdits,
   type RunRequest,
   type RunResult,
@@ -24,15 +21,18 @@ import {
   type FileChange,
   type TreeNode,
 } from './file-tree.ts';
+import {
+  EMULATORS,
+  GUEST_PLATFORM,
+  guestSupport,
+  normalizedPlatform,
+} from './emulation.ts';
 import type { GuestMachine } from './guest-machine.ts';
 import type { MemorySnapshotter } from './memory-snapshotter.ts';
 import { resolveUser } from './tree-users.ts';
 
 const DEFAULT_PATH =
   'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** The only platform the guest runs natively. */
-export const GUEST_PLATFORM = 'linux/386';
 
 /** Something the browser could not do for a step, shown beside its output. */
 export interface RunNote {
@@ -45,6 +45,8 @@ export interface V86RunnerOptions {
   machine: () => Promise<GuestMachine>;
   snapshots: MemorySnapshotter;
   onNote?: (note: RunNote) => void;
+  /** Returns the QEMU user-mode binary for an emulated platform, if any. */
+  emulator?: (platform: string) => Promise<Uint8Array | undefined>;
 }
 
 /** Runs RUN steps in the v86 guest. */
@@ -59,8 +61,13 @@ export class V86Runner implements Runner {
     request: RunRequest,
     onOutput: (stream: 1 | 2, data: string) => void,
   ): Promise<RunResult> {
-    const platform = guestPlatformProblem(request.platform);
-    if (platform) {
+    const support = guestSupport(request.platform);
+    const platform = normalizedPlatform(request.platform) ?? request.platform;
+    const interpreter =
+      support === 'emulated'
+        ? await this.options.emulator?.(platform)
+        : undefined;
+    if (support === undefined || (support === 'emulated' && !interpreter)) {
       throw new Error(
         `not executed in the browser: the guest is ${GUEST_PLATFORM} and this step is ${platform}`,
       );
@@ -91,6 +98,9 @@ export class V86Runner implements Runner {
     const restore = this.layMounts(request, root, note);
     const process = applied.spec.process!;
     const machine = await this.options.machine();
+    if (interpreter) {
+      await machine.registerEmulator(EMULATORS[platform]!, interpreter);
+    }
     const result = await machine.run(
       {
         args: request.args,
@@ -197,17 +207,6 @@ function mountedPath(request: RunRequest, path: string): boolean {
     const clean = `/${pathParts(t).join('/')}`;
     return path === clean || path.startsWith(`${clean}/`);
   });
-}
-
-/**
- * Returns the normalised platform when the guest cannot run it natively,
- * undefined for linux/386 (i386, i686 and the like normalise to 386).
- */
-export function guestPlatformProblem(platform: string): string | undefined {
-  const parsed = parsePlatform(platform);
-  if (!parsed.ok) return platform;
-  const name = formatPlatform(normalizePlatform(parsed.platform));
-  return name === GUEST_PLATFORM ? undefined : name;
 }
 
 /** Describes the CDI edits a browser cannot apply. */

@@ -9,11 +9,12 @@ import { emptyDir, lookup, walkTree, type DirNode } from '../v86/file-tree.ts';
 import type { GuestMachine } from '../v86/guest-machine.ts';
 import {
   clearGuestStates,
+  loadEmulator,
   startGuest,
   type StartReport,
 } from '../v86/guest-start.ts';
 import { writeTar } from '../v86/tar-write.ts';
-import { guestPlatformProblem } from '../v86/v86-runner.ts';
+import { guestSupport } from '../v86/emulation.ts';
 import type {
   BuildReport,
   BuildUpdate,
@@ -52,9 +53,27 @@ function machine(): Promise<{ machine: GuestMachine; report: StartReport }> {
   return guest;
 }
 
+const emulators = new Map<string, Promise<Uint8Array | undefined>>();
+
+/** Fetches an emulator binary once per platform. */
+function emulator(platform: string): Promise<Uint8Array | undefined> {
+  let pending = emulators.get(platform);
+  if (!pending) {
+    const c = settings();
+    pending = loadEmulator(
+      { guestUrl: c.guestUrl, wasmUrl: c.wasmUrl },
+      platform,
+    );
+    pending.catch(() => emulators.delete(platform));
+    emulators.set(platform, pending);
+  }
+  return pending;
+}
+
 function getExecutor(): BrowserExecutor {
   executor ??= new BrowserExecutor({
     machine: async () => (await machine()).machine,
+    emulator,
     imagesUrl: settings().imagesUrl,
     imageDatabase: settings().imageDatabase,
   });
@@ -171,7 +190,7 @@ const api: V86WorkerApi = {
 };
 
 function runsInGuest(vertex: Vertex): boolean {
-  return vertex.kind === 'run' && !guestPlatformProblem(vertex.platform);
+  return vertex.kind === 'run' && guestSupport(vertex.platform) !== undefined;
 }
 
 function listFiles(tree: DirNode): FileInfo[] {
