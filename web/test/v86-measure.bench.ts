@@ -24,10 +24,18 @@ const CONFIG = {
 const TRIVIAL_RUNS = 10;
 
 async function plan386(dockerfile: string, allow = ''): Promise<BuildPlan> {
+  return planFor(dockerfile, 'linux/386', allow);
+}
+
+async function planFor(
+  dockerfile: string,
+  platforms: string,
+  allow = '',
+): Promise<BuildPlan> {
   const base = await fetchExample('cdi-env');
   const { plan } = await planExample(
     { ...base, dockerfile },
-    { platforms: 'linux/386', allow },
+    { platforms, allow },
   );
   expect(plan?.ok, JSON.stringify(plan?.diagnostics)).to.equal(true);
   return plan!;
@@ -104,6 +112,18 @@ describe('v86 runner measurements', function () {
     figures['trivial RUN, min (ms)'] = Math.round(
       Math.min(...runs.map((r) => r.ms)),
     );
+
+    const amd64 = await planFor(
+      `FROM busybox:1.36\n${Array.from({ length: 5 }, (_, i) => `RUN true # ${i}`).join('\n')}\n`,
+      'linux/amd64',
+    );
+    const emulated = (await timedBuild(cold, amd64)).durations.filter((d) =>
+      d.name.includes('RUN true'),
+    );
+    figures['first linux/amd64 RUN, QEMU loaded and registered (ms)'] =
+      Math.round(emulated[0]!.ms);
+    figures['trivial linux/amd64 RUN under QEMU, median of the other 4 (ms)'] =
+      Math.round(median(emulated.slice(1).map((r) => r.ms)));
 
     const execs = [];
     for (let i = 0; i < 5; i++) {
