@@ -118,3 +118,10 @@ export type {
 export { formatCdiSpec } from './cdi/write-spec.ts';
 export { createPlanner } from './plan/planner.ts';
 export type { Planner } from './plan/planner.ts';
+export { createSolveStatusWriter } from './progress/solve-status.ts';
+export type {
+  SolveLog,
+  SolveStatus,
+  SolveStatusWriter,
+  SolveVertex,
+} from './progress/solve-status.ts';

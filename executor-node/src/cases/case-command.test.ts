@@ -60,7 +60,7 @@ test('defaults the Dockerfile to PATH/Dockerfile', () => {
   const { contextArg, flags } = parse('docker buildx build app');
   const invocation = toBuildInvocation(contextArg, flags, '/w', {});
   assert.equal(invocation.dockerfilePath, '/w/app/Dockerfile');
-  assert.equal(invocation.progress, 'plain');
+  assert.equal(invocation.progress, 'auto');
 });
 
 test('rejects other commands, unknown flags and a missing context', () => {

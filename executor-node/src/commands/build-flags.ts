@@ -47,8 +47,8 @@ export interface BuildInvocation {
   dockerfilePath: string;
   options: BuildOptions;
   noCache: boolean;
-  /** `auto` and `tty` print plain too: there is no interactive display. */
-  progress: 'plain' | 'rawjson' | 'quiet';
+  /** `auto` is `tty` on a terminal and `plain` elsewhere. */
+  progress: 'plain' | 'rawjson' | 'quiet' | 'tty' | 'auto';
   /** Mirrors, plain-HTTP hosts and the registry config file. */
   registry: RegistryFlags;
   cacheTo: string[];
@@ -155,9 +155,12 @@ export function toBuildInvocation(
       insecure: flags.insecureRegistry ?? [],
     },
     progress:
-      flags.progress === 'rawjson' || flags.progress === 'quiet'
+      flags.progress === 'rawjson' ||
+      flags.progress === 'quiet' ||
+      flags.progress === 'plain' ||
+      flags.progress === 'tty'
         ? flags.progress
-        : 'plain',
+        : 'auto',
   };
 }
 

@@ -8,11 +8,13 @@ import type {
 } from '../../../core/src/index.ts';
 import {
   createPlainRenderer,
+  createSolveStatusWriter,
   formatSourceExcerpt,
 } from '../../../core/src/index.ts';
 import { runBuild } from '../build.ts';
 import { logger } from '../logger.ts';
-import type { BuildFlagValues } from './build-flags.ts';
+import { createTtyProgress } from '../progress/tty-progress.ts';
+import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { formatWarningSummary } from './check.ts';
 import type { CommandIO } from './command-io.ts';
 import { formatDiagnostics } from './format-plan.ts';
@@ -35,7 +37,7 @@ export async function runBuildCommand(
     return 1;
   }
 
-  const progress = createProgressPrinter(invocation.progress, io);
+  const progress = createProgressPrinter(invocation.progress, plan, io);
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
@@ -46,6 +48,7 @@ export async function runBuildCommand(
     cwd: process.cwd(),
     logger,
   });
+  progress.end();
   if (!result.ok) {
     printRunFailure(plan, source, progress, result.error ?? 'build failed', io);
     return 1;
@@ -62,13 +65,26 @@ interface ProgressPrinter {
   failedVertex(): string | undefined;
   /** The last log rows of a vertex. */
   logOf(vertex: string): string[];
+  /** Stops live output (tty) once the build has ended. */
+  end(): void;
 }
 
 function createProgressPrinter(
-  mode: 'plain' | 'rawjson' | 'quiet',
+  requested: BuildInvocation['progress'],
+  plan: BuildPlan,
   io: CommandIO,
 ): ProgressPrinter {
+  const mode =
+    requested === 'auto' ? (io.isTTY ? 'tty' : 'plain') : requested;
   const renderer = createPlainRenderer();
+  const status = createSolveStatusWriter(
+    (id) => plan.vertices[id]?.inputs ?? [],
+  );
+  // The live view draws on the stream itself (width, cursor moves).
+  const tty =
+    mode === 'tty'
+      ? createTtyProgress(io.stderr as unknown as NodeJS.WriteStream)
+      : undefined;
   const logs = new Map<string, string[]>();
   let failed: string | undefined;
 
@@ -80,11 +96,14 @@ function createProgressPrinter(
         rows.push(...event.data.split('\n').filter((row) => row !== ''));
         logs.set(event.vertex, rows.slice(-FAILED_LOG_ROWS));
       }
-      if (mode === 'rawjson') io.stderr.write(JSON.stringify(event) + '\n');
-      else if (mode === 'plain') io.stderr.write(renderer.write(event));
+      if (mode === 'rawjson') {
+        io.stderr.write(JSON.stringify(status.write(event)) + '\n');
+      } else if (mode === 'plain') io.stderr.write(renderer.write(event));
+      else tty?.write(event);
     },
     failedVertex: () => failed,
     logOf: (vertex) => logs.get(vertex) ?? [],
+    end: () => tty?.end(),
   };
 }
 
