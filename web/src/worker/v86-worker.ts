@@ -14,7 +14,7 @@ import {
   type StartReport,
 } from '../v86/guest-start.ts';
 import { writeTar } from '../v86/tar-write.ts';
-import { guestSupport } from '../v86/emulation.ts';
+import { guestSupport, normalizedPlatform } from '../v86/emulation.ts';
 import type {
   BuildReport,
   BuildUpdate,
@@ -98,8 +98,14 @@ const api: V86WorkerApi = {
     const exec = getExecutor();
     startListener = (report) => onUpdate({ kind: 'guest', report });
     // Start the guest while images load when some RUN will need it.
-    if (Object.values(plan.vertices).some(runsInGuest)) {
-      machine().catch(() => undefined);
+    const runs = Object.values(plan.vertices).filter(runsInGuest);
+    if (runs.length > 0) machine().catch(() => undefined);
+    for (const run of runs) {
+      if (guestSupport(run.platform) === 'emulated') {
+        emulator(normalizedPlatform(run.platform) ?? run.platform).catch(
+          () => undefined,
+        );
+      }
     }
     try {
       const result = await exec.build(plan, {
