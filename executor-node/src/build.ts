@@ -140,7 +140,10 @@ export async function runBuild(
     ok: true,
     results: solved.results.map((r) => ({
       platform: r.platform,
-      rootfs: snapshots.locate(r.snapshot),
+      // Reading a result may mount an overlay view: only when asked.
+      get rootfs() {
+        return snapshots.locate(r.snapshot);
+      },
       config: r.config,
       runEnv: r.runEnv,
     })),

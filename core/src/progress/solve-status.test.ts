@@ -33,7 +33,12 @@ test('a started, logged and finished vertex reads as SolveStatus updates', () =>
   });
   assert.deepEqual(log, {
     logs: [
-      { vertex: RUN, stream: 1, data: 'aGkK', timestamp: '1970-01-01T00:00:00.005Z' },
+      {
+        vertex: RUN,
+        stream: 1,
+        data: 'aGkK',
+        timestamp: '1970-01-01T00:00:00.005Z',
+      },
     ],
   });
   const done = writer.write({ kind: 'vertex-done', vertex: RUN, time: 1500 });
@@ -44,11 +49,26 @@ test('a started, logged and finished vertex reads as SolveStatus updates', () =>
 
 test('cached and failed vertices; internal ids get a digest', () => {
   const writer = createSolveStatusWriter();
-  const cached = writer.write({ kind: 'vertex-cached', vertex: FROM, name: '[1/2] FROM x', time: 0 });
+  const cached = writer.write({
+    kind: 'vertex-cached',
+    vertex: FROM,
+    name: '[1/2] FROM x',
+    time: 0,
+  });
   assert.equal(cached.vertexes?.[0]?.cached, true);
   assert.equal(cached.vertexes?.[0]?.completed, cached.vertexes?.[0]?.started);
-  writer.write({ kind: 'vertex-start', vertex: 'internal:context', name: '[internal] load build context', time: 0 });
-  const failed = writer.write({ kind: 'vertex-error', vertex: 'internal:context', error: 'boom', time: 1 });
+  writer.write({
+    kind: 'vertex-start',
+    vertex: 'internal:context',
+    name: '[internal] load build context',
+    time: 0,
+  });
+  const failed = writer.write({
+    kind: 'vertex-error',
+    vertex: 'internal:context',
+    error: 'boom',
+    time: 1,
+  });
   assert.match(failed.vertexes?.[0]?.digest ?? '', /^sha256:[0-9a-f]{64}$/);
   assert.equal(failed.vertexes?.[0]?.error, 'boom');
 });

@@ -66,7 +66,11 @@ export function createSolveStatusWriter(
         }
         case 'vertex-cached': {
           const vertex = vertexOf(event.vertex, event.name);
-          Object.assign(vertex, { started: time, completed: time, cached: true });
+          Object.assign(vertex, {
+            started: time,
+            completed: time,
+            cached: true,
+          });
           return { vertexes: [{ ...vertex }] };
         }
         case 'vertex-done': {
@@ -111,7 +115,11 @@ export function base64Utf8(text: string): string {
     if (code < 0x80) bytes.push(code);
     else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 63));
     else if (code < 0x10000) {
-      bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+      bytes.push(
+        0xe0 | (code >> 12),
+        0x80 | ((code >> 6) & 63),
+        0x80 | (code & 63),
+      );
     } else {
       bytes.push(
         0xf0 | (code >> 18),

@@ -56,7 +56,8 @@ export async function exportLocalCache(
   for (const key of keys) {
     const top = snapshots.version(key);
     if (!top) continue;
-    for (const meta of snapshots.layout.lineage(top)) versions.set(meta.id, meta);
+    for (const meta of snapshots.layout.lineage(top))
+      versions.set(meta.id, meta);
   }
 
   const entries: CacheEntry[] = [];

@@ -47,7 +47,8 @@ export function pruneHome(
   }
   for (const name of layout.pointers()) {
     const meta = layout.current(`sha256:${name}`);
-    if (!meta || !live.has(meta.id)) fs.rmSync(layout.pointer(`sha256:${name}`));
+    if (!meta || !live.has(meta.id))
+      fs.rmSync(layout.pointer(`sha256:${name}`));
   }
   for (const id of readdir(path.join(paths.snapshots, VERSIONS))) {
     if (live.has(id)) continue;
@@ -56,7 +57,9 @@ export function pruneHome(
   }
   for (const name of readdir(paths.snapshots)) {
     // Old-layout folders and torn pointer files.
-    if ([VERSIONS, WORK, VIEWS].includes(name)) continue;
+    if ([VERSIONS, WORK, VIEWS].includes(name) || name.startsWith('.')) {
+      continue;
+    }
     if (/^[0-9a-f]{64}$/.test(name)) continue;
     remove(path.join(paths.snapshots, name));
   }

@@ -86,7 +86,12 @@ export function writeLayoutDir(files: LayoutFile[], dest: string): void {
       const target = path.join(tmp, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       if (file.bytes) fs.writeFileSync(target, file.bytes);
-      else fs.copyFileSync(file.file as string, target, fs.constants.COPYFILE_FICLONE);
+      else
+        fs.copyFileSync(
+          file.file as string,
+          target,
+          fs.constants.COPYFILE_FICLONE,
+        );
     }
     replaceDir(tmp, dest);
   } finally {

@@ -109,7 +109,10 @@ export class HostExporter implements Exporter {
     variant: MediaVariant,
   ): Promise<BuiltImage[]> {
     const epoch = this.epoch(output);
-    const rewrite = parseBool(output.attrs['rewrite-timestamp'], 'rewrite-timestamp');
+    const rewrite = parseBool(
+      output.attrs['rewrite-timestamp'],
+      'rewrite-timestamp',
+    );
     const created =
       epoch === undefined
         ? (this.options.now?.() ?? new Date())
@@ -192,7 +195,9 @@ export class HostExporter implements Exporter {
   ): Promise<void> {
     const handler = this.options.image;
     if (!handler) {
-      throw new Error(`exporter "${output.type}" is not supported by slipway yet`);
+      throw new Error(
+        `exporter "${output.type}" is not supported by slipway yet`,
+      );
     }
     const images = await this.buildImages(output, results, 'oci');
     await handler(output, images, multiPlatform);

@@ -77,7 +77,9 @@ export function layoutFiles(
           ...descriptor(top),
           annotations: {
             'io.containerd.image.name': fullName(ref),
-            ...(ref.tag ? { 'org.opencontainers.image.ref.name': ref.tag } : {}),
+            ...(ref.tag
+              ? { 'org.opencontainers.image.ref.name': ref.tag }
+              : {}),
           },
         }));
   const files: LayoutFile[] = [

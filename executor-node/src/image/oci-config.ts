@@ -1,10 +1,7 @@
 // The image config document (OCI image spec `config` object and platform
 // fields) from a stage's ImageConfig, in the field names Docker uses.
 
-import {
-  parseGoDuration,
-  type ImageConfig,
-} from '../../../core/src/index.ts';
+import { parseGoDuration, type ImageConfig } from '../../../core/src/index.ts';
 
 /** The OCI image config's `config` object. */
 export interface OciImageConfigBody {
@@ -46,7 +43,8 @@ export function toOciPlatform(platform: string): OciPlatform {
 export function toOciConfigBody(config: ImageConfig): OciImageConfigBody {
   const out: OciImageConfigBody = {};
   if (config.user) out.User = config.user;
-  if (config.exposedPorts.length > 0) out.ExposedPorts = asSet(config.exposedPorts);
+  if (config.exposedPorts.length > 0)
+    out.ExposedPorts = asSet(config.exposedPorts);
   if (config.env.length > 0) out.Env = config.env;
   if (config.entrypoint) out.Entrypoint = config.entrypoint;
   if (config.cmd) out.Cmd = config.cmd;

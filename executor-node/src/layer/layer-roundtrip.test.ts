@@ -46,11 +46,19 @@ function makeTree(root: string): void {
     `0x${CAPABILITY}`,
     path.join(root, 'bin/tool'),
   ]);
-  execFileSync('setfattr', ['-n', 'user.k', '-v', 'v', path.join(root, 'grüße.txt')]);
+  execFileSync('setfattr', [
+    '-n',
+    'user.k',
+    '-v',
+    'v',
+    path.join(root, 'grüße.txt'),
+  ]);
 }
 
 async function roundTrip(
-  entriesOf: (xattrs: Map<string, Map<string, Buffer>>) => ReturnType<typeof copyEntries>,
+  entriesOf: (
+    xattrs: Map<string, Map<string, Buffer>>,
+  ) => ReturnType<typeof copyEntries>,
   from: string,
   into: string,
 ) {
@@ -81,59 +89,75 @@ function describe(root: string): string[] {
   return out;
 }
 
-test('a full layer unpacks to the same tree, xattrs included', { skip }, async () => {
-  const dir = scratch();
-  const from = path.join(dir, 'from');
-  const into = path.join(dir, 'into');
-  fs.mkdirSync(from);
-  fs.mkdirSync(into);
-  makeTree(from);
-  const { layer, file } = await roundTrip(() => copyEntries(from), from, into);
-  assert.deepEqual(describe(into), describe(from));
-  const attrs = execFileSync(
-    'getfattr',
-    ['-d', '-m', '-', '-e', 'hex', path.join(into, 'bin/tool')],
-    { encoding: 'utf8' },
-  );
-  assert.match(attrs, new RegExp(`security.capability=0x${CAPABILITY}`));
-  assert.equal(fs.readFileSync(path.join(into, LONG), 'utf8'), 'long');
+test(
+  'a full layer unpacks to the same tree, xattrs included',
+  { skip },
+  async () => {
+    const dir = scratch();
+    const from = path.join(dir, 'from');
+    const into = path.join(dir, 'into');
+    fs.mkdirSync(from);
+    fs.mkdirSync(into);
+    makeTree(from);
+    const { layer, file } = await roundTrip(
+      () => copyEntries(from),
+      from,
+      into,
+    );
+    assert.deepEqual(describe(into), describe(from));
+    const attrs = execFileSync(
+      'getfattr',
+      ['-d', '-m', '-', '-e', 'hex', path.join(into, 'bin/tool')],
+      { encoding: 'utf8' },
+    );
+    assert.match(attrs, new RegExp(`security.capability=0x${CAPABILITY}`));
+    assert.equal(fs.readFileSync(path.join(into, LONG), 'utf8'), 'long');
 
-  // GNU tar reads the same names and a hard link, not a second copy.
-  const listing = execFileSync('tar', ['-tvf', '-'], {
-    input: zlib.gunzipSync(fs.readFileSync(file)),
-    encoding: 'utf8',
-  });
-  assert.match(listing, /bin\/tool-link link to bin\/tool/);
-  assert.match(listing, /grüße\.txt/);
-  assert.ok(layer.size > 0);
-});
+    // GNU tar reads the same names and a hard link, not a second copy.
+    const listing = execFileSync('tar', ['-tvf', '-'], {
+      input: zlib.gunzipSync(fs.readFileSync(file)),
+      encoding: 'utf8',
+    });
+    assert.match(listing, /bin\/tool-link link to bin\/tool/);
+    assert.match(listing, /grüße\.txt/);
+    assert.ok(layer.size > 0);
+  },
+);
 
-test('a compare with the parent writes changes and whiteouts only', { skip }, async () => {
-  const dir = scratch();
-  const parent = path.join(dir, 'parent');
-  const child = path.join(dir, 'child');
-  fs.mkdirSync(parent);
-  makeTree(parent);
-  execFileSync('cp', ['-a', parent, child]);
-  fs.rmSync(path.join(child, 'pipe'));
-  fs.rmSync(path.join(child, 'deep'), { recursive: true });
-  fs.writeFileSync(path.join(child, 'added'), 'new');
-  const entries = copyEntries(child, parent);
-  assert.deepEqual(
-    entries.map((e) => `${e.kind} ${e.path}`),
-    ['node added', 'whiteout deep', 'whiteout pipe'],
-  );
+test(
+  'a compare with the parent writes changes and whiteouts only',
+  { skip },
+  async () => {
+    const dir = scratch();
+    const parent = path.join(dir, 'parent');
+    const child = path.join(dir, 'child');
+    fs.mkdirSync(parent);
+    makeTree(parent);
+    execFileSync('cp', ['-a', parent, child]);
+    fs.rmSync(path.join(child, 'pipe'));
+    fs.rmSync(path.join(child, 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(child, 'added'), 'new');
+    const entries = copyEntries(child, parent);
+    assert.deepEqual(
+      entries.map((e) => `${e.kind} ${e.path}`),
+      ['node added', 'whiteout deep', 'whiteout pipe'],
+    );
 
-  // Applied over a copy of the parent, the layer gives the child.
-  const applied = path.join(dir, 'applied');
-  execFileSync('cp', ['-a', parent, applied]);
-  await roundTrip(() => entries, child, applied);
-  assert.deepEqual(describe(applied), describe(child));
-});
+    // Applied over a copy of the parent, the layer gives the child.
+    const applied = path.join(dir, 'applied');
+    execFileSync('cp', ['-a', parent, applied]);
+    await roundTrip(() => entries, child, applied);
+    assert.deepEqual(describe(applied), describe(child));
+  },
+);
 
 test(
   'an overlay upper folder gives whiteouts and an opaque marker',
-  { skip: skip || (overlayUsable(os.tmpdir()) ? false : 'no overlayfs here') },
+  {
+    skip:
+      skip ||
+      (overlayUsable(os.tmpdir(), probeRecord()) ? false : 'no overlayfs here'),
+  },
   async () => {
     const dir = scratch();
     for (const sub of ['lower', 'upper', 'work', 'merged']) {
@@ -166,7 +190,13 @@ test(
     const entries = overlayEntries(upper, xattrs, lower);
     assert.deepEqual(
       entries.map((e) => `${e.kind} ${e.path}`),
-      ['node cache', 'opaque cache', 'node cache/new', 'node etc', 'whiteout etc/group'],
+      [
+        'node cache',
+        'opaque cache',
+        'node cache/new',
+        'node etc',
+        'whiteout etc/group',
+      ],
     );
 
     const applied = path.join(dir, 'applied');
@@ -177,3 +207,10 @@ test(
     assert.equal(fs.readFileSync(path.join(applied, 'keep'), 'utf8'), 'k');
   },
 );
+
+/** A probe record of this test process, removed when it exits. */
+function probeRecord(): string {
+  const file = path.join(os.tmpdir(), `slipway-overlay-probe-${process.pid}`);
+  process.on('exit', () => fs.rmSync(file, { force: true }));
+  return file;
+}

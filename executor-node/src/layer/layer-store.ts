@@ -41,7 +41,10 @@ export class LayerStore {
   ): Promise<LayerBlob | undefined> {
     const file = this.recordFile(meta.id, options);
     const known = readRecord(file);
-    if (known && (!known.layer || fs.existsSync(this.blobPath(known.layer.digest)))) {
+    if (
+      known &&
+      (!known.layer || fs.existsSync(this.blobPath(known.layer.digest)))
+    ) {
       return known.layer ?? undefined;
     }
 

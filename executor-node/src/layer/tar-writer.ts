@@ -138,9 +138,7 @@ async function write(
       header[id] = 0;
     }
   }
-  for (const [key, value] of [...xattrs].sort(([a], [b]) =>
-    a < b ? -1 : 1,
-  )) {
+  for (const [key, value] of [...xattrs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     records.push([`SCHILY.xattr.${key}`, value]);
   }
 
@@ -235,7 +233,9 @@ export function encodePax(records: [string, Buffer][]): Buffer {
 
 function withBase(rel: string, prefix: string): string {
   const at = rel.lastIndexOf('/');
-  return at < 0 ? prefix + rel : `${rel.slice(0, at + 1)}${prefix}${rel.slice(at + 1)}`;
+  return at < 0
+    ? prefix + rel
+    : `${rel.slice(0, at + 1)}${prefix}${rel.slice(at + 1)}`;
 }
 
 /** Mirrors tar-stream's ustar split: name ≤ 100 bytes, or prefix ≤ 155 + name. */

@@ -16,10 +16,13 @@ import { mountOverlay, mountsUnder, overlayUsable } from './overlay.ts';
 import type { SnapshotKind } from './snapshot-layout.ts';
 
 const isRoot = process.getuid?.() === 0;
-const overlayHere = isRoot && overlayUsable(os.tmpdir());
+const overlayHere = isRoot && overlayUsable(os.tmpdir(), probeRecord());
 const KINDS: [SnapshotKind, string | false][] = [
   ['copy', false],
-  ['overlay', overlayHere ? false : 'overlayfs is not usable here (needs root)'],
+  [
+    'overlay',
+    overlayHere ? false : 'overlayfs is not usable here (needs root)',
+  ],
 ];
 
 function home(): string {
@@ -63,64 +66,102 @@ async function entriesOf(snapshots: DirSnapshotter, key: string) {
 }
 
 for (const [kind, skip] of KINDS) {
-  test(`${kind}: a child reads as its parent plus its changes`, { skip }, async () => {
-    const snapshots = new DirSnapshotter(home(), kind);
-    assert.equal(snapshots.kind, kind);
-    await twoSteps(snapshots);
-    assert.equal(await snapshots.has('sha256:child'), true);
-    const view = snapshots.locate('sha256:child');
-    assert.deepEqual(fs.readdirSync(view).sort(), ['added', 'cache', 'etc', 'keep']);
-    assert.deepEqual(fs.readdirSync(path.join(view, 'etc')), []);
-    assert.deepEqual(fs.readdirSync(path.join(view, 'cache')), ['new']);
-    assert.deepEqual(
-      fs.readdirSync(snapshots.locate('sha256:root')).sort(),
-      ['cache', 'etc', 'keep'],
-    );
-    snapshots.release();
-  });
+  test(
+    `${kind}: a child reads as its parent plus its changes`,
+    { skip },
+    async () => {
+      const snapshots = new DirSnapshotter(home(), kind);
+      assert.equal(snapshots.kind, kind);
+      await twoSteps(snapshots);
+      assert.equal(await snapshots.has('sha256:child'), true);
+      const view = snapshots.locate('sha256:child');
+      assert.deepEqual(fs.readdirSync(view).sort(), [
+        'added',
+        'cache',
+        'etc',
+        'keep',
+      ]);
+      assert.deepEqual(fs.readdirSync(path.join(view, 'etc')), []);
+      assert.deepEqual(fs.readdirSync(path.join(view, 'cache')), ['new']);
+      assert.deepEqual(fs.readdirSync(snapshots.locate('sha256:root')).sort(), [
+        'cache',
+        'etc',
+        'keep',
+      ]);
+      snapshots.release();
+    },
+  );
 
-  test(`${kind}: the layer holds the changes, whiteouts and an opaque folder`, { skip }, async () => {
-    const snapshots = new DirSnapshotter(home(), kind);
-    await twoSteps(snapshots);
-    const entries = await entriesOf(snapshots, 'sha256:child');
-    // A copy cannot tell a recreated folder from a changed one, so it
-    // lists what the folder held before as whiteouts instead.
-    const expected =
-      kind === 'overlay'
-        ? ['node added', 'node cache', 'opaque cache', 'node cache/new', 'node etc', 'whiteout etc/group']
-        : ['node added', 'node cache', 'node cache/new', 'whiteout cache/old', 'node etc', 'whiteout etc/group'];
-    assert.deepEqual(entries, expected);
-    snapshots.release();
-  });
+  test(
+    `${kind}: the layer holds the changes, whiteouts and an opaque folder`,
+    { skip },
+    async () => {
+      const snapshots = new DirSnapshotter(home(), kind);
+      await twoSteps(snapshots);
+      const entries = await entriesOf(snapshots, 'sha256:child');
+      // A copy cannot tell a recreated folder from a changed one, so it
+      // lists what the folder held before as whiteouts instead.
+      const expected =
+        kind === 'overlay'
+          ? [
+              'node added',
+              'node cache',
+              'opaque cache',
+              'node cache/new',
+              'node etc',
+              'whiteout etc/group',
+            ]
+          : [
+              'node added',
+              'node cache',
+              'node cache/new',
+              'whiteout cache/old',
+              'node etc',
+              'whiteout etc/group',
+            ];
+      assert.deepEqual(entries, expected);
+      snapshots.release();
+    },
+  );
 
-  test(`${kind}: replacing a parent keeps an older child whole`, { skip }, async () => {
-    const snapshots = new DirSnapshotter(home(), kind);
-    await twoSteps(snapshots);
-    const before = snapshots.version('sha256:child');
+  test(
+    `${kind}: replacing a parent keeps an older child whole`,
+    { skip },
+    async () => {
+      const snapshots = new DirSnapshotter(home(), kind);
+      await twoSteps(snapshots);
+      const before = snapshots.version('sha256:child');
 
-    // A --no-cache rebuild commits the root again under the same key.
-    const again = await snapshots.prepare('sha256:root');
-    fs.writeFileSync(path.join(again.handle, 'other'), 'x');
-    await snapshots.commit(again);
-    assert.deepEqual(fs.readdirSync(snapshots.locate('sha256:root')), ['other']);
-    assert.deepEqual(snapshots.version('sha256:child'), before);
-    const view = snapshots.locate('sha256:child');
-    assert.equal(fs.readFileSync(path.join(view, 'keep'), 'utf8'), 'k');
-    snapshots.release();
-  });
+      // A --no-cache rebuild commits the root again under the same key.
+      const again = await snapshots.prepare('sha256:root');
+      fs.writeFileSync(path.join(again.handle, 'other'), 'x');
+      await snapshots.commit(again);
+      assert.deepEqual(fs.readdirSync(snapshots.locate('sha256:root')), [
+        'other',
+      ]);
+      assert.deepEqual(snapshots.version('sha256:child'), before);
+      const view = snapshots.locate('sha256:child');
+      assert.equal(fs.readFileSync(path.join(view, 'keep'), 'utf8'), 'k');
+      snapshots.release();
+    },
+  );
 
-  test(`${kind}: an abort leaves no folder and no mount`, { skip }, async () => {
-    const dir = home();
-    const snapshots = new DirSnapshotter(dir, kind);
-    await twoSteps(snapshots);
-    const active = await snapshots.prepare('sha256:third', 'sha256:child');
-    fs.writeFileSync(path.join(active.handle, 'partial'), 'p');
-    await snapshots.abort(active);
-    assert.equal(await snapshots.has('sha256:third'), false);
-    assert.deepEqual(fs.readdirSync(path.join(dir, '.work')), []);
-    snapshots.release();
-    assert.deepEqual(mountsUnder(dir), []);
-  });
+  test(
+    `${kind}: an abort leaves no folder and no mount`,
+    { skip },
+    async () => {
+      const dir = home();
+      const snapshots = new DirSnapshotter(dir, kind);
+      await twoSteps(snapshots);
+      const active = await snapshots.prepare('sha256:third', 'sha256:child');
+      fs.writeFileSync(path.join(active.handle, 'partial'), 'p');
+      await snapshots.abort(active);
+      assert.equal(await snapshots.has('sha256:third'), false);
+      assert.deepEqual(fs.readdirSync(path.join(dir, '.work')), []);
+      snapshots.release();
+      assert.deepEqual(mountsUnder(dir), []);
+    },
+  );
 }
 
 test(
@@ -154,3 +195,10 @@ test('auto picks overlayfs where it works, else copies', () => {
   assert.equal(snapshots.kind, overlayHere ? 'overlay' : 'copy');
   snapshots.release();
 });
+
+/** A probe record of this test process, removed when it exits. */
+function probeRecord(): string {
+  const file = path.join(os.tmpdir(), `slipway-overlay-probe-${process.pid}`);
+  process.on('exit', () => fs.rmSync(file, { force: true }));
+  return file;
+}

@@ -16,12 +16,7 @@ import type {
 } from '../../../core/src/index.ts';
 import { copyFiles, ensureDir } from './copy-files.ts';
 import { onExit } from './exit-cleanup.ts';
-import {
-  mountOverlay,
-  overlayUsable,
-  unmount,
-  unmountAll,
-} from './overlay.ts';
+import { mountOverlay, overlayUsable, unmount, unmountAll } from './overlay.ts';
 import { resolveUser } from './ownership.ts';
 import {
   isAlive,
@@ -72,7 +67,7 @@ export class DirSnapshotter implements Snapshotter {
     removeAbandoned(path.join(dir, VIEWS));
     this.kind =
       mode === 'auto'
-        ? overlayUsable(path.join(dir, WORK))
+        ? overlayUsable(path.join(dir, WORK), path.join(dir, '.overlay-probe'))
           ? 'overlay'
           : 'copy'
         : mode;
@@ -309,6 +304,7 @@ function modeFromEnv(): SnapshotterMode {
 /** Removes work and view folders whose owner process is gone, mounts first. */
 function removeAbandoned(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith('.')) continue;
     const pid = ownerOf(name);
     if (pid !== undefined && pid !== process.pid && isAlive(pid)) continue;
     if (pid === process.pid) continue;

@@ -4,10 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** Overlay options that keep the upper folder a plain OCI-convertible diff. */
 const PLAIN_UPPER = ['redirect_dir=off', 'metacopy=off', 'index=off'];
+
+/** util-linux's tools; absolute paths spare a search of PATH per mount. */
+const MOUNT = fs.existsSync('/usr/bin/mount') ? '/usr/bin/mount' : 'mount';
+const UMOUNT = fs.existsSync('/usr/bin/umount') ? '/usr/bin/umount' : 'umount';
 
 /** The kernel reads mount options from one page. */
 const MAX_OPTIONS = 4000;
@@ -25,10 +30,37 @@ export interface OverlayMount {
 
 const probed = new Map<string, boolean>();
 
-/** Reports whether overlayfs mounts work in the folder `dir` (probed once per folder). */
-export function overlayUsable(dir: string): boolean {
+/**
+ * Reports whether overlayfs mounts work in the folder `dir`: probed once per
+ * folder and kernel, the answer kept in the file `record`.
+ */
+export function overlayUsable(
+  dir: string,
+  record = path.join(dir, '.overlay-probe'),
+): boolean {
   const known = probed.get(dir);
   if (known !== undefined) return known;
+  const kernel = `${os.release()} uid=${process.getuid?.()}`;
+  try {
+    const [seen, answer] = fs.readFileSync(record, 'utf8').split('\n');
+    if (seen === kernel && (answer === 'yes' || answer === 'no')) {
+      probed.set(dir, answer === 'yes');
+      return answer === 'yes';
+    }
+  } catch {
+    // Not probed here yet.
+  }
+  const usable = probeOverlay(dir);
+  probed.set(dir, usable);
+  try {
+    fs.writeFileSync(record, `${kernel}\n${usable ? 'yes' : 'no'}`);
+  } catch {
+    // A folder we cannot write to is probed again next time.
+  }
+  return usable;
+}
+
+function probeOverlay(dir: string): boolean {
   let usable = false;
   if (process.getuid?.() === 0 && kernelHasOverlay()) {
     const probe = path.join(
@@ -61,7 +93,6 @@ export function overlayUsable(dir: string): boolean {
       fs.rmSync(probe, { recursive: true, force: true });
     }
   }
-  probed.set(dir, usable);
   return usable;
 }
 
@@ -78,7 +109,7 @@ export function mountOverlay(spec: OverlayMount): void {
       `too many layers (${spec.lowers.length}) for one overlay mount`,
     );
   }
-  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', text, spec.target], {
+  execFileSync(MOUNT, ['-t', 'overlay', 'overlay', '-o', text, spec.target], {
     cwd: spec.cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -87,9 +118,9 @@ export function mountOverlay(spec: OverlayMount): void {
 /** Unmounts `target`, detaching it lazily when it is still busy. */
 export function unmount(target: string): void {
   try {
-    execFileSync('umount', [target], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(UMOUNT, [target], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch {
-    execFileSync('umount', ['-l', target], {
+    execFileSync(UMOUNT, ['-l', target], {
       stdio: ['ignore', 'ignore', 'ignore'],
     });
   }

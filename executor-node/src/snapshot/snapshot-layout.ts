@@ -96,10 +96,7 @@ export class SnapshotLayout {
    * Moves a finished work folder into `v/<id>` with its record, then points
    * the key at it; both steps are renames, so readers see all or nothing.
    */
-  publish(
-    work: string,
-    meta: Omit<SnapshotMeta, 'id'>,
-  ): SnapshotMeta {
+  publish(work: string, meta: Omit<SnapshotMeta, 'id'>): SnapshotMeta {
     const full: SnapshotMeta = { ...meta, id: newVersionId() };
     fs.writeFileSync(path.join(work, 'meta.json'), JSON.stringify(full));
     fs.renameSync(work, this.version(full.id));

@@ -202,7 +202,6 @@ class LayerChecker {
     return stat.isDirectory() ? { type: 'dir' } : { type: 'other' };
   }
 
-
   private markOpaque(dir: string[]): void {
     const rel = dir.join('/');
     this.opaque.add(rel);

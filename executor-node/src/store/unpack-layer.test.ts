@@ -19,7 +19,13 @@ const isRoot = process.getuid?.() === 0;
 
 type Entry = {
   name: string;
-  type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'fifo';
+  type?:
+    | 'file'
+    | 'directory'
+    | 'symlink'
+    | 'link'
+    | 'character-device'
+    | 'fifo';
   linkname?: string;
   text?: string;
   mode?: number;
@@ -68,7 +74,8 @@ async function layerFile(dir: string, entries: Entry[]): Promise<string> {
     };
     // One entry at a time, so a raw pax block lands right before its entry.
     await new Promise<void>((resolve, reject) => {
-      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      const done = (error?: Error | null) =>
+        error ? reject(error) : resolve();
       if (type === 'file') pack.entry(header, e.text ?? '', done);
       else pack.entry(header, done);
     });
@@ -205,7 +212,10 @@ for (const [what, layers] of ESCAPES) {
     const last = all.pop() as Entry[];
     for (const layer of all) await apply(box.root, layer);
     const rootBefore = listTree(box.root);
-    await assert.rejects(apply(box.root, last), /^Error: unsafe layer sha256:test: /);
+    await assert.rejects(
+      apply(box.root, last),
+      /^Error: unsafe layer sha256:test: /,
+    );
     assert.equal(box.snapshot(), box.before);
     assert.deepEqual(listTree(box.root), rootBefore, 'nothing written');
     fs.rmSync(box.box, { recursive: true, force: true });
@@ -278,7 +288,10 @@ test(
       ['-d', '-m', '-', '-e', 'hex', path.join(box.root, 'ping')],
       { encoding: 'utf8' },
     );
-    assert.match(attrs, new RegExp(`security.capability=0x${capability.toString('hex')}`));
+    assert.match(
+      attrs,
+      new RegExp(`security.capability=0x${capability.toString('hex')}`),
+    );
     assert.match(attrs, /user.note=0x68656c6c6f/);
     assert.equal(fs.existsSync(path.join(box.root, 'gone')), false);
     assert.deepEqual(fs.readdirSync(path.join(box.root, 'dir')), ['new']);

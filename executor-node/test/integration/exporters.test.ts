@@ -79,10 +79,9 @@ test(
     });
     assert.equal(result.error, undefined);
     const dir = untar(out);
-    assert.deepEqual(
-      JSON.parse(read(dir, 'oci-layout')),
-      { imageLayoutVersion: '1.0.0' },
-    );
+    assert.deepEqual(JSON.parse(read(dir, 'oci-layout')), {
+      imageLayoutVersion: '1.0.0',
+    });
     const { index, json, blob } = layout(dir);
     assert.equal(index.manifests.length, 1);
     const top = index.manifests[0] as Descriptor;
@@ -117,12 +116,18 @@ test(
       assert.equal(`sha256:${sum}`, config.rootfs.diff_ids[i]);
     });
 
-    const runLayer = tarList(blob((manifest.layers[1] as Descriptor).digest), true);
+    const runLayer = tarList(
+      blob((manifest.layers[1] as Descriptor).digest),
+      true,
+    );
     assert.ok(runLayer.includes('etc/.wh.group'), runLayer.join(' '));
     assert.ok(runLayer.includes('hello'));
     assert.ok(runLayer.includes('opt/x/y'));
     assert.ok(!runLayer.includes('second'));
-    const secondLayer = tarList(blob((manifest.layers[2] as Descriptor).digest), true);
+    const secondLayer = tarList(
+      blob((manifest.layers[2] as Descriptor).digest),
+      true,
+    );
     assert.deepEqual(secondLayer, ['second']);
   },
 );
