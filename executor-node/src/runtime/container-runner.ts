@@ -1,7 +1,6 @@
 // Runs one RUN step in its snapshot with an OCI runtime: builds the bundle's
 // config (user, env, mounts, network, CDI edits), starts it, cleans up.
 
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -173,53 +172,44 @@ function missingRoot(rootfs: string, dest: string): string | undefined {
   return undefined;
 }
 
-/** A mount point the runtime will create, and its folder's time before. */
+/** A mount point the runtime will create, and the folder it goes in. */
 interface Stub {
   path: string;
   parent: string;
-  parentMtimeNs?: bigint;
 }
 
 function stubOf(rootfs: string, stub: string): Stub {
-  const parent = resolveInRoot(rootfs, path.posix.dirname(stub));
-  let parentMtimeNs: bigint | undefined;
-  try {
-    parentMtimeNs = fs.statSync(parent, { bigint: true }).mtimeNs;
-  } catch {
-    parentMtimeNs = undefined;
-  }
-  return { path: stub, parent, parentMtimeNs };
+  return {
+    path: stub,
+    parent: resolveInRoot(rootfs, path.posix.dirname(stub)),
+  };
 }
 
 /**
- * Removes the empty files and folders the runtime made as mount points, and
- * puts their folder's time back, so they leave no trace in the snapshot or
- * its layer (BuildKit does both).
+ * Removes the empty files and folders the runtime made as mount points, so
+ * they do not end up in the snapshot, and gives their folder back the time
+ * it had just before (BuildKit does both).
  */
 function removeStubs(rootfs: string, stubs: Stub[]): void {
   for (const stub of stubs) {
     const host = resolveInRoot(rootfs, stub.path, false);
     if (!onlyStubs(host)) continue;
-    fs.rmSync(host, { recursive: true, force: true });
-    if (stub.parentMtimeNs !== undefined) {
-      restoreMtime(stub.parent, stub.parentMtimeNs);
+    let mtimeNs: bigint | undefined;
+    try {
+      mtimeNs = fs.statSync(stub.parent, { bigint: true }).mtimeNs;
+    } catch {
+      mtimeNs = undefined;
     }
+    fs.rmSync(host, { recursive: true, force: true });
+    if (mtimeNs !== undefined) restoreMtime(stub.parent, mtimeNs);
   }
 }
 
-/** Sets a folder's mtime to the nanosecond (Node's utimes rounds to a double). */
+/** Sets a folder's mtime (to the tenth of a microsecond; tar keeps seconds). */
 function restoreMtime(dir: string, mtimeNs: bigint): void {
-  const seconds = mtimeNs / 1_000_000_000n;
-  const nanos = mtimeNs % 1_000_000_000n;
   try {
-    const current = fs.statSync(dir, { bigint: true });
-    if (current.mtimeNs === mtimeNs) return;
-    if (nanos === 0n) {
-      fs.utimesSync(dir, current.atime, Number(seconds));
-      return;
-    }
-    const stamp = `@${seconds}.${nanos.toString().padStart(9, '0')}`;
-    execFileSync('touch', ['-m', '-d', stamp, dir], { stdio: 'ignore' });
+    const current = fs.statSync(dir);
+    fs.utimesSync(dir, current.atime, Number(mtimeNs) / 1e9);
   } catch {
     // A folder the step removed has no time to restore.
   }

@@ -128,7 +128,12 @@ test(
       blob((manifest.layers[2] as Descriptor).digest),
       true,
     );
-    assert.deepEqual(secondLayer, ['second']);
+    // The runtime made /etc/hosts as a mount point there and it was removed
+    // again; like BuildKit, /etc keeps the time that gave it.
+    assert.deepEqual(
+      secondLayer.filter((name) => !/^etc\/?$/.test(name)),
+      ['second'],
+    );
   },
 );
 
