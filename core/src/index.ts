@@ -125,3 +125,4 @@ export type {
   SolveStatusWriter,
   SolveVertex,
 } from './progress/solve-status.ts';
+export { baseImageKey, findBaseImage } from './plan/base-images.ts';

@@ -1,6 +1,7 @@
 // Build options as `docker buildx build` takes them, and their resolved form.
 
 import type { CdiSpecFile, DeviceEntitlement } from './cdi.ts';
+import type { ImageConfig } from './plan.ts';
 
 /** Options as given on a command line or in the playground. */
 export interface BuildOptions {
@@ -23,6 +24,12 @@ export interface BuildOptions {
   outputs?: string[];
   /** Also compute the legacy builder's view. */
   legacy?: boolean;
+  /**
+   * Base image configs the caller resolved, keyed by `baseImageKey` (the
+   * normalised reference, `@`, the platform); a stage FROM a listed image
+   * starts from its config, as BuildKit does.
+   */
+  baseImages?: Record<string, ImageConfig>;
 }
 
 /** One `--output` after parsing `type=...,dest=...` or a bare path. */

@@ -125,6 +125,13 @@ export interface StagePlan {
   args: Record<string, string>;
   /** The image config at the end of the stage. */
   config: ImageConfig;
+  /**
+   * Whether the stage's base config was known when planning (scratch, a
+   * given image config, or a stage whose own base was known); when false,
+   * `config` and RUN envs hold only what the Dockerfile set. The planner
+   * always sets it; absent (older plans) reads as false.
+   */
+  baseConfigKnown?: boolean;
   /** The stage's step vertices in order (not including its base stage's). */
   vertices: string[];
   /** The vertex whose filesystem is the stage's result; absent for an empty scratch stage. */

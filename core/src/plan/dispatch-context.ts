@@ -41,6 +41,8 @@ export interface StageState {
   onbuild: boolean;
   /** Whether a WORKDIR ran in this stage or a base stage (for the relative-path check). */
   workdirSet: boolean;
+  /** Whether the base config was known (scratch, given, or a known stage). */
+  baseConfigKnown: boolean;
   /** Where this stage last set CMD, ENTRYPOINT and HEALTHCHECK. */
   lastSet: Partial<Record<'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK', Range>>;
 }
@@ -64,6 +66,8 @@ export interface DispatchContext {
   lint: Linter;
   /** Digests from earlier plans, when re-planning (see createPlanner). */
   hashMemo?: HashMemo;
+  /** Base image configs the caller resolved (see BuildOptions.baseImages). */
+  baseImages?: Record<string, ImageConfig>;
 }
 
 /** Records an error diagnostic at a range of the Dockerfile. */

@@ -3,6 +3,7 @@
 
 import type { ImageConfig, ImageVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
+import { findBaseImage } from './base-images.ts';
 import { hashParts } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { nextStepName } from './dispatch-context.ts';
@@ -16,8 +17,8 @@ import { formatTagged } from './reference.ts';
 import type { StageNode } from './stage-graph.ts';
 
 /**
- * The PATH BuildKit sets on Linux when the base has none. The planner cannot
- * read image configs, so an image stage's planned env carries it too; whoever
+ * The PATH BuildKit sets on Linux when the base has none. When an image's
+ * config was not given, its stage's planned env carries it too; whoever
  * merges the real image env should keep the image's own PATH over this one.
  */
 export const DEFAULT_PATH =
@@ -101,6 +102,7 @@ function inherit(ctx: DispatchContext, node: StageNode): StageState {
     user: base.user,
     buildArgs: [...base.buildArgs],
     workdirSet: base.workdirSet,
+    baseConfigKnown: base.baseConfigKnown,
     ...(base.result ? { result: base.result } : {}),
   };
 }
@@ -121,9 +123,22 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
     cmdSet: false,
     onbuild: false,
     workdirSet: false,
+    baseConfigKnown: !node.base && node.baseName === 'scratch',
     lastSet: {},
   };
   if (!node.base && node.baseName === 'scratch') state.config.workingDir = '/';
+  const image =
+    node.base || node.baseName === 'scratch'
+      ? undefined
+      : findBaseImage(
+          ctx.baseImages,
+          node.baseName,
+          formatPlatformAll(platform),
+        );
+  if (image) {
+    state.config = cloneConfig(withDefaults(image));
+    state.baseConfigKnown = true;
+  }
   if (!node.base && node.image)
     addImageVertex(ctx, state, formatTagged(node.image));
   return state;
@@ -146,6 +161,19 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   if (!Object.hasOwn(ctx.vertices, vertex.id)) ctx.vertices[vertex.id] = vertex;
   state.vertices.push(vertex.id);
   state.result = vertex.id;
+}
+
+// A config from outside (JSON) may leave out the lists.
+function withDefaults(config: ImageConfig): ImageConfig {
+  return {
+    ...config,
+    env: config.env ?? [],
+    labels: config.labels ?? {},
+    exposedPorts: config.exposedPorts ?? [],
+    volumes: config.volumes ?? [],
+    shell: config.shell ?? [],
+    onBuild: config.onBuild ?? [],
+  };
 }
 
 /** Counts the steps BuildKit numbers: FROM an image, ADD, COPY, RUN, WORKDIR, triggers. */

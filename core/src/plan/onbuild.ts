@@ -1,5 +1,5 @@
 // ONBUILD triggers of a base stage: BuildKit parses each stored trigger and
-// runs it first in every stage built FROM that stage.
+// runs it first in every stage built FROM that stage (or that image).
 
 import type { Diagnostic, Location } from '../model/diagnostic.ts';
 import type { Dockerfile, Instruction } from '../model/instructions.ts';
@@ -14,10 +14,23 @@ export function onbuildTriggers(
   location: Location,
   fail: (code: string, message: string, location?: Location) => void,
 ): Instruction[] {
-  const out: Instruction[] = [];
+  const expressions: string[] = [];
   for (const command of base.stage?.commands ?? []) {
-    if (command.kind !== 'ONBUILD') continue;
-    const syntax = parseDockerfile(command.expression, dockerfile.file);
+    if (command.kind === 'ONBUILD') expressions.push(command.expression);
+  }
+  return parseTriggers(expressions, dockerfile, location, fail);
+}
+
+/** Parses stored ONBUILD triggers (a stage's or a base image's), located at the child's FROM. */
+export function parseTriggers(
+  expressions: string[],
+  dockerfile: Dockerfile,
+  location: Location,
+  fail: (code: string, message: string, location?: Location) => void,
+): Instruction[] {
+  const out: Instruction[] = [];
+  for (const expression of expressions) {
+    const syntax = parseDockerfile(expression, dockerfile.file);
     const errors = syntax.diagnostics.filter(
       (d: Diagnostic) => d.severity === 'error',
     );

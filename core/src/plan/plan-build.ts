@@ -5,7 +5,12 @@ import type { CdiRegistry, CdiSpecFile } from '../model/cdi.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Dockerfile } from '../model/instructions.ts';
 import type { BuildOptions, ResolvedBuildOptions } from '../model/options.ts';
-import type { BuildPlan, PlatformPlan, Vertex } from '../model/plan.ts';
+import type {
+  BuildPlan,
+  ImageConfig,
+  PlatformPlan,
+  Vertex,
+} from '../model/plan.ts';
 import { createCdiRegistry } from '../cdi/registry.ts';
 import { resolveCheckConfig } from '../checks/check-options.ts';
 import type { Linter } from '../checks/linter.ts';
@@ -34,6 +39,8 @@ export interface PlanMode {
   hashMemo?: HashMemo;
   /** Instruction lines read by earlier plans (see createPlanner). */
   parseMemo?: ParseMemo;
+  /** Base image configs the caller resolved (see BuildOptions.baseImages). */
+  baseImages?: Record<string, ImageConfig>;
 }
 
 /** Plans a build: parses, checks and resolves everything a run needs. */
@@ -48,13 +55,16 @@ export function planDockerfile(
   mode: PlanMode,
 ): BuildPlan {
   const resolved = resolveBuildOptions(options);
+  const withImages = options.baseImages
+    ? { ...mode, baseImages: options.baseImages }
+    : mode;
   try {
     return plan(
       text,
       resolved.options,
       options.cdiSpecs ?? [],
       resolved.diagnostics,
-      mode,
+      withImages,
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -176,6 +186,7 @@ function planPlatforms(
       lint,
       allStages: mode.allStages,
       ...(mode.hashMemo ? { hashMemo: mode.hashMemo } : {}),
+      ...(mode.baseImages ? { baseImages: mode.baseImages } : {}),
     });
     diagnostics.push(...result.diagnostics);
     if (result.plan) platforms.push(result.plan);

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Dockerfile } from '../model/instructions.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
 import type {
+  ImageConfig,
   PlatformPlan,
   StageBase,
   StagePlan,
@@ -20,6 +21,7 @@ import { formatPlatformAll } from '../platform/platform.ts';
 import { createPlatformArgs } from '../platform/platform-args.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { dispatchStage, emptyConfig } from './dispatch-stage.ts';
+import { findBaseImage } from './base-images.ts';
 import { envGet } from './env-list.ts';
 import { evaluateGlobalArgs } from './global-args.ts';
 import type { StageGraph, StageNode } from './stage-graph.ts';
@@ -40,6 +42,8 @@ export interface PlatformInput {
   /** Dispatch every stage (for `--check`), not only those the target needs. */
   allStages: boolean;
   hashMemo?: HashMemo;
+  /** Base image configs the caller resolved (see BuildOptions.baseImages). */
+  baseImages?: Record<string, ImageConfig>;
 }
 
 /** Plans one target platform; returns no plan when the stage graph cannot be built. */
@@ -72,6 +76,12 @@ export function planPlatform(input: PlatformInput): {
     globalArgs: global.args,
     target: options.target,
     lint: input.lint,
+    imageTriggers: (node) =>
+      findBaseImage(
+        input.baseImages,
+        node.baseName,
+        formatPlatformAll(node.platform ?? input.targetPlatform),
+      )?.onBuild ?? [],
   });
   const diagnostics = [...global.diagnostics, ...graphResult.diagnostics];
   const graph = graphResult.graph;
@@ -93,6 +103,7 @@ export function planPlatform(input: PlatformInput): {
     lint: input.lint,
   };
   if (input.hashMemo) ctx.hashMemo = input.hashMemo;
+  if (input.baseImages) ctx.baseImages = input.baseImages;
   // Sources added by --from or mounts resolve before any stage runs.
   const needed = (node: StageNode) => graph.reachable.has(node);
   for (const node of graph.nodes) {
@@ -156,6 +167,7 @@ function stagePlan(
     base: stageBase(node, state, ctx),
     args: state ? visibleArgs(state) : {},
     config: state?.config ?? emptyConfig(),
+    baseConfigKnown: state?.baseConfigKnown ?? false,
     vertices: state?.vertices ?? [],
   };
   if (node.name) plan.name = node.name;

@@ -25,7 +25,7 @@ import type { EnvList } from './env-list.ts';
 import { envLookup } from './env-list.ts';
 import type { ImageReference } from './reference.ts';
 import { parseImageReference } from './reference.ts';
-import { onbuildTriggers } from './onbuild.ts';
+import { onbuildTriggers, parseTriggers } from './onbuild.ts';
 
 /** One instruction of a stage, with whether an ONBUILD trigger added it. */
 export interface StageCommand {
@@ -80,6 +80,8 @@ export interface GraphContext {
   globalArgs: EnvList;
   target?: string;
   lint: Linter;
+  /** The ONBUILD triggers of an image stage's base config, when known. */
+  imageTriggers?: (node: StageNode) => string[];
 }
 
 /** Builds the stage graph; returns no graph when the target cannot be planned. */
@@ -409,14 +411,17 @@ function resolveReachable(
     const reachable = reachableFrom(target);
     let added = false;
     for (const node of reachable) {
-      if (initialised.has(node) || !node.base?.stage) continue;
+      if (initialised.has(node) || node.added) continue;
+      const expressions = node.base
+        ? undefined
+        : node.baseName === 'scratch'
+          ? []
+          : (ctx.imageTriggers?.(node) ?? []);
+      if (!node.base?.stage && !expressions?.length) continue;
       initialised.add(node);
-      const triggers = onbuildTriggers(
-        node.base,
-        ctx.dockerfile,
-        node.location!,
-        fail,
-      );
+      const triggers = expressions
+        ? parseTriggers(expressions, ctx.dockerfile, node.location!, fail)
+        : onbuildTriggers(node.base!, ctx.dockerfile, node.location!, fail);
       const linked = triggers.map((instruction) =>
         linkCommand(instruction, true, node, nodes, byName, ctx, fail),
       );

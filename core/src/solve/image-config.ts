@@ -1,5 +1,5 @@
-// Layers a stage's planned config over its base image's config: the planner
-// cannot read images, so the image's own Env, User and so on join here.
+// Layers a stage's planned config over its base image's config, for stages
+// planned without that config: the image's own Env, User and so on join here.
 
 import type { ImageConfig } from '../model/plan.ts';
 

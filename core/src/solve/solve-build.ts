@@ -107,6 +107,8 @@ class Solver {
   private readonly done = new Map<string, Promise<Solved>>();
   private readonly images = new Map<string, Promise<ResolvedImage>>();
   private readonly parents: Map<string, string | undefined>;
+  /** Image vertices whose config the planner already started from. */
+  private readonly knownImages: Set<string>;
   private contextLoaded = false;
 
   constructor(
@@ -115,6 +117,7 @@ class Solver {
     private readonly options: SolveOptions,
   ) {
     this.parents = parentIndex(plan);
+    this.knownImages = knownImageVertices(plan);
   }
 
   async solveTarget(platformPlan: PlatformPlan): Promise<SolvedTarget> {
@@ -138,7 +141,10 @@ class Solver {
       platform: platformPlan.platform,
       stage: stage.index,
       snapshot: solved.key,
-      config: mergeImageConfig(image?.config, stage.config),
+      // A known base config is in the planned one already.
+      config: stage.baseConfigKnown
+        ? stage.config
+        : mergeImageConfig(image?.config, stage.config),
       runEnv,
       ...chain,
     };
@@ -283,12 +289,18 @@ class Solver {
     const cached = await this.lookup(key, vertex);
     if (cached) return { key, runEnv: cached.runEnv };
 
-    const image = await this.rootImage(vertex.id);
+    // The planned env, dir and user are complete when the planner knew the
+    // base config; otherwise the image's own join them here.
+    const root = this.rootImageVertex(vertex.id);
+    const image =
+      root && !this.knownImages.has(root)
+        ? (await this.solve(root)).image
+        : undefined;
     const request = {
       vertex: vertex.id,
       platform: vertex.platform,
       args: vertex.args,
-      env: mergeEnv(image?.config.env ?? [], vertex.env),
+      env: image ? mergeEnv(image.config.env, vertex.env) : vertex.env,
       cwd:
         vertex.cwd && vertex.cwd !== '/'
           ? vertex.cwd
@@ -465,11 +477,17 @@ class Solver {
 
   /** Follows parent filesystems down to the base image, if there is one. */
   private async rootImage(id: string): Promise<ResolvedImage | undefined> {
+    const root = this.rootImageVertex(id);
+    return root ? (await this.solve(root)).image : undefined;
+  }
+
+  /** Returns the id of the image vertex a vertex's filesystem starts from. */
+  private rootImageVertex(id: string): string | undefined {
     let vertex: Vertex | undefined = this.plan.vertices[id];
     while (vertex && vertex.kind !== 'image') {
       vertex = this.plan.vertices[this.parentOf(vertex) ?? ''];
     }
-    return vertex ? (await this.solve(vertex.id)).image : undefined;
+    return vertex?.id;
   }
 
   private resolveImage(ref: string, platform: string): Promise<ResolvedImage> {
@@ -552,6 +570,19 @@ function errorMessage(error: unknown): string {
 }
 
 /** Maps each stage step to the step before it (or the base stage's result). */
+/** Lists the image vertices of stages the planner started from a known config. */
+function knownImageVertices(plan: BuildPlan): Set<string> {
+  const known = new Set<string>();
+  for (const platformPlan of plan.platforms) {
+    for (const stage of platformPlan.stages) {
+      const first = plan.vertices[stage.vertices[0] ?? ''];
+      if (stage.base.kind !== 'image' || !stage.baseConfigKnown) continue;
+      if (first?.kind === 'image') known.add(first.id);
+    }
+  }
+  return known;
+}
+
 function parentIndex(plan: BuildPlan): Map<string, string | undefined> {
   const parents = new Map<string, string | undefined>();
   for (const platformPlan of plan.platforms) {

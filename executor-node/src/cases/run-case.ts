@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
 import { createPlainRenderer, planBuild } from '../../../core/src/index.ts';
+import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
 import type {
   BuildFlagValues,
@@ -127,8 +128,24 @@ async function runInCopy(
     };
   }
 
-  const { observation, progress } = await execute(
+  // Like BuildKit, the run starts each image stage from its image's config.
+  const baseImages = await resolveBaseImages(
     plan,
+    hostImageSource({ registry: invocation.registry, logger }),
+    logger,
+  );
+  const planned = planBuild(text, {
+    ...invocation.options,
+    cdiSpecs,
+    baseImages,
+  });
+  if (!planned.ok) {
+    const error = planned.diagnostics.find((d) => d.severity === 'error');
+    const failure = `plan with base image configs failed: ${error?.message}`;
+    return fail(base, failure, [failure]);
+  }
+  const { observation, progress } = await execute(
+    planned,
     invocation,
     cwd,
     expect,

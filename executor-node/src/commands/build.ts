@@ -11,6 +11,7 @@ import {
   createSolveStatusWriter,
   formatSourceExcerpt,
 } from '../../../core/src/index.ts';
+import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
 import { logger } from '../logger.ts';
 import { createTtyProgress } from '../progress/tty-progress.ts';
@@ -30,7 +31,19 @@ export async function runBuildCommand(
   flags: BuildFlagValues,
   io: CommandIO,
 ): Promise<number> {
-  const { plan, source, invocation } = await planFromFlags(contextArg, flags);
+  const first = await planFromFlags(contextArg, flags);
+  // Like BuildKit, read every FROM image's config first and plan from it.
+  const baseImages =
+    planErrors(first.plan).length > 0
+      ? undefined
+      : await resolveBaseImages(
+          first.plan,
+          hostImageSource({ registry: first.invocation.registry, logger }),
+          logger,
+        );
+  const { plan, source, invocation } = baseImages
+    ? await planFromFlags(contextArg, flags, process.cwd(), baseImages)
+    : first;
   const errors = planErrors(plan);
   if (errors.length > 0) {
     printPlanFailure(plan, source, errors, io);

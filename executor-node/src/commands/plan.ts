@@ -3,7 +3,11 @@
 
 import { readFile, stat } from 'node:fs/promises';
 
-import type { BuildPlan, CdiSpecFile } from '../../../core/src/index.ts';
+import type {
+  BuildPlan,
+  CdiSpecFile,
+  ImageConfig,
+} from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { DEFAULT_CDI_SPEC_DIRS, toBuildInvocation } from './build-flags.ts';
@@ -52,6 +56,7 @@ export async function planFromFlags(
   contextArg: string,
   flags: BuildFlagValues & { legacy?: boolean },
   cwd: string = process.cwd(),
+  baseImages?: Record<string, ImageConfig>,
 ): Promise<PlannedBuild> {
   const inputs = await loadBuildInputs(contextArg, flags, cwd);
   const { invocation, source, cdiSpecs } = inputs;
@@ -59,6 +64,7 @@ export async function planFromFlags(
     ...invocation.options,
     cdiSpecs,
     legacy: flags.legacy ?? false,
+    ...(baseImages ? { baseImages } : {}),
   });
   return { invocation, source, plan };
 }
