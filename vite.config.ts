@@ -1,7 +1,10 @@
 // Vite setup for the playground: the page is index.html at the repository
 // root, so examples/ and core/ are served and bundled from where they live.
+// In dev, the server also serves and watches this host's CDI spec files.
 
 import { defineConfig } from 'vite';
+
+import { hostCdiPlugin } from './web/server/host-cdi-plugin.ts';
 
 export default defineConfig({
   root: '.',
@@ -12,4 +15,5 @@ export default defineConfig({
   // Only the v86 worker imports these; listing them spares the first Build
   // in the dev server a page reload while vite discovers them.
   optimizeDeps: { include: ['v86', 'idb-keyval'] },
+  plugins: [hostCdiPlugin()],
 });

@@ -1,5 +1,6 @@
 // <cdi-spec-editors>: one editor per CDI spec file, with its path. Any edit,
-// addition or removal fires `cdi-specs-input` with the whole new list.
+// addition or removal fires `cdi-specs-input` with the whole new list. Under
+// the dev server, a toggle adds this host's specs (`host-cdi-toggle`).
 
 import { LitElement, html, css } from 'lit';
 import type { CdiSpecFile } from '../../core/src/index.ts';
@@ -15,10 +16,15 @@ devices:
         - DEV0=present
 `;
 
-/** Edits CDI spec files; fires `cdi-specs-input` with `{ specs }`. */
+/**
+ * Edits CDI spec files; fires `cdi-specs-input` with `{ specs }` and
+ * `host-cdi-toggle` with `{ on }`.
+ */
 export class CdiSpecEditors extends LitElement {
   static override properties = {
     specs: { attribute: false },
+    hostAvailable: { attribute: false },
+    useHost: { attribute: false },
   };
 
   static override styles = [
@@ -44,14 +50,25 @@ export class CdiSpecEditors extends LitElement {
       textarea {
         min-height: 8rem;
       }
+      .host {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        margin-bottom: 0.4rem;
+      }
     `,
   ];
 
   declare specs: CdiSpecFile[];
+  /** Whether the dev server offers this host's specs (shows the toggle). */
+  declare hostAvailable: boolean;
+  declare useHost: boolean;
 
   constructor() {
     super();
     this.specs = [];
+    this.hostAvailable = false;
+    this.useHost = false;
   }
 
   override render() {
@@ -59,6 +76,7 @@ export class CdiSpecEditors extends LitElement {
         <h2>CDI specs</h2>
         <button @click=${this.addSpec}>Add spec</button>
       </div>
+      ${this.hostAvailable ? this.renderHostToggle() : ''}
       ${
         this.specs.length === 0
           ? html`<p class="muted">
@@ -93,6 +111,28 @@ export class CdiSpecEditors extends LitElement {
             ></textarea>
           </div>`,
       )}`;
+  }
+
+  private renderHostToggle() {
+    return html`<label class="host">
+      <input
+        type="checkbox"
+        data-host-cdi
+        .checked=${this.useHost}
+        @change=${(e: Event) => {
+          const on = (e.target as HTMLInputElement).checked;
+          this.useHost = on;
+          this.dispatchEvent(
+            new CustomEvent('host-cdi-toggle', {
+              detail: { on },
+              bubbles: true,
+              composed: true,
+            }),
+          );
+        }}
+      />
+      Use this host's CDI specs (read-only, listed under Devices)
+    </label>`;
   }
 
   private addSpec() {

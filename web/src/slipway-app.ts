@@ -10,6 +10,11 @@ import {
   type FileLoaders,
 } from './examples.ts';
 import {
+  mergeHostCdiSpecs,
+  type HostCdiSource,
+  type HostCdiView,
+} from './host-cdi-specs.ts';
+import {
   createEmptyDraft,
   toBuildOptions,
   type OptionsDraft,
@@ -36,6 +41,7 @@ RUN echo hello
 export class SlipwayApp extends LitElement {
   static override properties = {
     files: { attribute: false },
+    hostCdi: { attribute: false },
     examples: { state: true },
     selected: { state: true },
     readme: { state: true },
@@ -45,6 +51,9 @@ export class SlipwayApp extends LitElement {
     response: { state: true },
     busy: { state: true },
     reveal: { state: true },
+    useHostCdi: { state: true },
+    hostFiles: { state: true },
+    hostError: { state: true },
   };
 
   static override styles = [
@@ -118,7 +127,15 @@ export class SlipwayApp extends LitElement {
   declare response: PlanResponse | undefined;
   declare busy: boolean;
   declare reveal: { line: number } | undefined;
+  /** This host's CDI specs from the dev server; unset in a production build. */
+  declare hostCdi: HostCdiSource | undefined;
+  declare useHostCdi: boolean;
+  /** The host's files while the toggle is on and they have loaded. */
+  declare hostFiles: CdiSpecFile[] | undefined;
+  declare hostError: string | undefined;
 
+  private stopHostCdi: (() => void) | undefined;
+  private hostVersion = 0;
   private planner: PlannerClient | undefined;
   private indexText = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -136,6 +153,10 @@ export class SlipwayApp extends LitElement {
     this.response = undefined;
     this.busy = false;
     this.reveal = undefined;
+    this.hostCdi = undefined;
+    this.useHostCdi = false;
+    this.hostFiles = undefined;
+    this.hostError = undefined;
   }
 
   override connectedCallback() {
@@ -148,6 +169,7 @@ export class SlipwayApp extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
+    this.setUseHostCdi(false);
     clearTimeout(this.timer);
     this.planner?.dispose();
     this.planner = undefined;
@@ -183,12 +205,19 @@ export class SlipwayApp extends LitElement {
         ></dockerfile-editor>
         <cdi-spec-editors
           .specs=${this.specs}
+          .hostAvailable=${!!this.hostCdi}
+          .useHost=${this.useHostCdi}
+          @host-cdi-toggle=${(e: CustomEvent<{ on: boolean }>) =>
+            this.setUseHostCdi(e.detail.on)}
           @cdi-specs-input=${(e: CustomEvent<{ specs: CdiSpecFile[] }>) => {
             this.specs = e.detail.specs;
             this.schedulePlan();
           }}
         ></cdi-spec-editors>
-        <devices-panel .summary=${this.response?.registry}></devices-panel>
+        <devices-panel
+          .summary=${this.response?.registry}
+          .host=${this.hostPanelView()}
+        ></devices-panel>
         <build-options-form
           .draft=${this.draft}
           .stageNames=${stageNames}
@@ -211,7 +240,7 @@ export class SlipwayApp extends LitElement {
         <h2>Run in the browser</h2>
         <v86-build-panel
           .dockerfile=${this.dockerfile}
-          .options=${toBuildOptions(this.draft, this.specs)}
+          .options=${toBuildOptions(this.draft, this.planSpecs())}
           .plan=${this.response?.plan}
         ></v86-build-panel>
       </div>`;
@@ -286,12 +315,58 @@ export class SlipwayApp extends LitElement {
     this.busy = true;
     const response = await planner.api.plan({
       dockerfile: this.dockerfile,
-      options: toBuildOptions(this.draft, this.specs),
+      options: toBuildOptions(this.draft, this.planSpecs()),
     });
     // A newer edit may have been sent meanwhile; only its answer counts.
     if (sequence !== this.sequence) return;
     this.response = response;
     this.busy = false;
+  }
+
+  // The editor's specs, joined with the host's while the toggle is on.
+  private planSpecs(): CdiSpecFile[] {
+    if (!this.hostFiles) return this.specs;
+    return mergeHostCdiSpecs(this.specs, this.hostFiles).specs;
+  }
+
+  private hostPanelView(): HostCdiView | undefined {
+    if (!this.useHostCdi) return undefined;
+    const files = this.hostFiles ?? [];
+    const { hidden } = mergeHostCdiSpecs(this.specs, files);
+    return { files, hidden, loading: !this.hostFiles, error: this.hostError };
+  }
+
+  // Switching on fetches the host's files and follows the server's event;
+  // switching off plans with the example's files alone again.
+  private setUseHostCdi(on: boolean) {
+    const source = this.hostCdi;
+    this.stopHostCdi?.();
+    this.stopHostCdi = undefined;
+    const version = ++this.hostVersion;
+    this.useHostCdi = on && !!source;
+    if (!on || !source) {
+      if (this.hostFiles) this.schedulePlan(0);
+      this.hostFiles = undefined;
+      this.hostError = undefined;
+      return;
+    }
+    this.stopHostCdi = source.subscribe((files) => {
+      this.hostVersion++;
+      this.showHostFiles(files);
+    });
+    source.load().then(
+      (files) => version === this.hostVersion && this.showHostFiles(files),
+      (error: Error) =>
+        version === this.hostVersion &&
+        this.showHostFiles([], error.message),
+    );
+  }
+
+  private showHostFiles(files: CdiSpecFile[], error?: string) {
+    if (!this.useHostCdi) return;
+    this.hostFiles = files;
+    this.hostError = error;
+    this.schedulePlan(0);
   }
 }
 
