@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { repoRoot, skipBuilds } from './cli-helpers.ts';
@@ -36,7 +37,7 @@ test('Ctrl+C during RUN sleep stops the container', { skip }, async () => {
   try {
     await until(() => processesWith(token).length > 0, 'the RUN to start');
     process.kill(-child.pid!, 'SIGINT');
-    await exited;
+    assert.equal(await exited, 130, `exit status after Ctrl+C\n${stderr}`);
     await until(
       () => processesWith(token).length === 0,
       `the step to stop\n${stderr}`,
