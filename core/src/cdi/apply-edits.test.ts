@@ -12,7 +12,8 @@ import type {
   HostDeviceLookup,
   OciSpec,
 } from '../model/cdi.ts';
-import { applyCdiEdits, cleanPath } from './apply-edits.ts';
+import { cleanPath } from '../util/posix-path.ts';
+import { applyCdiEdits } from './apply-edits.ts';
 import { createCdiRegistry } from './registry.ts';
 import { resolveDeviceRequest } from './resolve.ts';
 

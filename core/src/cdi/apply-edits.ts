@@ -13,6 +13,7 @@ import type {
 } from '../model/cdi.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { goQuote } from './go-format.ts';
+import { cleanPath } from '../util/posix-path.ts';
 
 /** The edited spec (a copy) and any problem; on error the copy is unedited. */
 export interface AppliedEdits {
@@ -269,25 +270,6 @@ function addIdMapOption(m: OciMount): void {
     if (o === 'rbind') option = 'ridmap';
   }
   if (option !== '') m.options = [...(m.options ?? []), option];
-}
-
-/** Cleans a path lexically as Go's path/filepath.Clean does on Linux. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return '/' + joined;
-  return joined === '' ? '.' : joined;
 }
 
 function keyOf(env: string): string {

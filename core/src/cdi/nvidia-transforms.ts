@@ -9,7 +9,7 @@ import type {
   CdiMount,
   CdiSpec,
 } from '../model/cdi.ts';
-import { cleanPath } from './apply-edits.ts';
+import { cleanPath } from '../util/posix-path.ts';
 
 /**
  * Simplifies the spec in place as the toolkit does: de-duplicates every list,

@@ -13,7 +13,7 @@ import type {
 } from '../model/cdi.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { validateClassName, validateVendorName } from './names.ts';
-import { cleanPath } from './apply-edits.ts';
+import { cleanPath } from '../util/posix-path.ts';
 import { addMergedDevice, copy, prune, simplify } from './nvidia-transforms.ts';
 import { minimumRequiredVersion } from './version.ts';
 

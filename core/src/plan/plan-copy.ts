@@ -15,7 +15,7 @@ import {
   reportError,
   stepText,
 } from './dispatch-context.ts';
-import { resolveDestination } from './posix-path.ts';
+import { resolveDestination } from '../util/posix-path.ts';
 import { formatTagged } from './reference.ts';
 import type { StageCommand } from './stage-graph.ts';
 

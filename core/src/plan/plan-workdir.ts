@@ -13,7 +13,7 @@ import {
   nextStepName,
   stepText,
 } from './dispatch-context.ts';
-import { normalizePath } from './posix-path.ts';
+import { normalizePath } from '../util/posix-path.ts';
 
 /** Plans WORKDIR. */
 export function planWorkdir(
