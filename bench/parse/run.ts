@@ -9,11 +9,7 @@ import path from 'node:path';
 import dockerFileParser from 'docker-file-parser';
 import { DockerfileParser } from 'dockerfile-ast';
 
-import {
-  createPlanner,
-  parseDockerfile,
-  planBuild,
-} from '../../core/src/index.ts';
+import { loadBundledCore } from './core-bundle.ts';
 import type { CorpusFile } from './corpus.ts';
 import { loadCorpus } from './corpus.ts';
 import { generateDockerfile } from './generate.ts';
@@ -33,6 +29,9 @@ interface Throughput {
   /** Files the parser threw on (counted once, in the first pass). */
   failures: number;
 }
+
+const { createPlanner, parseDockerfile, planBuild } =
+  await loadBundledCore(REPO);
 
 main();
 
