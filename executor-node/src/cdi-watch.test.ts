@@ -54,140 +54,148 @@ function recorder() {
 
 const names = (r: CdiRegistry) => r.devices.map((d) => d.qualifiedName);
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Watches `dirs` while `body` runs, then closes the watcher.
+async function watching(
+  dirs: string[],
+  body: (
+    rec: ReturnType<typeof recorder>,
+    w: CdiRegistryWatcher,
+  ) => Promise<void>,
+  debounceMs = 20,
+) {
+  const rec = recorder();
+  const w = await watchCdiSpecDirs(dirs, {
+    debounceMs,
+    onChange: rec.onChange,
+  });
+  try {
+    await body(rec, w);
+  } finally {
+    w.close();
+  }
+}
+
 describe('watchCdiSpecDirs', () => {
   it('follows adds, edits and removals', async () => {
     const dir = path.join(root, 'etc');
     await mkdir(dir);
     await writeFile(path.join(dir, 'a.yaml'), spec('a'));
-    const rec = recorder();
-    const w = await watchCdiSpecDirs([dir], {
-      debounceMs: 20,
-      onChange: rec.onChange,
-    });
-    try {
-      assert.deepEqual(names(w.current()), ['vendor.com/device=a']);
+    await watching(
+      [dir],
+      async (rec, w) => {
+        assert.deepEqual(names(w.current()), ['vendor.com/device=a']);
 
-      await writeFile(
-        path.join(dir, 'b.json'),
-        JSON.stringify({
-          cdiVersion: '0.6.0',
-          kind: 'vendor.com/other',
-          devices: [{ name: 'b', containerEdits: { env: ['B=1'] } }],
-        }),
-      );
-      await rec.until((r) => names(r).includes('vendor.com/other=b'), 'add');
+        await writeFile(
+          path.join(dir, 'b.json'),
+          JSON.stringify({
+            cdiVersion: '0.6.0',
+            kind: 'vendor.com/other',
+            devices: [{ name: 'b', containerEdits: { env: ['B=1'] } }],
+          }),
+        );
+        await rec.until((r) => names(r).includes('vendor.com/other=b'), 'add');
 
-      await writeFile(path.join(dir, 'a.yaml'), spec('a2'));
-      await rec.until((r) => names(r).includes('vendor.com/device=a2'), 'edit');
+        await writeFile(path.join(dir, 'a.yaml'), spec('a2'));
+        await rec.until(
+          (r) => names(r).includes('vendor.com/device=a2'),
+          'edit',
+        );
 
-      await rm(path.join(dir, 'b.json'));
-      const last = await rec.until(
-        (r) => !names(r).includes('vendor.com/other=b'),
-        'removal',
-      );
-      assert.deepEqual(names(last), ['vendor.com/device=a2']);
-      assert.deepEqual(names(w.current()), names(rec.seen.at(-1)!));
-    } finally {
-      w.close();
-    }
+        await rm(path.join(dir, 'b.json'));
+        const last = await rec.until(
+          (r) => !names(r).includes('vendor.com/other=b'),
+          'removal',
+        );
+        assert.deepEqual(names(last), ['vendor.com/device=a2']);
+        assert.deepEqual(names(w.current()), names(rec.seen.at(-1)!));
+      }
+    );
   });
 
-  it('picks up a directory created after it started, later dir winning', async () => {
+  it('picks up a directory made later; the later dir wins', async () => {
     const etc = path.join(root, 'two/etc');
     const run = path.join(root, 'two/run');
     await mkdir(etc, { recursive: true });
     await writeFile(path.join(etc, 'v.yaml'), spec('x'));
-    const rec = recorder();
-    const w = await watchCdiSpecDirs([etc, run], {
-      debounceMs: 20,
-      onChange: rec.onChange,
-    });
-    try {
-      assert.equal(w.current().devices[0]!.specPath, path.join(etc, 'v.yaml'));
-      await mkdir(run);
-      // A spec moved in from elsewhere arrives as a plain create.
-      const staged = path.join(root, 'staged.yaml');
-      await writeFile(staged, spec('x'));
-      await new Promise((r) => setTimeout(r, 60));
-      await rename(staged, path.join(run, 'v.yaml'));
-      const fresh = await rec.until(
-        (r) => r.devices[0]?.specPath === path.join(run, 'v.yaml'),
-        'new directory',
-      );
-      assert.deepEqual(names(fresh), ['vendor.com/device=x']);
-    } finally {
-      w.close();
-    }
+    await watching(
+      [etc, run],
+      async (rec, w) => {
+        const first = w.current().devices[0]!;
+        assert.equal(first.specPath, path.join(etc, 'v.yaml'));
+        await mkdir(run);
+        // A spec moved in from elsewhere arrives as a plain create.
+        const staged = path.join(root, 'staged.yaml');
+        await writeFile(staged, spec('x'));
+        await pause(60);
+        await rename(staged, path.join(run, 'v.yaml'));
+        const fresh = await rec.until(
+          (r) => r.devices[0]?.specPath === path.join(run, 'v.yaml'),
+          'new directory',
+        );
+        assert.deepEqual(names(fresh), ['vendor.com/device=x']);
+      }
+    );
   });
 
   it('survives its directory being removed and made again', async () => {
     const dir = path.join(root, 'gone');
     await mkdir(dir);
     await writeFile(path.join(dir, 'a.yaml'), spec('a'));
-    const rec = recorder();
-    const w = await watchCdiSpecDirs([dir], {
-      debounceMs: 20,
-      onChange: rec.onChange,
-    });
-    try {
-      await rm(dir, { recursive: true });
-      await rec.until((r) => r.devices.length === 0, 'removed directory');
-      await mkdir(dir);
-      await new Promise((r) => setTimeout(r, 100));
-      await writeFile(path.join(dir, 'b.yaml'), spec('b'));
-      await rec.until(
-        (r) => names(r).includes('vendor.com/device=b'),
-        'recreated directory',
-      );
-    } finally {
-      w.close();
-    }
+    await watching(
+      [dir],
+      async (rec) => {
+        await rm(dir, { recursive: true });
+        await rec.until((r) => r.devices.length === 0, 'removed directory');
+        await mkdir(dir);
+        await pause(100);
+        await writeFile(path.join(dir, 'b.yaml'), spec('b'));
+        await rec.until(
+          (r) => names(r).includes('vendor.com/device=b'),
+          'recreated directory',
+        );
+      }
+    );
   });
 
   it('reports a bad file without hiding the good ones', async () => {
     const dir = path.join(root, 'bad');
     await mkdir(dir);
     await writeFile(path.join(dir, 'good.yaml'), spec('good'));
-    const rec = recorder();
-    const w = await watchCdiSpecDirs([dir], {
-      debounceMs: 20,
-      onChange: rec.onChange,
-    });
-    try {
-      await writeFile(path.join(dir, 'broken.yaml'), 'cdiVersion: 9\n');
-      const r = await rec.until((x) => x.diagnostics.length > 0, 'bad file');
-      assert.deepEqual(names(r), ['vendor.com/device=good']);
-      assert.equal(
-        r.diagnostics[0]!.location?.file,
-        path.join(dir, 'broken.yaml'),
-      );
-    } finally {
-      w.close();
-    }
+    await watching(
+      [dir],
+      async (rec) => {
+        await writeFile(path.join(dir, 'broken.yaml'), 'cdiVersion: 9\n');
+        const r = await rec.until((x) => x.diagnostics.length > 0, 'bad file');
+        assert.deepEqual(names(r), ['vendor.com/device=good']);
+        assert.equal(
+          r.diagnostics[0]!.location?.file,
+          path.join(dir, 'broken.yaml'),
+        );
+      }
+    );
   });
 
   it('rescans once for a burst and ignores other names', async () => {
     const dir = path.join(root, 'burst');
     await mkdir(dir);
-    const rec = recorder();
-    const w = await watchCdiSpecDirs([dir], {
-      debounceMs: 150,
-      onChange: rec.onChange,
-    });
-    try {
-      await writeFile(path.join(dir, 'notes.yml'), spec('yml'));
-      await writeFile(path.join(dir, 'README'), 'x');
-      await new Promise((r) => setTimeout(r, 400));
-      assert.equal(rec.seen.length, 0);
+    await watching(
+      [dir],
+      async (rec) => {
+        await writeFile(path.join(dir, 'notes.yml'), spec('yml'));
+        await writeFile(path.join(dir, 'README'), 'x');
+        await pause(400);
+        assert.equal(rec.seen.length, 0);
 
-      for (let i = 0; i < 5; i++)
-        await writeFile(path.join(dir, `d${i}.yaml`), spec(`d${i}`));
-      await rec.until((r) => r.devices.length === 5, 'burst');
-      await new Promise((r) => setTimeout(r, 400));
-      assert.equal(rec.seen.length, 1);
-    } finally {
-      w.close();
-    }
+        for (let i = 0; i < 5; i++)
+          await writeFile(path.join(dir, `d${i}.yaml`), spec(`d${i}`));
+        await rec.until((r) => r.devices.length === 5, 'burst');
+        await pause(400);
+        assert.equal(rec.seen.length, 1);
+      },
+      150,
+    );
   });
 
   it('stops reporting once closed', async () => {
@@ -200,7 +208,7 @@ describe('watchCdiSpecDirs', () => {
     });
     w.close();
     await writeFile(path.join(dir, 'late.yaml'), spec('late'));
-    await new Promise((r) => setTimeout(r, 200));
+    await pause(200);
     assert.equal(rec.seen.length, 0);
     assert.deepEqual(names(await w.refresh()), ['vendor.com/device=late']);
   });
