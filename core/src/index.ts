@@ -34,12 +34,8 @@ export type {
   SolveResult,
   SolvedTarget,
 } from './solve/solve-build.ts';
-export {
-  emptyImageConfig,
-  envValue,
-  mergeEnv,
-  mergeImageConfig,
-} from './solve/image-config.ts';
+export { envValue, mergeEnv, mergeImageConfig } from './solve/image-config.ts';
+export { emptyImageConfig } from './plan/dispatch-stage.ts';
 export { processFailure } from './solve/solve-errors.ts';
 export { runCdiCaseFile } from './cdi/cases.ts';
 export type { CdiCaseReport, CdiCaseOptions } from './cdi/cases.ts';

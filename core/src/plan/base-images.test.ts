@@ -6,19 +6,11 @@ import { test } from 'node:test';
 
 import type { BuildPlan, ImageConfig, RunVertex } from '../model/plan.ts';
 import { baseImageKey } from './base-images.ts';
-import { DEFAULT_PATH } from './dispatch-stage.ts';
+import { DEFAULT_PATH, emptyImageConfig } from './dispatch-stage.ts';
 import { planBuild } from './plan-build.ts';
 
 function config(partial: Partial<ImageConfig>): ImageConfig {
-  return {
-    env: [],
-    labels: {},
-    exposedPorts: [],
-    volumes: [],
-    shell: [],
-    onBuild: [],
-    ...partial,
-  };
+  return { ...emptyImageConfig(), ...partial };
 }
 
 function runs(plan: BuildPlan): RunVertex[] {

@@ -25,7 +25,7 @@ export const DEFAULT_PATH =
   '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Returns an empty image config, as for `scratch`. */
-export function emptyConfig(): ImageConfig {
+export function emptyImageConfig(): ImageConfig {
   return {
     env: [],
     labels: {},
@@ -112,7 +112,7 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
   const state: StageState = {
     node,
     platform,
-    config: emptyConfig(),
+    config: emptyImageConfig(),
     env: [],
     dir: '/',
     user: '',

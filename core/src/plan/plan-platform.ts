@@ -20,7 +20,7 @@ import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { createPlatformArgs } from '../platform/platform-args.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
-import { dispatchStage, emptyConfig } from './dispatch-stage.ts';
+import { dispatchStage, emptyImageConfig } from './dispatch-stage.ts';
 import { findBaseImage } from './base-images.ts';
 import { envGet } from './env-list.ts';
 import { evaluateGlobalArgs } from './global-args.ts';
@@ -166,7 +166,7 @@ function stagePlan(
     ),
     base: stageBase(node, state, ctx),
     args: state ? visibleArgs(state) : {},
-    config: state?.config ?? emptyConfig(),
+    config: state?.config ?? emptyImageConfig(),
     baseConfigKnown: state?.baseConfigKnown ?? false,
     vertices: state?.vertices ?? [],
   };

@@ -3,18 +3,6 @@
 
 import type { ImageConfig } from '../model/plan.ts';
 
-/** Returns an empty image config. */
-export function emptyImageConfig(): ImageConfig {
-  return {
-    env: [],
-    labels: {},
-    exposedPorts: [],
-    volumes: [],
-    shell: [],
-    onBuild: [],
-  };
-}
-
 /** Sets each `NAME=value` of `overrides` in `base`, keeping base's order. */
 export function mergeEnv(base: string[], overrides: string[]): string[] {
   const result = [...base];
