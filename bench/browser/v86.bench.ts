@@ -1,7 +1,7 @@
-// Measures the v86 runner in headless Chromium: cold boot and restore to the
-// first RUN output, a trivial RUN, laying a busybox root into 9p. Run with
-//   npx web-test-runner web/test/v86-measure.bench.ts
-// (not part of `npm run test:web`); figures are printed as browser logs.
+// `npm run bench:browser`: the v86 runner in headless Chromium: cold boot and
+// restore to the first RUN output, a trivial RUN, laying a busybox root into
+// 9p. Not part of `npm test`; figures and verdicts are printed as browser
+// logs.
 
 import { expect } from '@esm-bundle/chai';
 import * as Comlink from 'comlink';
@@ -11,9 +11,9 @@ import {
   createV86Client,
   defaultV86Config,
   type V86Client,
-} from '../src/v86/v86-client.ts';
-import type { BuildUpdate } from '../src/worker/v86-protocol.ts';
-import { fetchExample, planExample } from './helpers.ts';
+} from '../../web/src/v86/v86-client.ts';
+import type { BuildUpdate } from '../../web/src/worker/v86-protocol.ts';
+import { fetchExample, planExample } from '../../web/test/helpers.ts';
 
 const CONFIG = {
   guestUrl: '/public/guest/',
@@ -75,6 +75,11 @@ async function timedBuild(client: V86Client, plan: BuildPlan) {
   );
   expect(report.ok, report.error).to.equal(true);
   return { firstOutput: firstOutput ?? NaN, durations, timeline };
+}
+
+function verdict(what: string, ms: number, limit: number): string {
+  const met = ms < limit ? 'met' : 'MISSED';
+  return `${what}: ${Math.round(ms)} ms (target < ${limit} ms: ${met})`;
 }
 
 function median(values: number[]): number {
@@ -163,5 +168,12 @@ describe('v86 runner measurements', function () {
     warm.dispose();
 
     console.log(`v86 measurements\n${JSON.stringify(figures, null, 2)}`);
+    console.log(
+      [
+        verdict('cold boot to first output', coldRun.firstOutput, 6000),
+        verdict('restore to first output', restoreRun.firstOutput, 1000),
+        verdict('trivial RUN, median', median(runs.map((r) => r.ms)), 150),
+      ].join('\n'),
+    );
   });
 });
