@@ -1,11 +1,14 @@
-// <cdi-spec-editors>: one editor per CDI spec file, with its path. Any edit,
-// addition or removal fires `cdi-specs-input` with the whole new list. Under
-// the dev server, a toggle adds this host's specs (`host-cdi-toggle`).
+// <cdi-spec-editors>: one editor per CDI spec file, with its path and its
+// problems underlined. Any edit, addition or removal fires `cdi-specs-input`
+// with the whole new list. Under the dev server, a toggle adds this host's
+// specs (`host-cdi-toggle`).
 
-import { LitElement, html, css } from 'lit';
-import type { CdiSpecFile } from '../../core/src/index.ts';
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import type { CdiSpecFile, Diagnostic } from '../../core/src/index.ts';
+import type { CodeInputDetail } from './code-editor.ts';
 import { SPEC_DIRS, getSpecPriority } from './spec-dirs.ts';
 import { sharedStyles } from './shared-styles.ts';
+import './code-editor.ts';
 
 const NEW_SPEC = `cdiVersion: "0.6.0"
 kind: "vendor.example/device"
@@ -25,6 +28,7 @@ export class CdiSpecEditors extends LitElement {
     specs: { attribute: false },
     hostAvailable: { attribute: false },
     useHost: { attribute: false },
+    diagnostics: { attribute: false },
   };
 
   static override styles = [
@@ -47,8 +51,9 @@ export class CdiSpecEditors extends LitElement {
       .path input {
         flex: 1;
       }
-      textarea {
-        min-height: 8rem;
+      code-editor {
+        --code-editor-min-height: 6rem;
+        --code-editor-max-height: 30rem;
       }
       .host {
         display: flex;
@@ -63,12 +68,23 @@ export class CdiSpecEditors extends LitElement {
   /** Whether the dev server offers this host's specs (shows the toggle). */
   declare hostAvailable: boolean;
   declare useHost: boolean;
+  /** Diagnostics of any file; each editor underlines those of its path. */
+  declare diagnostics: Diagnostic[];
+
+  // Per path, kept until the list changes: new arrays on every keystroke
+  // would move the editors' marks back to the plan's stale positions.
+  private byPath = new Map<string, Diagnostic[]>();
 
   constructor() {
     super();
     this.specs = [];
     this.hostAvailable = false;
     this.useHost = false;
+    this.diagnostics = [];
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('diagnostics')) this.byPath = new Map();
   }
 
   override render() {
@@ -102,13 +118,16 @@ export class CdiSpecEditors extends LitElement {
                 Remove
               </button>
             </div>
-            <textarea
-              aria-label=${spec.path}
-              spellcheck="false"
-              rows=${Math.min(spec.text.split('\n').length + 1, 24)}
-              .value=${spec.text}
-              @input=${(e: Event) => this.setText(i, inputValue(e))}
-            ></textarea>
+            <code-editor
+              .text=${spec.text}
+              .language=${spec.path.endsWith('.json') ? 'json' : 'yaml'}
+              .label=${spec.path}
+              .diagnostics=${this.diagnosticsOf(spec.path)}
+              @code-input=${(e: CustomEvent<CodeInputDetail>) => {
+                e.stopPropagation();
+                this.setText(i, e.detail.text);
+              }}
+            ></code-editor>
           </div>`,
       )}`;
   }
@@ -133,6 +152,15 @@ export class CdiSpecEditors extends LitElement {
       />
       Use this host's CDI specs (read-only, listed under Devices)
     </label>`;
+  }
+
+  private diagnosticsOf(path: string): Diagnostic[] {
+    let list = this.byPath.get(path);
+    if (!list) {
+      list = this.diagnostics.filter((d) => d.location?.file === path);
+      this.byPath.set(path, list);
+    }
+    return list;
   }
 
   private addSpec() {
@@ -171,7 +199,7 @@ export class CdiSpecEditors extends LitElement {
 }
 
 function inputValue(event: Event): string {
-  return (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+  return (event.target as HTMLInputElement).value;
 }
 
 customElements.define('cdi-spec-editors', CdiSpecEditors);

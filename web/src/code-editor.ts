@@ -84,7 +84,11 @@ export class CodeEditor extends LitElement {
 
   declare text: string;
   declare language: CodeLanguage;
-  /** Problems to underline; their `location.file` is not looked at. */
+  /**
+   * Problems to underline, in the current text; their `location.file` is not
+   * looked at. A new list replaces the marks; a `text` set from outside
+   * clears them unless a list comes with it.
+   */
   declare diagnostics: Diagnostic[];
   /** The accessible name of the editing area. */
   declare label: string;
@@ -119,9 +123,10 @@ export class CodeEditor extends LitElement {
     if (!view) return;
     if (changed.has('text') && this.text !== view.state.doc.toString()) {
       // A text from outside (another example) starts a fresh document:
-      // no undo back into the old one, no input event.
+      // no undo back into the old one, no input event. Diagnostics given
+      // before it belong to the old text.
       view.setState(this.createState(this.text));
-      this.showDiagnostics();
+      if (changed.has('diagnostics')) this.showDiagnostics();
       return;
     }
     if (changed.has('language') || changed.has('label')) {

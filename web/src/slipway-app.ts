@@ -2,7 +2,7 @@
 // to the planner worker on each edit, and shows the plan that comes back.
 
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import type { CdiSpecFile } from '../../core/src/index.ts';
+import type { CdiSpecFile, Diagnostic } from '../../core/src/index.ts';
 import {
   loadExample,
   parseExampleIndex,
@@ -140,6 +140,9 @@ export class SlipwayApp extends LitElement {
   private indexText = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sequence = 0;
+  // The plan's and the spec files' problems, made once per response so the
+  // editors can tell a new list from a re-render.
+  private diagnostics: Diagnostic[] = [];
 
   constructor() {
     super();
@@ -177,6 +180,12 @@ export class SlipwayApp extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('files')) void this.loadExamples();
+    if (changed.has('response')) {
+      this.diagnostics = [
+        ...(this.response?.plan?.diagnostics ?? []),
+        ...(this.response?.registry?.diagnostics ?? []),
+      ];
+    }
   }
 
   override render() {
@@ -198,6 +207,7 @@ export class SlipwayApp extends LitElement {
           .text=${this.dockerfile}
           .file=${this.draft.file}
           .reveal=${this.reveal}
+          .diagnostics=${this.diagnostics}
           @dockerfile-input=${(e: CustomEvent<{ text: string }>) => {
             this.dockerfile = e.detail.text;
             this.schedulePlan();
@@ -207,6 +217,7 @@ export class SlipwayApp extends LitElement {
           .specs=${this.specs}
           .hostAvailable=${!!this.hostCdi}
           .useHost=${this.useHostCdi}
+          .diagnostics=${this.diagnostics}
           @host-cdi-toggle=${(e: CustomEvent<{ on: boolean }>) =>
             this.setUseHostCdi(e.detail.on)}
           @cdi-specs-input=${(e: CustomEvent<{ specs: CdiSpecFile[] }>) => {

@@ -104,7 +104,6 @@ describe('<code-editor>', () => {
 
   it('replaces the document when text is set from outside, silently', async () => {
     await mount('FROM busybox\n', 'dockerfile');
-    editor.diagnostics = [unknownInstruction(1, 5)];
     let events = 0;
     editor.addEventListener('code-input', () => events++);
     editor.text = 'FROM alpine\nRUN echo hi\n';
@@ -114,11 +113,25 @@ describe('<code-editor>', () => {
     );
     expect(lineElement(2).textContent).to.equal('RUN echo hi');
     expect(events).to.equal(0);
-    // The marks are laid again on the new text.
-    await waitFor(
-      () => root().querySelector('.cm-lintRange-error')?.textContent === 'FROM',
+  });
+
+  it('drops marks of the old text unless new ones come with the text', async () => {
+    await mount('FROM busybox\n', 'dockerfile');
+    editor.diagnostics = [unknownInstruction(1, 5)];
+    await waitFor(() => root().querySelector('.cm-lintRange-error'), 'a mark');
+
+    editor.text = 'FROM alpine\n';
+    await editor.updateComplete;
+    await new Promise(requestAnimationFrame);
+    expect(root().querySelector('.cm-lintRange-error')).to.equal(null);
+
+    editor.text = 'COPPY a b\nFROM alpine\n';
+    editor.diagnostics = [unknownInstruction(1, 10)];
+    const mark = await waitFor(
+      () => root().querySelector('.cm-lintRange-error'),
       'the mark on the new text',
     );
+    expect(mark.textContent).to.equal('COPPY a b');
   });
 
   it('selects a revealed line', async () => {

@@ -2,6 +2,7 @@
 // watch the plan that comes back from the planner worker change.
 
 import { expect } from '@esm-bundle/chai';
+import type { CodeEditor } from '../src/code-editor.ts';
 import type { PlanView } from '../src/plan-view.ts';
 import type { SlipwayApp } from '../src/slipway-app.ts';
 import '../src/slipway-app.ts';
@@ -28,6 +29,27 @@ function planView(): PlanView {
   return deep(app, 'plan-view') as PlanView;
 }
 
+function editorIn(host: string): CodeEditor {
+  return deep(app, host, 'code-editor') as CodeEditor;
+}
+
+// Replaces the whole text the way a paste does, through the editor's view.
+function paste(editor: CodeEditor, text: string) {
+  const view = editor.view!;
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: text },
+    userEvent: 'input.paste',
+  });
+}
+
+// The text of the lint marks of one severity on a 1-based line.
+function marksOn(editor: CodeEditor, line: number, severity = 'error') {
+  const row = editor.shadowRoot!.querySelectorAll('.cm-line')[line - 1];
+  return [...(row?.querySelectorAll(`.cm-lintRange-${severity}`) ?? [])].map(
+    (m) => m.textContent,
+  );
+}
+
 // Undefined until a RUN with devices is planned: the starter Dockerfile's
 // plan, which may come first, has a RUN without any.
 function devicesOfFirstRun() {
@@ -44,12 +66,8 @@ describe('<slipway-app>', () => {
 
     const current = deep(app, 'example-list', 'button[aria-current="true"]');
     expect(current?.getAttribute('data-id')).to.equal('cdi-env');
-    const spec = deep(
-      app,
-      'cdi-spec-editors',
-      'textarea',
-    ) as HTMLTextAreaElement;
-    expect(spec.value).to.contain('FOO=injected');
+    const spec = editorIn('cdi-spec-editors');
+    expect(spec.view!.state.doc.toString()).to.contain('FOO=injected');
   });
 
   it('re-plans when --allow device is switched off', async () => {
@@ -72,13 +90,8 @@ describe('<slipway-app>', () => {
 
   it('re-plans on each Dockerfile edit and selects a clicked diagnostic line', async () => {
     await waitFor(devicesOfFirstRun, 'first plan');
-    const editor = deep(
-      app,
-      'dockerfile-editor',
-      'textarea',
-    ) as HTMLTextAreaElement;
-    editor.value = 'FROM busybox:1.36\nRUN true\nCOPPY a b\n';
-    editor.dispatchEvent(new Event('input', { bubbles: true }));
+    const editor = editorIn('dockerfile-editor');
+    paste(editor, 'FROM busybox:1.36\nRUN true\nCOPPY a b\n');
 
     const item = await waitFor(
       () => deep(app, 'plan-view', 'diagnostic-list', 'li[data-line="3"]'),
@@ -88,14 +101,51 @@ describe('<slipway-app>', () => {
       /Dockerfile:3: unknown instruction: COPPY/,
     );
 
+    await waitFor(() => marksOn(editor, 3).length > 0, 'a mark on line 3');
+    expect(marksOn(editor, 3)).to.deep.equal(['COPPY a b']);
+
     (item as HTMLElement).click();
     await waitFor(
-      () => editor.selectionStart !== editor.selectionEnd,
+      () => !editor.view!.state.selection.main.empty,
       'a selection in the editor',
     );
+    const { state } = editor.view!;
+    const { from, to } = state.selection.main;
+    expect(state.sliceDoc(from, to)).to.equal('COPPY a b');
+  });
+
+  it('underlines a spec problem in its spec editor, not in the Dockerfile', async () => {
+    await waitFor(devicesOfFirstRun, 'first plan');
+    const spec = editorIn('cdi-spec-editors');
+    const text = spec.view!.state.doc.toString();
+    paste(spec, text.replace('kind: "vendor1.com/device"', 'kind: "bad"'));
+
+    await waitFor(() => marksOn(spec, 2).length > 0, 'a mark on line 2');
+    expect(marksOn(spec, 2)).to.deep.equal(['kind: "bad"']);
+    const dockerfile = editorIn('dockerfile-editor');
     expect(
-      editor.value.slice(editor.selectionStart, editor.selectionEnd),
-    ).to.equal('COPPY a b');
+      dockerfile.shadowRoot!.querySelector('.cm-lintRange-error'),
+    ).to.equal(null);
+  });
+
+  it('shows the picked example\'s Dockerfile in the editor', async () => {
+    await waitFor(devicesOfFirstRun, 'first plan');
+    const editor = editorIn('dockerfile-editor');
+    const events: string[] = [];
+    app.addEventListener('dockerfile-input', () => events.push('input'));
+    const button = deep(
+      app,
+      'example-list',
+      'button[data-id="multi-stage-target"]',
+    ) as HTMLButtonElement;
+    button.click();
+
+    await waitFor(
+      () => editor.view!.state.doc.toString() === app.dockerfile &&
+        app.selected === 'multi-stage-target',
+      'the new Dockerfile in the editor',
+    );
+    expect(events).to.deep.equal([]);
   });
 
   it('loads another example with its options when picked', async () => {
