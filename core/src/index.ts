@@ -122,3 +122,12 @@ export type {
   SolveVertex,
 } from './progress/solve-status.ts';
 export { baseImageKey, findBaseImage } from './plan/base-images.ts';
+export {
+  createIgnoreMatcher,
+  parseDockerignore,
+  readDockerignore,
+} from './context/dockerignore.ts';
+export type {
+  IgnoreMatcher,
+  IgnoreMatcherResult,
+} from './context/dockerignore.ts';
