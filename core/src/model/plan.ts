@@ -27,6 +27,12 @@ export interface ImageConfig {
     retries?: number;
   };
   onBuild: string[];
+  /**
+   * The platform the image's config declares (`os/architecture[/variant]`),
+   * for a base image config the caller resolved; the InvalidBaseImagePlatform
+   * check compares it with the platform the build expected.
+   */
+  platform?: string;
 }
 
 /** Where a stage starts from. */
@@ -98,6 +104,12 @@ export interface CopyVertex extends VertexBase {
   link: boolean;
   parents: boolean;
   exclude: string[];
+  /** ADD `--checksum`, expanded: `sha256:<hex>` (HTTP) or a commit prefix (Git). */
+  checksum?: string;
+  /** ADD `--keep-git-dir`, when given. */
+  keepGitDir?: boolean;
+  /** ADD `--unpack`, when given. */
+  unpack?: boolean;
 }
 
 /** Creates the working directory: `WORKDIR`. */

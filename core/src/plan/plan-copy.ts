@@ -7,6 +7,7 @@ import type { CopyVertex, InlineFile } from '../model/plan.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { hashParts } from './content-hash.ts';
+import { checkDigest } from './digest.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
@@ -16,6 +17,7 @@ import {
   stepText,
 } from './dispatch-context.ts';
 import { resolveDestination } from '../util/posix-path.ts';
+import { isGitSource, isHttpSource, parseGitRef } from './git-ref.ts';
 import { formatTagged } from './reference.ts';
 import type { StageCommand } from './stage-graph.ts';
 
@@ -47,6 +49,9 @@ export function planCopy(
     exclude: c.exclude,
     ...(expanded.chmod ? { chmod: expanded.chmod } : {}),
     ...(expanded.chown ? { chown: expanded.chown } : {}),
+    ...(expanded.checksum ? { checksum: expanded.checksum } : {}),
+    ...(c.keepGitDir !== undefined ? { keepGitDir: c.keepGitDir } : {}),
+    ...(c.unpack !== undefined ? { unpack: c.unpack } : {}),
   };
 
   const parts: { source: CopyVertex['source']; sources: string[] }[] = [];
@@ -82,7 +87,7 @@ export function planCopy(
           c.exclude,
           expanded.chmod ?? '',
           expanded.chown ?? '',
-          c.checksum ?? '',
+          expanded.checksum ?? '',
           c.keepGitDir ?? null,
           c.unpack ?? null,
           sourceKey(part.source),
@@ -156,6 +161,7 @@ interface ExpandedCopy {
   dest: string;
   chmod?: string;
   chown?: string;
+  checksum?: string;
 }
 
 function expandCopy(
@@ -166,7 +172,11 @@ function expandCopy(
   const at = c.range;
   const chown = c.chown === undefined ? '' : expandIn(ctx, state, c.chown, at);
   const chmod = c.chmod === undefined ? '' : expandIn(ctx, state, c.chmod, at);
-  if (chown === undefined || chmod === undefined) return undefined;
+  const checksum =
+    c.checksum === undefined ? '' : expandIn(ctx, state, c.checksum, at);
+  if (chown === undefined || chmod === undefined || checksum === undefined) {
+    return undefined;
+  }
   const sources: string[] = [];
   for (const source of c.sources) {
     const value = expandIn(ctx, state, source.value, at);
@@ -178,6 +188,7 @@ function expandCopy(
   const out: ExpandedCopy = { sources, dest };
   if (chmod !== '') out.chmod = chmod;
   if (chown !== '') out.chown = chown;
+  if (checksum !== '') out.checksum = checksum;
   return out;
 }
 
@@ -205,7 +216,7 @@ function checksumError(
   c: CopyInstruction,
   e: ExpandedCopy,
 ): string | undefined {
-  if (!c.checksum) return undefined;
+  if (!e.checksum) return undefined;
   if (c.kind !== 'ADD') return "checksum can't be specified for COPY";
   if (e.sources.length !== 1)
     return "checksum can't be specified for multiple sources";
@@ -216,24 +227,31 @@ function checksumError(
 }
 
 function sourceError(c: CopyInstruction, e: ExpandedCopy): string | undefined {
-  if (c.kind !== 'COPY') return undefined;
   for (const source of e.sources) {
-    if (isGitSource(source)) return "source can't be a git ref for COPY";
-    if (isHttpSource(source)) return "source can't be a URL for COPY";
+    const git = parseGitRef(source);
+    if (git.error !== undefined && git.isGit) return git.error;
+    const ref = git.ref;
+    if (ref && !ref.indistinguishableFromLocal) {
+      if (c.kind === 'COPY') return "source can't be a git ref for COPY";
+      if (
+        c.keepGitDir !== undefined &&
+        ref.keepGitDir !== undefined &&
+        c.keepGitDir !== ref.keepGitDir
+      ) {
+        return 'inconsistent keep-git-dir configuration';
+      }
+      if (e.checksum && ref.checksum && e.checksum !== ref.checksum) {
+        return `checksum mismatch ${goQuote(e.checksum)} != ${goQuote(ref.checksum)}`;
+      }
+    } else if (isHttpSource(source)) {
+      if (c.kind === 'COPY') return "source can't be a URL for COPY";
+      if (e.checksum) {
+        const error = checkDigest(e.checksum);
+        if (error) return error;
+      }
+    }
   }
   return undefined;
-}
-
-function isHttpSource(source: string): boolean {
-  return source.startsWith('http://') || source.startsWith('https://');
-}
-
-function isGitSource(source: string): boolean {
-  return (
-    source.startsWith('git://') ||
-    source.startsWith('git@') ||
-    /^(https?|ssh):\/\/.*\.git(#.*)?$/.test(source)
-  );
 }
 
 function inlineFiles(

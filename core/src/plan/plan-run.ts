@@ -20,7 +20,7 @@ import {
   reportError,
   stepText,
 } from './dispatch-context.ts';
-import { envLookup, envToStrings } from './env-list.ts';
+import { envAddAll, envGet, envLookup, envToStrings } from './env-list.ts';
 import { withShell } from './plan-image-config.ts';
 import type { StageCommand } from './stage-graph.ts';
 
@@ -54,7 +54,7 @@ export function planRun(
 
   const platform = formatPlatformAll(state.platform);
   const network = c.network ?? 'default';
-  const env = envToStrings(state.env);
+  const env = envToStrings(withSshAuthSock(state, mounts.list));
   const inputs = [
     ...(state.result ? [state.result] : []),
     ...mounts.inputs.filter((id) => id !== state.result),
@@ -77,7 +77,8 @@ export function planRun(
     ctx.hashMemo,
   );
 
-  const text = stepText(ctx, state, c.original + summary, {
+  const masked = withSecretEnvMask(state, mounts.list);
+  const text = stepText(ctx, masked, c.original + summary, {
     rawQuotes: true,
     skipUnsetEnv: true,
   });
@@ -152,6 +153,7 @@ function planMounts(
   const list: RunMount[] = [];
   const keyed: unknown[] = [];
   const inputs: string[] = [];
+  let sshCount = 0;
   for (const [i, raw] of c.mounts.entries()) {
     const lookup = envLookup(state.env);
     const parsed = parseMount(raw.raw, (value) => {
@@ -167,7 +169,12 @@ function planMounts(
       reportError(ctx, 'invalid-mount', parsed.error, c.range);
       return undefined;
     }
-    const mount = parsed.mount;
+    const mount = sessionMount(parsed.mount, sshCount);
+    if (typeof mount === 'string') {
+      reportError(ctx, 'invalid-mount', mount, c.range);
+      return undefined;
+    }
+    if (mount.type === 'ssh') sshCount++;
     const source = command.sources[i];
     let sourceId: string | undefined;
     if (mount.from && source) {
@@ -192,6 +199,58 @@ function planMounts(
     });
   }
   return { list, keyed, inputs };
+}
+
+/**
+ * Fills in what the frontend decides for secret and SSH mounts: a secret's
+ * id (its source, id or target's base name) and file (`/run/secrets/<id>`
+ * unless it is only an env var), and each agent socket's path
+ * (`/run/buildkit/ssh_agent.N`, N counting the step's SSH mounts).
+ */
+function sessionMount(mount: RunMount, sshIndex: number): RunMount | string {
+  if (mount.type === 'secret') {
+    const id = mount.source || mount.id || baseName(mount.target ?? '');
+    const target =
+      mount.env === undefined
+        ? mount.target || `/run/secrets/${baseName(id)}`
+        : mount.target;
+    return { ...mount, id, ...(target ? { target } : {}) };
+  }
+  if (mount.type === 'ssh') {
+    if (mount.source) return 'ssh does not support source';
+    const target = mount.target || `/run/buildkit/ssh_agent.${sshIndex}`;
+    return { ...mount, target };
+  }
+  return mount;
+}
+
+/** Points SSH_AUTH_SOCK at the first agent socket unless the stage sets it. */
+function withSshAuthSock(state: StageState, mounts: RunMount[]) {
+  const first = mounts.find((m) => m.type === 'ssh');
+  if (!first?.target || envGet(state.env, 'SSH_AUTH_SOCK') !== undefined) {
+    return state.env;
+  }
+  return envAddAll(state.env, [['SSH_AUTH_SOCK', first.target]]);
+}
+
+/** Shows secret env vars as `****` in the step's name, as BuildKit does. */
+function withSecretEnvMask(state: StageState, mounts: RunMount[]): StageState {
+  const names = mounts.flatMap((m) =>
+    m.type === 'secret' && m.env !== undefined ? [m.env] : [],
+  );
+  if (names.length === 0) return state;
+  const masked: [string, string][] = [...new Set(names)].map((name) => [
+    name,
+    '****',
+  ]);
+  return { ...state, env: envAddAll(state.env, masked) };
+}
+
+/** Returns the last element of a slash path, as Go's `path.Base` does. */
+function baseName(p: string): string {
+  const trimmed = p.replace(/\/+$/, '');
+  if (trimmed === '') return p === '' ? '.' : '/';
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
 function checkEntitlements(ctx: DispatchContext, c: RunInstruction) {

@@ -47,6 +47,12 @@ export interface CopyRequest {
   chown?: string;
   parents: boolean;
   exclude: string[];
+  /** ADD `--checksum`: `sha256:<hex>` for a URL, a commit prefix for Git. */
+  checksum?: string;
+  /** ADD `--keep-git-dir`, when given. */
+  keepGitDir?: boolean;
+  /** ADD `--unpack`, when given (local archives unpack by default, URLs not). */
+  unpack?: boolean;
 }
 
 /** Where a snapshot copy reads from. */

@@ -372,6 +372,11 @@ class Solver {
       chown: vertex.chown,
       parents: vertex.parents,
       exclude: vertex.exclude,
+      ...(vertex.checksum ? { checksum: vertex.checksum } : {}),
+      ...(vertex.keepGitDir !== undefined
+        ? { keepGitDir: vertex.keepGitDir }
+        : {}),
+      ...(vertex.unpack !== undefined ? { unpack: vertex.unpack } : {}),
     };
     const source = vertex.source;
     let extra: unknown;
