@@ -131,3 +131,10 @@ export type {
   IgnoreMatcher,
   IgnoreMatcherResult,
 } from './context/dockerignore.ts';
+export {
+  isCommitSha,
+  isGitSource,
+  isHttpSource,
+  parseGitRef,
+} from './plan/git-ref.ts';
+export type { GitRef, GitRefResult } from './plan/git-ref.ts';
