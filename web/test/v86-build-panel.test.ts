@@ -1,5 +1,6 @@
 // The Build button of the playground: plans the CDI example for linux/386,
-// runs it in the v86 guest and shows BuildKit's plain progress.
+// runs it in the v86 guest and shows BuildKit's plain progress and the guest's
+// output in the console.
 
 import { expect } from '@esm-bundle/chai';
 import type { V86BuildPanel } from '../src/v86/build-panel.ts';
@@ -59,6 +60,21 @@ describe('<v86-build-panel>', function () {
     expect(output).to.match(/#\d+ DONE \d+\.\d+s/);
     expect(root.querySelector('.result summary')?.textContent).to.contain(
       'linux/amd64',
+    );
+
+    // The console shows the guest's own output, without the #N prefixes.
+    const console_ = root.querySelector('guest-console')!;
+    expect(console_.closest('details')!.hidden).to.equal(false);
+    const rows = () =>
+      [...(console_.shadowRoot!.querySelector('.xterm-rows')?.children ?? [])]
+        .map((row) => row.textContent!.replace(/\u00a0/g, ' ').trimEnd())
+        .filter((line) => line);
+    const lines = await waitFor(
+      () => rows().includes('FOO=injected') && rows(),
+      'FOO=injected in the console',
+    );
+    expect(lines[lines.indexOf('FOO=injected') - 1]).to.match(
+      /^\[2\/2\] RUN --device=vendor1\.com\/device/,
     );
   });
 

@@ -1,5 +1,6 @@
 // <v86-build-panel>: runs the current Dockerfile in the page's v86 guest and
-// shows live progress in BuildKit's plain format, notes and the result.
+// shows live progress in BuildKit's plain format, the guest's raw output in a
+// console, notes and the result.
 
 import { LitElement, css, html, nothing } from 'lit';
 import * as Comlink from 'comlink';
@@ -9,6 +10,7 @@ import {
   type BuildPlan,
   type PlainRenderer,
 } from '../../../core/src/index.ts';
+import type { GuestConsole } from '../guest-console.ts';
 import { createPlannerClient } from '../planner-client.ts';
 import { sharedStyles } from '../shared-styles.ts';
 import type {
@@ -18,6 +20,7 @@ import type {
 } from '../worker/v86-protocol.ts';
 import { createV86Client, type V86Client } from './v86-client.ts';
 import { EMULATORS, GUEST_PLATFORM, guestSupport } from './emulation.ts';
+import '../guest-console.ts';
 
 const LISTED_FILES = 400;
 
@@ -82,6 +85,10 @@ export class V86BuildPanel extends LitElement {
       details pre {
         max-height: 16rem;
         overflow: auto;
+      }
+      .console summary {
+        cursor: pointer;
+        margin-bottom: 0.3rem;
       }
     `,
   ];
@@ -175,6 +182,10 @@ export class V86BuildPanel extends LitElement {
           : nothing
       }
       ${this.output ? html`<pre class="progress">${this.output}</pre>` : nothing}
+      <details class="console" open ?hidden=${!this.output}>
+        <summary class="muted">Guest console</summary>
+        <guest-console></guest-console>
+      </details>
       ${
         this.notes.length > 0
           ? html`<div class="notes">
@@ -233,6 +244,7 @@ ${t.files
     this.notes = [];
     this.report = undefined;
     this.renderer = createPlainRenderer();
+    this.guestConsole()?.clear();
     try {
       // The guest starts while the plan is made, as a builder is up before
       // a build: its boot does not count in the first RUN's time.
@@ -286,6 +298,7 @@ ${t.files
   private onUpdate(update: BuildUpdate) {
     if (update.kind === 'progress') {
       this.output += this.renderer?.write(update.event) ?? '';
+      this.guestConsole()?.writeProgress(update.event);
     } else if (update.kind === 'note') {
       this.notes = [...this.notes, update.note.message];
     } else {
@@ -293,6 +306,10 @@ ${t.files
       const how = r.mode === 'restored' ? 'restored from IndexedDB' : 'booted';
       this.status = `guest ${how} in ${(r.ms / 1000).toFixed(1)} s`;
     }
+  }
+
+  private guestConsole(): GuestConsole | null {
+    return this.renderRoot.querySelector('guest-console');
   }
 
   private async download(event: Event, platform: string) {
