@@ -138,3 +138,5 @@ export {
   parseGitRef,
 } from './plan/git-ref.ts';
 export type { GitRef, GitRefResult } from './plan/git-ref.ts';
+export { splitCsv } from './options/csv.ts';
+export type { CsvResult } from './options/csv.ts';
