@@ -17,7 +17,8 @@ function matcher(text: string) {
 }
 
 test('reads lines as BuildKit does: comments, blanks, !, leading slash, clean', () => {
-  const text = '\uFEFF# comment\n\n  *.md  \n!README.md\n/build/\n./a/../b\n ! keep \n';
+  const text =
+    '\uFEFF# comment\n\n  *.md  \n!README.md\n/build/\n./a/../b\n ! keep \n';
   assert.deepEqual(parseDockerignore(text), [
     '*.md',
     '!README.md',

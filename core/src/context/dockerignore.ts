@@ -13,8 +13,7 @@ export interface IgnoreMatcher {
 
 /** The result of compiling patterns; `error` is BuildKit's text. */
 export type IgnoreMatcherResult =
-  | { ok: true; matcher: IgnoreMatcher }
-  | { ok: false; error: string };
+  { ok: true; matcher: IgnoreMatcher } | { ok: false; error: string };
 
 interface Pattern {
   exclusion: boolean;

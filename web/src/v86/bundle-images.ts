@@ -1,7 +1,8 @@
 // core's ImageSource for the browser: OCI image layouts shipped in
-// public/images/, copied into IndexedDB on first use so builds work offline.
+// public/images/, copied into IndexedDB on first use so builds work offline,
+// and the images a user imported into the same store.
 
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import type { UseStore } from 'idb-keyval';
 import {
   emptyImageConfig,
   normalizeImageName,
@@ -13,18 +14,20 @@ import {
   type ResolvedImage,
 } from '../../../core/src/index.ts';
 import type { DirNode } from './file-tree.ts';
+import {
+  getImportedImage,
+  gunzip,
+  isIndex,
+  listImportedImages,
+  openImageStore,
+  readBlob,
+  REF_ANNOTATION,
+  storeImageBlobs,
+  type BlobSource,
+  type Descriptor,
+} from './image-store.ts';
 import type { MemorySnapshotter } from './memory-snapshotter.ts';
 import { applyLayer, readTar } from './tar-layer.ts';
-
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: { os: string; architecture: string; variant?: string };
-  annotations?: Record<string, string>;
-}
-
-const REF_ANNOTATION = 'org.opencontainers.image.ref.name';
 
 /** Where the bundles are and where they are kept. */
 export interface BundleImagesOptions {
@@ -41,16 +44,20 @@ export class BundleImages implements ImageSource {
   private loaded?: Promise<Map<string, Descriptor>>;
 
   constructor(private readonly options: BundleImagesOptions) {
-    this.store = createStore(options.database ?? 'slipway-images', 'blobs');
+    this.store = openImageStore(options.database);
   }
 
   async resolve(ref: string, platform: string): Promise<ResolvedImage> {
     const name = normalizeImageName(ref) ?? ref;
-    const refs = await this.load();
-    const top = refs.get(name);
+    const top = await this.find(name);
     if (!top) {
+      const imported = await listImportedImages(this.store);
+      const names = [
+        ...imported.map((i) => i.name),
+        ...(await this.load()).keys(),
+      ];
       throw new Error(
-        `failed to resolve source metadata for ${name}: ${name}: not found (offline images: ${[...refs.keys()].join(', ')})`,
+        `failed to resolve source metadata for ${name}: ${name}: not found (offline images: ${[...new Set(names)].join(', ')})`,
       );
     }
     const manifest = await this.pickPlatform(top, platform, name);
@@ -84,6 +91,19 @@ export class BundleImages implements ImageSource {
     }
   }
 
+  /**
+   * Returns what a name points at: an imported image first, else a bundle's
+   * (copied again when the store was cleared since).
+   */
+  private async find(name: string): Promise<Descriptor | undefined> {
+    const imported = await getImportedImage(this.store, name);
+    if (imported) return imported.descriptor;
+    const top = (await this.load()).get(name);
+    if (!top || (await readBlob(this.store, top.digest))) return top;
+    this.loaded = undefined;
+    return (await this.load()).get(name);
+  }
+
   /** Copies every bundle into IndexedDB once; returns the known references. */
   load(): Promise<Map<string, Descriptor>> {
     this.loaded ??= this.loadBundles().catch((error) => {
@@ -104,9 +124,9 @@ export class BundleImages implements ImageSource {
       const index = await fetchJson<{ manifests: Descriptor[] }>(
         `${dir}index.json`,
       );
-      const present = new Set(bundle.blobs);
+      const source = bundleSource(dir, new Set(bundle.blobs));
       for (const entry of index.manifests) {
-        await this.copyBlobs(dir, entry, present);
+        await storeImageBlobs(this.store, entry, source);
         const name = entry.annotations?.[REF_ANNOTATION];
         if (name) refs.set(normalizeImageName(name) ?? name, entry);
       }
@@ -114,40 +134,8 @@ export class BundleImages implements ImageSource {
     return refs;
   }
 
-  /** Copies a blob and, for indexes and manifests, what the bundle has of its children. */
-  private async copyBlobs(
-    dir: string,
-    entry: Descriptor,
-    present: Set<string>,
-  ): Promise<void> {
-    if (!present.has(entry.digest)) return;
-    let bytes = await get<Uint8Array>(entry.digest, this.store);
-    if (!bytes) {
-      const response = await fetch(
-        `${dir}blobs/sha256/${entry.digest.slice(7)}`,
-      );
-      if (!response.ok)
-        throw new Error(`GET ${response.url}: ${response.status}`);
-      bytes = new Uint8Array(await response.arrayBuffer());
-      if ((await sha256(bytes)) !== entry.digest) {
-        throw new Error(
-          `${dir}: blob ${entry.digest} does not match its digest`,
-        );
-      }
-      await set(entry.digest, bytes, this.store);
-    }
-    if (!/index|manifest/.test(entry.mediaType)) return;
-    const body = JSON.parse(new TextDecoder().decode(bytes));
-    const children: Descriptor[] = [
-      ...(body.manifests ?? []),
-      ...(body.config ? [body.config] : []),
-      ...(body.layers ?? []),
-    ];
-    for (const child of children) await this.copyBlobs(dir, child, present);
-  }
-
   private async pickPlatform(top: Descriptor, platform: string, name: string) {
-    if (!/index|manifest\.list/.test(top.mediaType)) return top;
+    if (!isIndex(top.mediaType)) return top;
     const index = await this.json<{ manifests: Descriptor[] }>(top);
     const wanted = parsePlatform(platform);
     const want = wanted.ok ? normalizePlatform(wanted.platform) : undefined;
@@ -158,7 +146,7 @@ export class BundleImages implements ImageSource {
         continue;
       if ((want.variant ?? '') !== '' && have.variant !== want.variant)
         continue;
-      if (await get(m.digest, this.store)) return m;
+      if (await readBlob(this.store, m.digest)) return m;
     }
     throw new Error(
       `failed to resolve source metadata for ${name}: no match for platform in manifest: not found (the offline bundle has ${await this.platforms(index.manifests)})`,
@@ -168,7 +156,7 @@ export class BundleImages implements ImageSource {
   private async platforms(manifests: Descriptor[]): Promise<string> {
     const have: string[] = [];
     for (const m of manifests) {
-      if (m.platform && (await get(m.digest, this.store))) {
+      if (m.platform && (await readBlob(this.store, m.digest))) {
         have.push(`${m.platform.os}/${m.platform.architecture}`);
       }
     }
@@ -182,7 +170,7 @@ export class BundleImages implements ImageSource {
   }
 
   private async blob(digest: string): Promise<Uint8Array> {
-    const bytes = await get<Uint8Array>(digest, this.store);
+    const bytes = await readBlob(this.store, digest);
     if (!bytes) throw new Error(`blob ${digest} is not in the offline store`);
     return bytes;
   }
@@ -226,17 +214,18 @@ async function fetchJson<T>(url: string): Promise<T> {
   return response.json() as Promise<T>;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const hash = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
-  const hex = [...new Uint8Array(hash)].map((b) =>
-    b.toString(16).padStart(2, '0'),
-  );
-  return `sha256:${hex.join('')}`;
+/** Reads a bundle's blobs from the page's server, only those it ships. */
+function bundleSource(dir: string, present: Set<string>): BlobSource {
+  const url = (digest: string) => `${dir}blobs/sha256/${digest.slice(7)}`;
+  return {
+    has: (digest) => present.has(digest),
+    describe: url,
+    async read(digest) {
+      const response = await fetch(url(digest));
+      if (!response.ok) {
+        throw new Error(`GET ${response.url}: ${response.status}`);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  };
 }
