@@ -140,3 +140,15 @@ export {
 export type { GitRef, GitRefResult } from './plan/git-ref.ts';
 export { splitCsv } from './options/csv.ts';
 export type { CsvResult } from './options/csv.ts';
+export { formatCheckShort, isCheckWarning } from './checks/check-warnings.ts';
+export {
+  BUILD_DEFINITION_VERTEX,
+  buildDefinitionEvents,
+} from './progress/build-definition.ts';
+export type { BuildDefinitionLoad } from './progress/build-definition.ts';
+export { formatUnitBytes } from './progress/go-format.ts';
+export type {
+  SolveRange,
+  SolveVertexStatus,
+  SolveWarning,
+} from './progress/solve-status.ts';

@@ -1,16 +1,23 @@
 // The checks on each FROM: variables no global ARG declares, a platform of
-// `$TARGETPLATFORM` or a constant, and base names the ARG defaults break.
+// `$TARGETPLATFORM` or a constant, base names the ARG defaults break, and a
+// base image pulled for another platform than the stage's.
 
 import type { Range } from '../model/diagnostic.ts';
 import type { Dockerfile } from '../model/instructions.ts';
 import { suggestName } from '../diagnostics/suggest.ts';
 import type { ExpandedWord } from '../expand/expand-word.ts';
 import { expandWord } from '../expand/expand-word.ts';
-import { parsePlatform } from '../platform/platform.ts';
+import type { Platform } from '../platform/platform.ts';
+import {
+  formatPlatformAll,
+  normalizePlatform,
+  parsePlatform,
+} from '../platform/platform.ts';
 import { parseImageReference } from '../plan/reference.ts';
 import type { Linter } from './linter.ts';
 import {
   FROM_PLATFORM_FLAG_CONST_DISALLOWED,
+  INVALID_BASE_IMAGE_PLATFORM,
   INVALID_DEFAULT_ARG_IN_FROM,
   REDUNDANT_TARGET_PLATFORM,
   UNDEFINED_ARG_IN_FROM,
@@ -98,4 +105,33 @@ export function checkDefaultBaseNames(
     const rule = INVALID_DEFAULT_ARG_IN_FROM;
     lint.run(rule, stage.from.range, rule.format(raw));
   }
+}
+
+/**
+ * Reports a base image whose config declares another OS or architecture
+ * than the platform the stage is built for; `name` is the FROM value as
+ * expanded, `actual` the platform the image's config gives, if known.
+ */
+export function checkBaseImagePlatform(
+  lint: Linter,
+  name: string,
+  expected: Platform,
+  actual: string | undefined,
+  range: Range,
+): void {
+  if (actual === undefined) return;
+  const parsed = parsePlatform(actual);
+  if (!parsed.ok) return;
+  const want = normalizePlatform(expected);
+  const got = parsed.platform;
+  if (want.os === got.os && want.architecture === got.architecture) return;
+  const rule = INVALID_BASE_IMAGE_PLATFORM;
+  const message = rule.format(
+    name,
+    formatPlatformAll(want),
+    formatPlatformAll(got),
+  );
+  // BuildKit checks this with the build's settings alone: a `# check=`
+  // comment above the FROM does not reach it.
+  lint.run(rule, range, message);
 }

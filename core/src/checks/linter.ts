@@ -3,6 +3,11 @@
 
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
 import type { DockerfileSyntax } from '../model/syntax.ts';
+import type { IgnoreMatcher } from '../context/dockerignore.ts';
+import {
+  createIgnoreMatcher,
+  parseDockerignore,
+} from '../context/dockerignore.ts';
 import { DirectiveScanner } from '../parse/directives.ts';
 import type { CheckConfig } from './check-options.ts';
 import {
@@ -15,6 +20,8 @@ import type { CheckRule } from './rules.ts';
 /** Collects build-check warnings for one build. */
 export interface Linter {
   readonly config: CheckConfig;
+  /** The context's `.dockerignore`, when it has patterns (for CopyIgnoredFile). */
+  readonly ignore?: IgnoreMatcher;
   /**
    * Reports `rule` at `range` unless it is off. With `instruction` (true for
    * the one at `range`, or another instruction's range), the `# check=`
@@ -32,10 +39,14 @@ export interface Linter {
   readonly called: string[];
 }
 
-/** Creates a linter for a parsed Dockerfile and its `check` settings. */
+/**
+ * Creates a linter for a parsed Dockerfile and its `check` settings;
+ * `dockerignore` is the text of the context's ignore file, if any.
+ */
 export function createLinter(
   syntax: DockerfileSyntax,
   config: CheckConfig = defaultCheckConfig(),
+  dockerignore?: string,
 ): Linter {
   const comments = new Map<number, string[]>();
   for (const node of syntax.instructions) {
@@ -57,8 +68,10 @@ export function createLinter(
     return found;
   };
 
+  const ignore = compileIgnoreFile(dockerignore);
   return {
     config,
+    ...(ignore ? { ignore } : {}),
     warnings,
     called,
     run(rule, range, message, instruction = false) {
@@ -91,6 +104,17 @@ export function isEnabled(
     return config.experimentalAll || config.experimental.includes(rule.name);
   }
   return !config.skipAll && !config.skip.includes(rule.name);
+}
+
+// BuildKit skips the check when the file has no patterns. Patterns it
+// cannot compile fail its build before any check runs; here only the check
+// is left out.
+function compileIgnoreFile(text: string | undefined): IgnoreMatcher | undefined {
+  if (text === undefined) return undefined;
+  const patterns = parseDockerignore(text);
+  if (patterns.length === 0) return undefined;
+  const compiled = createIgnoreMatcher(patterns);
+  return compiled.ok ? compiled.matcher : undefined;
 }
 
 // The first `check` directive among an instruction's comments adds its skip

@@ -30,6 +30,11 @@ export interface BuildOptions {
    * starts from its config, as BuildKit does.
    */
   baseImages?: Record<string, ImageConfig>;
+  /**
+   * The text of the `.dockerignore` that applies to the build context, when
+   * the caller read one; the CopyIgnoredFile check needs it.
+   */
+  dockerignore?: string;
 }
 
 /** One `--output` after parsing `type=...,dest=...` or a bare path. */

@@ -2,6 +2,7 @@
 // image, scratch, or a base stage's end state) and each instruction in turn.
 
 import type { ImageConfig, ImageVertex } from '../model/plan.ts';
+import { checkBaseImagePlatform } from '../checks/from-checks.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
 import { findBaseImage } from './base-images.ts';
 import { hashParts } from './content-hash.ts';
@@ -138,6 +139,11 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
   if (image) {
     state.config = cloneConfig(withDefaults(image));
     state.baseConfigKnown = true;
+    const at = node.location?.range;
+    if (at) {
+      const name = node.baseName;
+      checkBaseImagePlatform(ctx.lint, name, platform, image.platform, at);
+    }
   }
   if (!node.base && node.image)
     addImageVertex(ctx, state, formatTagged(node.image));

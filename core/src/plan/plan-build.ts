@@ -41,6 +41,8 @@ export interface PlanMode {
   parseMemo?: ParseMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
+  /** The context's `.dockerignore` text (see BuildOptions.dockerignore). */
+  dockerignore?: string;
 }
 
 /** Plans a build: parses, checks and resolves everything a run needs. */
@@ -55,9 +57,13 @@ export function planDockerfile(
   mode: PlanMode,
 ): BuildPlan {
   const resolved = resolveBuildOptions(options);
-  const withImages = options.baseImages
-    ? { ...mode, baseImages: options.baseImages }
-    : mode;
+  const withImages = {
+    ...mode,
+    ...(options.baseImages ? { baseImages: options.baseImages } : {}),
+    ...(options.dockerignore !== undefined
+      ? { dockerignore: options.dockerignore }
+      : {}),
+  };
   try {
     return plan(
       text,
@@ -115,7 +121,7 @@ function plan(
   const syntax = parseDockerfile(text, options.file, mode.parseMemo);
   const checks = resolveCheckConfig(syntax, options.buildArgs);
   diagnostics.push(...checks.diagnostics);
-  const lint = createLinter(syntax, checks.config);
+  const lint = createLinter(syntax, checks.config, mode.dockerignore);
   // The parser's own warnings are build checks: the linter decides on them.
   const parserWarnings = syntax.diagnostics.filter(
     (d) => d.severity === 'warning',

@@ -3,6 +3,7 @@
 // against the working directory.
 
 import type { CopyInstruction } from '../model/instructions.ts';
+import { checkCopyIgnored } from '../checks/copy-checks.ts';
 import type { CopyVertex, InlineFile } from '../model/plan.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
@@ -36,6 +37,9 @@ export function planCopy(
   const expanded = expandCopy(ctx, state, c);
   if (!expanded) return;
   if (!checkCopy(ctx, c, expanded)) return;
+  if (source.kind === 'context') {
+    checkCopyIgnored(ctx.lint, c.kind, expanded.sources, c.range);
+  }
 
   const dest = resolveDestination(state.dir, expanded.dest);
   const text = stepText(ctx, state, c.original);

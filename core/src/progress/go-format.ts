@@ -1,5 +1,8 @@
 // Number formatting that matches Go's `%.Nf`: values exactly halfway between
-// two results round to even, where JavaScript's toFixed rounds them up.
+// two results round to even, where JavaScript's toFixed rounds them up; and
+// byte counts as BuildKit's progress rows print them (`435B`, `2.10kB`).
+
+const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
 /** Formats `value` with `digits` decimals the way Go's `%.*f` does. */
 export function formatFixed(value: number, digits: number): string {
@@ -13,6 +16,20 @@ export function formatFixed(value: number, digits: number): string {
   const whole = text.slice(0, text.length - digits);
   const sign = value < 0 ? '-' : '';
   return digits === 0 ? sign + whole : `${sign}${whole}.${text.slice(-digits)}`;
+}
+
+/** Formats a byte count with `%.2f` of decimal units: `435B`, `2.10kB`, `1.50MB`. */
+export function formatUnitBytes(bytes: number): string {
+  const whole = Math.trunc(bytes);
+  let unit = 0;
+  let base = 1;
+  while (unit < DECIMAL_UNITS.length - 1 && Math.abs(whole) >= base * 1000) {
+    base *= 1000;
+    unit++;
+  }
+  // Below a kilobyte the count is printed as whole bytes.
+  if (unit === 0) return `${whole}B`;
+  return `${formatFixed(whole / base, 2)}${DECIMAL_UNITS[unit]}`;
 }
 
 /** Returns 2·|value|·10^digits when it is an odd integer (an exact tie). */

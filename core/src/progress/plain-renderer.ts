@@ -1,9 +1,9 @@
 // Renders progress events in BuildKit's `--progress=plain` format: `#N name`
-// headers numbered in order of first print, timed log rows, and DONE,
-// CACHED or ERROR lines.
+// headers numbered in order of first print, status rows, `WARN:` rows, timed
+// log rows, and DONE, CACHED or ERROR lines.
 
 import type { ProgressEvent } from '../model/progress.ts';
-import { formatFixed } from './go-format.ts';
+import { formatFixed, formatUnitBytes } from './go-format.ts';
 
 /** Options for the plain renderer. */
 export interface PlainRendererOptions {
@@ -31,6 +31,10 @@ interface VertexState {
   /** Closed running intervals, `[start, stop]`, merged when DONE is printed. */
   intervals: [number, number][];
   completed: boolean;
+  /** The DONE, CACHED or ERROR text last printed, repeated after late rows. */
+  completion?: string;
+  /** Status rows last printed, by id, for throttling their updates. */
+  statuses: Map<string, { current: number; time: number }>;
   /** The unfinished last log row (`<t> <text>`), if any. */
   partial?: string;
   /** How much of `partial` is on screen under the current header. */
@@ -42,6 +46,10 @@ interface VertexState {
 
 const RECENT_ROWS = 10;
 const CANCELED = 'context canceled';
+/** An unfinished status row prints again after this share of its total... */
+const MIN_PROGRESS_DELTA = 0.05;
+/** ...or after this many milliseconds. */
+const MIN_TIME_DELTA = 5000;
 
 /** Creates a renderer for BuildKit's plain progress format. */
 export function createPlainRenderer(
@@ -60,6 +68,7 @@ export function createPlainRenderer(
         name: name ?? vertex,
         intervals: [],
         completed: false,
+        statuses: new Map(),
         partialShown: 0,
         recent: [],
       };
@@ -93,9 +102,35 @@ export function createPlainRenderer(
     v.partial = undefined;
     v.partialShown = 0;
     v.completed = true;
+    v.completion = line;
     v.start = undefined;
     current = undefined;
     return `${out}#${v.index} ${line}\n`;
+  }
+
+  // A row for a vertex that has already ended is printed under its header
+  // again and followed by its end line again, as BuildKit does.
+  function row(vertex: string, v: VertexState, text: string): string {
+    const out = `${activate(vertex, v)}#${v.index} ${text}\n`;
+    if (!v.completed || v.completion === undefined) return out;
+    current = undefined;
+    return `${out}#${v.index} ${v.completion}\n`;
+  }
+
+  function status(
+    event: Extract<ProgressEvent, { kind: 'vertex-status' }>,
+  ): string {
+    const v = state(event.vertex);
+    const last = v.statuses.get(event.id);
+    if (last && event.completed === undefined) {
+      const delta = event.total
+        ? (event.current - last.current) / event.total
+        : 0;
+      const waited = event.time - last.time;
+      if (delta < MIN_PROGRESS_DELTA && waited < MIN_TIME_DELTA) return '';
+    }
+    v.statuses.set(event.id, { current: event.current, time: event.time });
+    return row(event.vertex, v, formatStatusRow(event));
   }
 
   function log(vertex: string, v: VertexState, data: string, time: number) {
@@ -156,6 +191,12 @@ export function createPlainRenderer(
               : ` ${formatFixed(mergedSeconds(v.intervals), 1)}s`;
           return finish(event.vertex, v, `DONE${took}`);
         }
+        case 'vertex-status':
+          return status(event);
+        case 'vertex-warning': {
+          const v = state(event.vertex);
+          return row(event.vertex, v, `WARN: ${event.short}`);
+        }
         case 'vertex-error': {
           const v = state(event.vertex);
           v.error = event.error;
@@ -183,6 +224,24 @@ export function createPlainRenderer(
       return index ? index : undefined;
     },
   };
+}
+
+// `<id>[ <current>[ / <total>]][ <seconds>s][ done]`, sizes in decimal units.
+function formatStatusRow(
+  event: Extract<ProgressEvent, { kind: 'vertex-status' }>,
+): string {
+  let text = event.id;
+  if (event.total) {
+    text += ` ${formatUnitBytes(event.current)} / ${formatUnitBytes(event.total)}`;
+  } else if (event.current) {
+    text += ` ${formatUnitBytes(event.current)}`;
+  }
+  if (event.started !== undefined) {
+    const seconds = ((event.completed ?? event.time) - event.started) / 1000;
+    if (seconds > 0.01) text += ` ${formatFixed(seconds, 1)}s`;
+  }
+  if (event.completed !== undefined) text += ' done';
+  return text;
 }
 
 function mergedSeconds(intervals: [number, number][]): number {

@@ -1,6 +1,7 @@
 // Progress events as BuildKit's SolveStatus, the object `--progress=rawjson`
 // prints once per update: vertexes (digest, inputs, name, started,
-// completed, cached, error) and logs (base64 data), fields left out when empty.
+// completed, cached, error), statuses, logs (base64 data) and warnings,
+// fields left out when empty.
 
 import type { ProgressEvent } from '../model/progress.ts';
 import { contentHash } from '../plan/content-hash.ts';
@@ -24,10 +25,39 @@ export interface SolveLog {
   timestamp: string;
 }
 
+/** A progress row of a vertex, e.g. `transferring dockerfile:`. */
+export interface SolveVertexStatus {
+  id: string;
+  vertex: string;
+  total?: number;
+  current: number;
+  timestamp: string;
+  started?: string;
+  completed?: string;
+}
+
+/** A line range as BuildKit's source ranges carry it. */
+export interface SolveRange {
+  start: { line: number };
+  end: { line: number };
+}
+
+/** A warning on a vertex; `short` and `detail` are base64, as Go encodes `[]byte`. */
+export interface SolveWarning {
+  vertex: string;
+  level: number;
+  short: string;
+  detail?: string[];
+  url?: string;
+  range?: SolveRange[];
+}
+
 /** One update: what changed since the previous one. */
 export interface SolveStatus {
   vertexes?: SolveVertex[];
+  statuses?: SolveVertexStatus[];
   logs?: SolveLog[];
+  warnings?: SolveWarning[];
 }
 
 /** Turns events into updates; it remembers vertices to repeat them whole. */
@@ -55,7 +85,7 @@ export function createSolveStatusWriter(
   };
 
   return {
-    write(event) {
+    write(event): SolveStatus {
       const time = new Date(event.time).toISOString();
       switch (event.kind) {
         case 'vertex-start': {
@@ -83,6 +113,12 @@ export function createSolveStatusWriter(
           Object.assign(vertex, { completed: time, error: event.error });
           return { vertexes: [{ ...vertex }] };
         }
+        case 'vertex-status':
+          return { statuses: [statusOf(vertexOf(event.vertex).digest, event)] };
+        case 'vertex-warning':
+          return {
+            warnings: [warningOf(vertexOf(event.vertex).digest, event)],
+          };
         case 'vertex-log':
           return {
             logs: [
@@ -97,6 +133,46 @@ export function createSolveStatusWriter(
       }
     },
   };
+}
+
+function statusOf(
+  digest: string,
+  event: Extract<ProgressEvent, { kind: 'vertex-status' }>,
+): SolveVertexStatus {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // Keys in Go's field order: id, vertex, total, current, timestamp...
+  const status: SolveVertexStatus = {
+    id: event.id,
+    vertex: digest,
+    ...(event.total ? { total: event.total } : {}),
+    current: event.current,
+    timestamp: iso(event.time),
+  };
+  if (event.started !== undefined) status.started = iso(event.started);
+  if (event.completed !== undefined) status.completed = iso(event.completed);
+  return status;
+}
+
+// BuildKit's frontends warn at level 1; ranges carry lines only, as the
+// Dockerfile frontend's instruction ranges do.
+function warningOf(
+  digest: string,
+  event: Extract<ProgressEvent, { kind: 'vertex-warning' }>,
+): SolveWarning {
+  const warning: SolveWarning = {
+    vertex: digest,
+    level: 1,
+    short: base64Utf8(event.short),
+  };
+  if (event.detail?.length) warning.detail = event.detail.map(base64Utf8);
+  if (event.url) warning.url = event.url;
+  if (event.range) {
+    const { start, end } = event.range;
+    warning.range = [
+      { start: { line: start.line }, end: { line: end.line } },
+    ];
+  }
+  return warning;
 }
 
 /** Vertex ids are digests already; internal steps get one from their id. */
