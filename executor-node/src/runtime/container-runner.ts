@@ -23,6 +23,7 @@ import { emulationProblem, needsLinux32 } from './emulation.ts';
 import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { planRunMounts } from './run-mounts.ts';
+import type { HostRunRequest } from './session-runner.ts';
 
 const DEFAULT_PATH =
   'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -142,6 +143,8 @@ export class ContainerRunner implements Runner {
         locate: this.options.locate,
       }),
     );
+    // Secret files and agent sockets (session-runner.ts).
+    mounts.push(...((request as HostRunRequest).hostMounts ?? []));
     spec.mounts = mounts;
 
     const edits = request.devices.flatMap((d) => d.edits);

@@ -1,5 +1,6 @@
 // Turns `RUN --mount` flags into OCI mounts: binds from the context or another
-// snapshot, persistent cache folders and tmpfs. Secrets and SSH are not served.
+// snapshot, persistent cache folders and tmpfs. Secrets and SSH agents come
+// from the build session (session-mounts.ts).
 
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -62,11 +63,8 @@ export function planRunMounts(
         snapshot,
       );
       out.push(bind(source, target, mount.readonly ?? false));
-    } else if (mount.required) {
-      throw new Error(
-        `${mount.type} mount ${mount.id ?? target} is required, but slipway does not provide ${mount.type} mounts yet`,
-      );
     }
+    // Secret and SSH mounts come from the build session (session-mounts.ts).
   });
   return out;
 }
