@@ -1,11 +1,12 @@
 // `docker build --check`: lints a Dockerfile without building it. Without a
 // target every stage is checked, needed or not; the first error is the
-// build error BuildKit would report beside the warnings.
+// build error BuildKit would report beside the warnings, and every other
+// error found is kept too.
 
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { BuildOptions } from '../model/options.ts';
 import { planDockerfile } from '../plan/plan-build.ts';
-import { findCheckRule } from './rules.ts';
+import { isCheckWarning } from './check-warnings.ts';
 
 /** Errors BuildKit finds only when it solves, which a check never reaches. */
 const SOLVE_TIME_CODES = new Set([
@@ -20,6 +21,8 @@ export interface CheckResult {
   warnings: Diagnostic[];
   /** The error that stops the build (a failed `error=true` included), if any. */
   error?: Diagnostic;
+  /** Every error found, `error` first; BuildKit stops at the first one. */
+  errors: Diagnostic[];
 }
 
 /** Checks a Dockerfile as `docker build --check` does. */
@@ -30,11 +33,11 @@ export function checkBuild(
   const plan = planDockerfile(text, options, {
     allStages: options.target === undefined,
   });
-  const warnings = plan.diagnostics.filter(
-    (d) => d.severity === 'warning' && findCheckRule(d.code) !== undefined,
-  );
-  const error = plan.diagnostics.find(
+  const warnings = plan.diagnostics.filter(isCheckWarning);
+  const errors = plan.diagnostics.filter(
     (d) => d.severity === 'error' && !SOLVE_TIME_CODES.has(d.code),
   );
-  return error ? { warnings, error } : { warnings };
+  return errors.length > 0
+    ? { warnings, error: errors[0], errors }
+    : { warnings, errors };
 }

@@ -7,9 +7,11 @@ import type {
   ProgressEvent,
 } from '../../../core/src/index.ts';
 import {
+  buildDefinitionEvents,
   createPlainRenderer,
   createSolveStatusWriter,
   formatSourceExcerpt,
+  isCheckWarning,
 } from '../../../core/src/index.ts';
 import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
@@ -31,7 +33,9 @@ export async function runBuildCommand(
   flags: BuildFlagValues,
   io: CommandIO,
 ): Promise<number> {
+  const started = Date.now();
   const first = await planFromFlags(contextArg, flags);
+  const loaded = Date.now();
   // Like BuildKit, read every FROM image's config first and plan from it.
   const baseImages =
     planErrors(first.plan).length > 0
@@ -44,13 +48,24 @@ export async function runBuildCommand(
   const { plan, source, invocation } = baseImages
     ? await planFromFlags(contextArg, flags, process.cwd(), baseImages)
     : first;
+  const mode = invocation.progress;
+  const progress = createProgressPrinter(mode, plan, io);
+  // BuildKit's first vertex: the Dockerfile read, its checks as WARN rows.
+  const definition = buildDefinitionEvents({
+    file: plan.file,
+    bytes: first.definitionBytes,
+    diagnostics: plan.diagnostics,
+    start: started,
+    end: loaded,
+  });
+  for (const event of definition) progress.write(event);
   const errors = planErrors(plan);
   if (errors.length > 0) {
-    printPlanFailure(plan, source, errors, io);
+    progress.end();
+    printPlanFailure(plan, source, errors, mode, io);
     return 1;
   }
 
-  const progress = createProgressPrinter(invocation.progress, plan, io);
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
@@ -63,12 +78,13 @@ export async function runBuildCommand(
   });
   progress.end();
   if (!result.ok) {
-    printRunFailure(plan, source, progress, result.error ?? 'build failed', io);
+    const error = result.error ?? 'build failed';
+    printRunFailure(plan, source, progress, error, mode, io);
     return 1;
   }
 
   logger.debug('build', `built ${result.results.length} platform(s)`);
-  printWarnings(plan.diagnostics, io);
+  printWarnings(plan.diagnostics, mode, io);
   return 0;
 }
 
@@ -124,6 +140,7 @@ function printPlanFailure(
   plan: BuildPlan,
   source: string,
   errors: string[],
+  mode: BuildInvocation['progress'],
   io: CommandIO,
 ): void {
   const first = plan.diagnostics.find((d) => d.severity === 'error');
@@ -133,7 +150,7 @@ function printPlanFailure(
   if (others.length > 0) {
     io.stderr.write(formatDiagnostics(others, source) + '\n');
   }
-  printWarnings(plan.diagnostics, io);
+  printWarnings(plan.diagnostics, mode, io);
   if (first?.location)
     io.stderr.write(formatSourceExcerpt(first.location, source));
   io.stderr.write(`ERROR: failed to solve: ${first?.message ?? errors[0]}\n`);
@@ -144,6 +161,7 @@ function printRunFailure(
   source: string,
   progress: ProgressPrinter,
   error: string,
+  mode: BuildInvocation['progress'],
   io: CommandIO,
 ): void {
   const vertexId = progress.failedVertex();
@@ -154,7 +172,7 @@ function printRunFailure(
       ['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'),
     );
   }
-  printWarnings(plan.diagnostics, io);
+  printWarnings(plan.diagnostics, mode, io);
   if (vertex) {
     if (vertex.location)
       io.stderr.write(formatSourceExcerpt(vertex.location, source));
@@ -166,8 +184,21 @@ function printRunFailure(
   io.stderr.write(`ERROR: ${text}\n`);
 }
 
-// buildx lists the warnings once the progress output is done.
-function printWarnings(diagnostics: Diagnostic[], io: CommandIO): void {
+// buildx lists the check warnings once the progress output is done, except
+// in rawjson and quiet modes. Other warnings (CDI specs, optional devices)
+// are BuildKit daemon log lines: here they go to the logger.
+function printWarnings(
+  diagnostics: Diagnostic[],
+  mode: BuildInvocation['progress'],
+  io: CommandIO,
+): void {
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  io.stderr.write(formatWarningSummary(warnings));
+  for (const warning of warnings) {
+    if (isCheckWarning(warning)) continue;
+    const at = warning.location;
+    const where = at ? `${at.file}:${at.range.start.line}: ` : '';
+    logger.warn(`${where}${warning.message}`);
+  }
+  if (mode === 'rawjson' || mode === 'quiet') return;
+  io.stderr.write(formatWarningSummary(warnings.filter(isCheckWarning)));
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../../core/src/index.ts';
 import {
   checkBuild,
   findCheckRule,
+  formatCheckShort,
   formatSourceExcerpt,
 } from '../../../core/src/index.ts';
 import type { BuildFlagValues } from './build-flags.ts';
@@ -34,12 +35,13 @@ export async function runCheckCommand(
       io.stdout.write(formatCheckWarning(warning, source));
     }
   }
-  if (result.error) {
+  if (result.errors.length > 0) {
     if (count > 0) io.stdout.write('\n');
-    const excerpt = result.error.location
-      ? formatSourceExcerpt(result.error.location, source)
-      : '';
-    io.stderr.write(`ERROR: ${result.error.message}\n${excerpt}`);
+    // BuildKit stops at its first error; the others found are printed the
+    // same way after it, so one run shows everything there is to fix.
+    for (const error of result.errors) {
+      io.stderr.write(formatCheckError(error, source));
+    }
     return 1;
   }
   if (count === 0) io.stdout.write('Check complete, no warnings found.\n');
@@ -59,19 +61,27 @@ export function formatCheckWarning(
   return out;
 }
 
-/** Formats warnings as buildx lists them after a build: ` - Rule: message (line N)`. */
+/**
+ * Formats a build error as buildx prints a failed check: `ERROR: ` and the
+ * message, the source excerpt, and the blank line its error printer adds.
+ */
+export function formatCheckError(error: Diagnostic, source: string): string {
+  const excerpt = error.location
+    ? formatSourceExcerpt(error.location, source)
+    : '';
+  return `ERROR: ${error.message}\n${excerpt}\n`;
+}
+
+/**
+ * Formats check warnings as buildx lists them after a build:
+ * ` N warnings found (use docker --debug to expand):` and ` - Rule: message (line N)`.
+ */
 export function formatWarningSummary(warnings: Diagnostic[]): string {
   if (warnings.length === 0) return '';
   const found =
     warnings.length === 1
       ? '1 warning found'
       : `${warnings.length} warnings found`;
-  const lines = warnings.map((warning) => {
-    const rule = findCheckRule(warning.code);
-    const line = warning.location?.range.start.line ?? 0;
-    let text = rule ? `${rule.name}: ${warning.message}` : warning.message;
-    if (line > 0) text += ` (line ${line})`;
-    return ` - ${text}`;
-  });
-  return `\n ${found}:\n${lines.join('\n')}\n`;
+  const lines = warnings.map((warning) => ` - ${formatCheckShort(warning)}`);
+  return `\n ${found} (use docker --debug to expand):\n${lines.join('\n')}\n`;
 }

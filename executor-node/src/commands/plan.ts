@@ -2,6 +2,7 @@
 // prints the plan, readable or as JSON. Exit status 1 when the plan has errors.
 
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 import type {
   BuildPlan,
@@ -26,6 +27,8 @@ export interface PlannedBuild {
   invocation: BuildInvocation;
   source: string;
   plan: BuildPlan;
+  /** See BuildInputs.definitionBytes. */
+  definitionBytes: number;
 }
 
 /** What a build is planned from: the flags, the Dockerfile and the CDI specs. */
@@ -33,9 +36,14 @@ export interface BuildInputs {
   invocation: BuildInvocation;
   source: string;
   cdiSpecs: CdiSpecFile[];
+  /** Bytes BuildKit transfers as the build definition (`transferring dockerfile:`). */
+  definitionBytes: number;
 }
 
-/** Checks the context, then reads the Dockerfile and the CDI spec directories. */
+/**
+ * Checks the context, then reads the Dockerfile, its `.dockerignore` and
+ * the CDI spec directories.
+ */
 export async function loadBuildInputs(
   contextArg: string,
   flags: BuildFlagValues,
@@ -48,7 +56,27 @@ export async function loadBuildInputs(
     dirs.map((dir) => resolveDir(dir, cwd)),
   );
   const source = await readDockerfile(invocation.dockerfilePath);
-  return { invocation, source, cdiSpecs };
+  const ignore = await readIgnoreFile(invocation);
+  if (ignore.text !== undefined) {
+    invocation.options.dockerignore = ignore.text;
+  }
+  const definitionBytes = Buffer.byteLength(source) + ignore.ownBytes;
+  return { invocation, source, cdiSpecs, definitionBytes };
+}
+
+// BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first,
+// then `.dockerignore` at the context root; the first one is sent along
+// with the Dockerfile.
+async function readIgnoreFile(
+  invocation: BuildInvocation,
+): Promise<{ text?: string; ownBytes: number }> {
+  const own = await readFile(`${invocation.dockerfilePath}.dockerignore`).catch(
+    () => undefined,
+  );
+  if (own) return { text: own.toString('utf8'), ownBytes: own.length };
+  const root = path.join(invocation.contextDir, '.dockerignore');
+  const text = await readFile(root, 'utf8').catch(() => undefined);
+  return text === undefined ? { ownBytes: 0 } : { text, ownBytes: 0 };
 }
 
 /** Reads the Dockerfile and the CDI spec directories, then plans the build. */
@@ -59,14 +87,14 @@ export async function planFromFlags(
   baseImages?: Record<string, ImageConfig>,
 ): Promise<PlannedBuild> {
   const inputs = await loadBuildInputs(contextArg, flags, cwd);
-  const { invocation, source, cdiSpecs } = inputs;
+  const { invocation, source, cdiSpecs, definitionBytes } = inputs;
   const plan = planBuild(source, {
     ...invocation.options,
     cdiSpecs,
     legacy: flags.legacy ?? false,
     ...(baseImages ? { baseImages } : {}),
   });
-  return { invocation, source, plan };
+  return { invocation, source, plan, definitionBytes };
 }
 
 /** Runs `slipway plan` and returns the exit status. */
