@@ -19,6 +19,7 @@ import {
 } from './cache/build-cache.ts';
 import { FileCache } from './cache/file-cache.ts';
 import { DirContextSource } from './context/dir-context.ts';
+import { RemoteAwareContext } from './context/remote-context.ts';
 import { HostExporter } from './export/host-exporter.ts';
 import { LayerStore } from './layer/layer-store.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +31,8 @@ import {
 import { createProgressTap } from './registry/progress-tap.ts';
 import type { RegistryFlags } from './registry/registry-config.ts';
 import { ContainerRunner } from './runtime/container-runner.ts';
+import { SessionRunner } from './runtime/session-runner.ts';
+import type { BuildSession } from './session/build-session.ts';
 import { DirSnapshotter } from './snapshot/dir-snapshotter.ts';
 import { OciImageStore } from './store/image-store.ts';
 
@@ -55,6 +58,8 @@ export interface RunBuildOptions {
   cacheFrom?: string[];
   /** `--cache-to` values (`type=local,dest=DIR[,mode=max]`). */
   cacheTo?: string[];
+  /** `--secret` and `--ssh`: what RUN mounts and remote ADD sources may use. */
+  session?: BuildSession;
 }
 
 /** The host backends, with the concrete types the cache options need. */
@@ -164,7 +169,7 @@ export function createBackends(
   paths: SlipwayPaths,
   options: Pick<
     RunBuildOptions,
-    'contextDir' | 'cwd' | 'logger' | 'registry' | 'stdout'
+    'contextDir' | 'cwd' | 'logger' | 'registry' | 'stdout' | 'session'
   > & {
     /** Receives image pull progress rows. */
     pullLog?: (line: string) => void;
@@ -179,7 +184,7 @@ export function createBackends(
     logger: options.logger,
     log: options.pullLog,
   });
-  return {
+  const backends: HostBackends = {
     images: registry.images,
     snapshots,
     runner: new ContainerRunner({
@@ -188,7 +193,11 @@ export function createBackends(
       locate,
       logger: options.logger,
     }),
-    context: new DirContextSource(options.contextDir),
+    context: new RemoteAwareContext(
+      new DirContextSource(options.contextDir),
+      path.join(paths.home, 'remote'),
+      options.session,
+    ),
     exporter: registry.exporter(
       new HostExporter({
         snapshots,
@@ -203,6 +212,9 @@ export function createBackends(
     cache: new FileCache(paths.records),
     layers,
   };
+  // Secret and SSH mounts are served around the runtime, from the session.
+  backends.runner = new SessionRunner(backends.runner, options.session ?? {});
+  return backends;
 }
 
 /** Finds a blob of the built-in store or the pulled-content store by digest. */

@@ -2,6 +2,7 @@
 // app the example files vite bundled and, under the dev server, this host's
 // CDI spec files.
 
+import { exampleContextUrls } from './example-context-urls.ts';
 import { exampleFiles } from './example-files.ts';
 import { getDevHostCdiSource } from './host-cdi-specs.ts';
 import './slipway-app.ts';
@@ -9,5 +10,6 @@ import './slipway-app.ts';
 const app = document.querySelector('slipway-app');
 if (app) {
   app.files = exampleFiles;
+  app.contextUrls = exampleContextUrls;
   app.hostCdi = getDevHostCdiSource();
 }

@@ -20,6 +20,7 @@ import {
   type OptionsDraft,
 } from './options-draft.ts';
 import { createPlannerClient, type PlannerClient } from './planner-client.ts';
+import { loadExampleContext, type FileUrls } from './example-context.ts';
 import { sharedStyles } from './shared-styles.ts';
 import type { PlanResponse } from './worker/protocol.ts';
 import type { DiagnosticSelectDetail } from './diagnostic-list.ts';
@@ -133,6 +134,9 @@ export class SlipwayApp extends LitElement {
   /** The host's files while the toggle is on and they have loaded. */
   declare hostFiles: CdiSpecFile[] | undefined;
   declare hostError: string | undefined;
+
+  /** URLs of the example files, for the build context (binary ones too). */
+  contextUrls: FileUrls = {};
 
   private stopHostCdi: (() => void) | undefined;
   private hostVersion = 0;
@@ -253,9 +257,15 @@ export class SlipwayApp extends LitElement {
           .dockerfile=${this.dockerfile}
           .options=${toBuildOptions(this.draft, this.planSpecs())}
           .plan=${this.response?.plan}
+          .context=${this.loadContext}
         ></v86-build-panel>
       </div>`;
   }
+
+  private loadContext = async () =>
+    this.selected
+      ? loadExampleContext(this.selected, this.contextUrls)
+      : undefined;
 
   private renderAbout() {
     const example = this.examples.find((e) => e.id === this.selected);

@@ -48,7 +48,8 @@ export class DirContextSource implements ContextSource {
       request,
       ignored: this.ignored(),
       defaultOwner: { uid: 0, gid: 0 },
-      extractArchives: request.instruction === 'ADD',
+      // `ADD --unpack=false` keeps local archives packed.
+      extractArchives: request.unpack ?? request.instruction === 'ADD',
     });
   }
 

@@ -1,9 +1,11 @@
-// Runs a build plan in the browser: core's solveBuild over the v86 guest,
-// in-memory snapshots, the offline image bundles and an in-page exporter.
+// Runs a build plan in the browser: core's solveBuild over the v86 guest and
+// the WASI shim, in-memory snapshots, the offline image bundles and an
+// in-page exporter.
 
 import {
   solveBuild,
   type BuildPlan,
+  type ImageConfig,
   type ProgressEvent,
   type SolveResult,
 } from '../../../core/src/index.ts';
@@ -18,11 +20,14 @@ import {
 } from './memory-backends.ts';
 import { MemorySnapshotter } from './memory-snapshotter.ts';
 import { V86Runner, type RunNote } from './v86-runner.ts';
+import { WasiRunner } from '../wasi/wasi-runner.ts';
+import { isWasiStep } from '../wasi/wasi-step.ts';
 
 /** One platform's target after a build: its files and config. */
 export interface BuiltTarget {
   platform: string;
   tree: DirNode;
+  config: ImageConfig;
 }
 
 /** What a browser build returns. */
@@ -48,6 +53,7 @@ export class BrowserExecutor {
   readonly cache = new MemoryCache();
   readonly images: BundleImages;
   private readonly runner: V86Runner;
+  private readonly wasi: WasiRunner;
   private notes: RunNote[] = [];
   private noteListener?: (note: RunNote) => void;
 
@@ -63,15 +69,17 @@ export class BrowserExecutor {
       snapshots: this.snapshots,
       database: options.imageDatabase,
     });
+    const onNote = (note: RunNote) => {
+      this.notes.push(note);
+      this.noteListener?.(note);
+    };
     this.runner = new V86Runner({
       machine: options.machine,
       emulator: options.emulator,
       snapshots: this.snapshots,
-      onNote: (note) => {
-        this.notes.push(note);
-        this.noteListener?.(note);
-      },
+      onNote,
     });
+    this.wasi = new WasiRunner({ snapshots: this.snapshots, onNote });
   }
 
   /** Builds every platform of the plan; steps the guest cannot run fail with the reason. */
@@ -88,7 +96,13 @@ export class BrowserExecutor {
       {
         images: this.images,
         snapshots: this.snapshots,
-        runner: this.runner,
+        // WASI programs run with the shim, everything else in the guest.
+        runner: {
+          run: (request, onOutput) =>
+            isWasiStep(request.platform, request.args)
+              ? this.wasi.run(request, onOutput)
+              : this.runner.run(request, onOutput),
+        },
         context: new TreeContext(this.snapshots, options.context ?? emptyDir()),
         exporter,
         cache: this.cache,
@@ -102,6 +116,7 @@ export class BrowserExecutor {
     const targets = solve.results.map((r) => ({
       platform: r.platform,
       tree: this.snapshots.committedTree(r.snapshot),
+      config: r.config,
     }));
     this.noteListener = undefined;
     return { solve, targets, exports: exporter.exports, notes: this.notes };
@@ -109,7 +124,7 @@ export class BrowserExecutor {
 
   /** Returns what each RUN of this page changed, by vertex id. */
   runChanges(): Map<string, FileChange[]> {
-    return this.runner.changes;
+    return new Map([...this.runner.changes, ...this.wasi.changes]);
   }
 
   /** Forgets snapshots and cached steps (images stay in IndexedDB). */

@@ -19,8 +19,11 @@ import type {
   V86Config,
 } from '../worker/v86-protocol.ts';
 import { createV86Client, type V86Client } from './v86-client.ts';
-import { EMULATORS, GUEST_PLATFORM, guestSupport } from './emulation.ts';
+import { EMULATORS, GUEST_PLATFORM } from './emulation.ts';
+import type { DirNode } from './file-tree.ts';
+import { browserSupport, isWasiStep } from '../wasi/wasi-step.ts';
 import '../guest-console.ts';
+import '../wasi/wasi-run-panel.ts';
 
 const LISTED_FILES = 400;
 
@@ -37,6 +40,7 @@ export class V86BuildPanel extends LitElement {
     report: { state: true },
     noCache: { state: true },
     config: { attribute: false },
+    context: { attribute: false },
   };
 
   static override styles = [
@@ -105,6 +109,8 @@ export class V86BuildPanel extends LitElement {
   declare noCache: boolean;
   /** Where the guest, wasm and images are; defaults to the page's public/. */
   declare config: Partial<V86Config> | undefined;
+  /** Loads the build context (the example's files); empty when unset. */
+  declare context: (() => Promise<DirNode | undefined>) | undefined;
 
   private client: V86Client | undefined;
   private renderer: PlainRenderer | undefined;
@@ -121,6 +127,7 @@ export class V86BuildPanel extends LitElement {
     this.report = undefined;
     this.noCache = false;
     this.config = undefined;
+    this.context = undefined;
   }
 
   override connectedCallback() {
@@ -196,7 +203,15 @@ export class V86BuildPanel extends LitElement {
             </div>`
           : nothing
       }
-      ${this.renderResult()}`;
+      ${this.renderResult()}
+      ${
+        this.report?.ok
+          ? html`<wasi-run-panel
+              .targets=${this.report.targets}
+              .run=${(p: string) => this.client!.api.runEntrypoint(p)}
+            ></wasi-run-panel>`
+          : nothing
+      }`;
   }
 
   private renderResult() {
@@ -224,15 +239,17 @@ ${t.files
   }
 
   /** Lists the plan's platforms the guest runs this way (undefined: not at all). */
-  private platforms(support: 'native' | 'emulated' | undefined): string[] {
+  private platforms(
+    support: 'native' | 'emulated' | 'wasi' | undefined,
+  ): string[] {
     const platforms = this.plan?.platforms.map((p) => p.platform) ?? [];
-    return platforms.filter((p) => guestSupport(p) === support);
+    return platforms.filter((p) => browserSupport(p) === support);
   }
 
   /** The platforms a Build runs: the plan's that the guest can, else i386. */
   private runnable(): string[] {
     const all = this.plan?.platforms.map((p) => p.platform) ?? [];
-    const can = all.filter((p) => guestSupport(p) !== undefined);
+    const can = all.filter((p) => browserSupport(p) !== undefined);
     return can.length > 0 ? can : [GUEST_PLATFORM];
   }
 
@@ -249,20 +266,21 @@ ${t.files
       // The guest starts while the plan is made, as a builder is up before
       // a build: its boot does not count in the first RUN's time.
       this.client ??= createV86Client(this.config);
-      this.status = 'starting the guest…';
-      const starting = this.client.api.start();
-      starting.catch(() => undefined);
+      const starting = this.needsGuest() ? this.client.api.start() : undefined;
+      if (starting) this.status = 'starting the guest…';
+      starting?.catch(() => undefined);
+      const context = await this.context?.();
       const plan = await this.guestPlan(options);
       if (!plan.ok) {
         const first = plan.diagnostics.find((d) => d.severity === 'error');
         this.output = `ERROR: failed to solve: ${first?.message ?? 'the plan has errors'}\n`;
         return;
       }
-      this.onUpdate({ kind: 'guest', report: await starting });
+      if (starting) this.onUpdate({ kind: 'guest', report: await starting });
       const report = await this.client.api.build(
         plan,
         Comlink.proxy((update: BuildUpdate) => this.onUpdate(update)),
-        { noCache: this.noCache },
+        { noCache: this.noCache, context },
       );
       this.report = report;
       if (!report.ok) {
@@ -277,6 +295,14 @@ ${t.files
     } finally {
       this.running = false;
     }
+  }
+
+  /** Tells whether some RUN needs the guest (WASI programs do not). */
+  private needsGuest(): boolean {
+    const runs = Object.values(this.plan?.vertices ?? {}).filter(
+      (v) => v.kind === 'run',
+    );
+    return !this.plan || runs.some((v) => !isWasiStep(v.platform, v.args));
   }
 
   /** Returns the plan to run: the page's own, or one re-planned for the platforms the guest runs. */

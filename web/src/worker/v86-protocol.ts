@@ -1,10 +1,15 @@
 // The v86 runner worker's wire types: what the page sends and gets back.
 // Plain, structured-clone-safe data; callbacks travel as comlink proxies.
 
-import type { BuildPlan, ProgressEvent } from '../../../core/src/index.ts';
-import type { FileChange } from '../v86/file-tree.ts';
+import type {
+  BuildPlan,
+  ImageConfig,
+  ProgressEvent,
+} from '../../../core/src/index.ts';
+import type { DirNode, FileChange } from '../v86/file-tree.ts';
 import type { StartReport } from '../v86/guest-start.ts';
 import type { RunNote } from '../v86/v86-runner.ts';
+import type { WasiRunReport } from '../wasi/wasi-runner.ts';
 
 /** Where the worker finds the guest, v86's wasm and the image bundles. */
 export interface V86Config {
@@ -39,6 +44,9 @@ export interface FileInfo {
 export interface TargetFiles {
   platform: string;
   files: FileInfo[];
+  config: ImageConfig;
+  /** The entrypoint's argv when its program is a WASI module. */
+  wasiEntrypoint?: string[];
 }
 
 /** The outcome of a build in the worker. */
@@ -84,12 +92,14 @@ export interface V86WorkerApi {
   build(
     plan: BuildPlan,
     onUpdate: (update: BuildUpdate) => void,
-    options?: { noCache?: boolean },
+    options?: { noCache?: boolean; context?: DirNode },
   ): Promise<BuildReport>;
   /** Runs one command in an image's files (for checks and measurements). */
   exec(request: ExecRequest): Promise<ExecReport>;
   /** Reads a file of the last build's result for a platform. */
   readFile(platform: string, path: string): Uint8Array | undefined;
+  /** Runs the WASI entrypoint of the last build's result for a platform. */
+  runEntrypoint(platform: string): Promise<WasiRunReport>;
   /** Packs the last build's result for a platform as a tar archive. */
   exportTar(platform: string): Uint8Array | undefined;
   /** Deletes stored guest states and images, and forgets built steps. */

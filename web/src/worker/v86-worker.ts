@@ -15,6 +15,8 @@ import {
 } from '../v86/guest-start.ts';
 import { writeTar } from '../v86/tar-write.ts';
 import { guestSupport, normalizedPlatform } from '../v86/emulation.ts';
+import { runImageEntrypoint, wasiEntrypoint } from '../wasi/wasi-runner.ts';
+import { isWasiStep } from '../wasi/wasi-step.ts';
 import type {
   BuildReport,
   BuildUpdate,
@@ -92,7 +94,7 @@ const api: V86WorkerApi = {
   async build(
     plan: BuildPlan,
     onUpdate: (update: BuildUpdate) => void,
-    options: { noCache?: boolean } = {},
+    options: { noCache?: boolean; context?: DirNode } = {},
   ): Promise<BuildReport> {
     const started = performance.now();
     const exec = getExecutor();
@@ -112,6 +114,7 @@ const api: V86WorkerApi = {
         onEvent: (event) => onUpdate({ kind: 'progress', event }),
         onNote: (note) => onUpdate({ kind: 'note', note }),
         noCache: options.noCache,
+        context: options.context,
       });
       lastTargets = result.targets;
       return {
@@ -120,6 +123,8 @@ const api: V86WorkerApi = {
         targets: result.targets.map((t) => ({
           platform: t.platform,
           files: listFiles(t.tree),
+          config: t.config,
+          wasiEntrypoint: wasiEntrypoint(t.tree, t.config),
         })),
         changes: Object.fromEntries(exec.runChanges()),
         notes: result.notes,
@@ -171,6 +176,12 @@ const api: V86WorkerApi = {
     return found?.node.type === 'file' ? found.node.data : undefined;
   },
 
+  async runEntrypoint(platform: string) {
+    const target = lastTargets.find((t) => t.platform === platform);
+    if (!target) throw new Error(`no result for ${platform} to run`);
+    return runImageEntrypoint(target.tree, target.config);
+  },
+
   exportTar(platform: string): Uint8Array | undefined {
     const target = lastTargets.find((t) => t.platform === platform);
     return target ? writeTar(target.tree) : undefined;
@@ -196,7 +207,11 @@ const api: V86WorkerApi = {
 };
 
 function runsInGuest(vertex: Vertex): boolean {
-  return vertex.kind === 'run' && guestSupport(vertex.platform) !== undefined;
+  return (
+    vertex.kind === 'run' &&
+    !isWasiStep(vertex.platform, vertex.args) &&
+    guestSupport(vertex.platform) !== undefined
+  );
 }
 
 function listFiles(tree: DirNode): FileInfo[] {
