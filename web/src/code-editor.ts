@@ -51,8 +51,10 @@ export class CodeEditor extends LitElement {
   };
 
   static override styles = css`
+    /* Long lines scroll inside the editor instead of widening the page. */
     :host {
       display: block;
+      contain: inline-size;
     }
     .tok-keyword {
       color: var(--accent);
