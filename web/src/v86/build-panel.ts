@@ -23,9 +23,9 @@ import { EMULATORS, GUEST_PLATFORM } from './emulation.ts';
 import type { DirNode } from './file-tree.ts';
 import { browserSupport, isWasiStep } from '../wasi/wasi-step.ts';
 import '../guest-console.ts';
+import type { ResultDownloadDetail } from '../result-tree.ts';
+import '../result-tree.ts';
 import '../wasi/wasi-run-panel.ts';
-
-const LISTED_FILES = 400;
 
 /** Builds in the browser: the plan's linux/386 steps run in the v86 guest. */
 export class V86BuildPanel extends LitElement {
@@ -217,25 +217,15 @@ export class V86BuildPanel extends LitElement {
   private renderResult() {
     const report = this.report;
     if (!report?.ok) return nothing;
-    return report.targets.map(
-      (t) =>
-        html`<details class="result">
-          <summary>
-            Result for ${t.platform}: ${t.files.length} entries
-            <button @click=${(e: Event) => this.download(e, t.platform)}>
-              Download .tar
-            </button>
-          </summary>
-          <pre>
-${t.files
-              .slice(0, LISTED_FILES)
-              .map(
-                (f) =>
-                  `${f.path}${f.type === 'dir' ? '/' : ''}${f.target ? ` -> ${f.target}` : ''}`,
-              )
-              .join('\n')}${t.files.length > LISTED_FILES ? '\n…' : ''}</pre>
-        </details>`,
-    );
+    const platforms = report.targets.map((t) => t.platform).join(', ');
+    return html`<details class="result" open>
+      <summary>Result for ${platforms}, as a local export</summary>
+      <result-tree
+        .files=${report.exported}
+        @result-download=${(e: CustomEvent<ResultDownloadDetail>) =>
+          void this.download(e.detail.format)}
+      ></result-tree>
+    </details>`;
   }
 
   /** Lists the plan's platforms the guest runs this way (undefined: not at all). */
@@ -338,16 +328,14 @@ ${t.files
     return this.renderRoot.querySelector('guest-console');
   }
 
-  private async download(event: Event, platform: string) {
-    event.preventDefault();
-    const bytes = await this.client?.api.exportTar(platform);
+  private async download(format: 'tar' | 'zip') {
+    const bytes = await this.client?.api.exportArchive(format);
     if (!bytes) return;
-    const url = URL.createObjectURL(
-      new Blob([bytes as BlobPart], { type: 'application/x-tar' }),
-    );
+    const type = format === 'zip' ? 'application/zip' : 'application/x-tar';
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = `slipway-${platform.replaceAll('/', '-')}.tar`;
+    link.download = `slipway-result.${format}`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }

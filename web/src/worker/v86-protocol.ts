@@ -55,6 +55,8 @@ export interface BuildReport {
   /** As BuildKit prints it, e.g. `failed to solve: ...`. */
   error?: string;
   targets: TargetFiles[];
+  /** The local export's entries (a folder per platform when split). */
+  exported: FileInfo[];
   /** Paths each RUN changed, by vertex id. */
   changes: Record<string, FileChange[]>;
   notes: RunNote[];
@@ -102,6 +104,8 @@ export interface V86WorkerApi {
   runEntrypoint(platform: string): Promise<WasiRunReport>;
   /** Packs the last build's result for a platform as a tar archive. */
   exportTar(platform: string): Uint8Array | undefined;
+  /** Packs the last build's local export as a tar or zip archive. */
+  exportArchive(format: 'tar' | 'zip'): Uint8Array | undefined;
   /** Deletes stored guest states and images, and forgets built steps. */
   clearStored(): Promise<void>;
   /** Stops the guest. */

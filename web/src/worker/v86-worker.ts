@@ -14,6 +14,8 @@ import {
   type StartReport,
 } from '../v86/guest-start.ts';
 import { writeTar } from '../v86/tar-write.ts';
+import { writeZip } from '../v86/zip-write.ts';
+import { createLocalExport, isPlatformSplit } from '../v86/local-export.ts';
 import { guestSupport, normalizedPlatform } from '../v86/emulation.ts';
 import { runImageEntrypoint, wasiEntrypoint } from '../wasi/wasi-runner.ts';
 import { isWasiStep } from '../wasi/wasi-step.ts';
@@ -31,6 +33,7 @@ let config: V86Config | undefined;
 let executor: BrowserExecutor | undefined;
 let guest: Promise<{ machine: GuestMachine; report: StartReport }> | undefined;
 let lastTargets: BuiltTarget[] = [];
+let lastExport: DirNode | undefined;
 let startListener: ((report: StartReport) => void) | undefined;
 
 function settings(): V86Config {
@@ -98,6 +101,7 @@ const api: V86WorkerApi = {
   ): Promise<BuildReport> {
     const started = performance.now();
     const exec = getExecutor();
+    const split = isPlatformSplit(plan.options.outputs, plan.platforms.length);
     startListener = (report) => onUpdate({ kind: 'guest', report });
     // Start the guest while images load when some RUN will need it.
     const runs = Object.values(plan.vertices).filter(runsInGuest);
@@ -117,6 +121,9 @@ const api: V86WorkerApi = {
         context: options.context,
       });
       lastTargets = result.targets;
+      lastExport = result.solve.ok
+        ? createLocalExport(result.targets, split)
+        : undefined;
       return {
         ok: result.solve.ok,
         error: result.solve.error,
@@ -126,6 +133,7 @@ const api: V86WorkerApi = {
           config: t.config,
           wasiEntrypoint: wasiEntrypoint(t.tree, t.config),
         })),
+        exported: lastExport ? listFiles(lastExport) : [],
         changes: Object.fromEntries(exec.runChanges()),
         notes: result.notes,
         elapsedMs: performance.now() - started,
@@ -187,6 +195,13 @@ const api: V86WorkerApi = {
     return target ? writeTar(target.tree) : undefined;
   },
 
+  exportArchive(format: 'tar' | 'zip'): Uint8Array | undefined {
+    if (!lastExport) return undefined;
+    const bytes =
+      format === 'zip' ? writeZip(lastExport) : writeTar(lastExport);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+
   async clearStored(): Promise<void> {
     const c = settings();
     await clearGuestStates({
@@ -197,6 +212,7 @@ const api: V86WorkerApi = {
     await clear(createStore(c.imageDatabase ?? 'slipway-images', 'blobs'));
     executor?.reset();
     lastTargets = [];
+    lastExport = undefined;
   },
 
   async shutdown(): Promise<void> {
