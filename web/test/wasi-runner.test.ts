@@ -2,9 +2,11 @@
 // runs over a stage's files with browser_wasi_shim, and what it writes is
 // the step's change; bad programs and traps fail the way a runtime does.
 
+import { PreopenDirectory, wasi } from '@bjorn3/browser_wasi_shim';
 import { expect } from '@esm-bundle/chai';
 import type { RunRequest } from '../../core/src/index.ts';
 import {
+  diffTrees,
   emptyDir,
   lookup,
   putNode,
@@ -19,6 +21,7 @@ import {
   wasiEntrypoint,
 } from '../src/wasi/wasi-runner.ts';
 import { isWasiStep } from '../src/wasi/wasi-step.ts';
+import { toWasiRoot } from '../src/wasi/wasi-tree.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const meta = { uid: 0, gid: 0, mtime: 0 };
@@ -316,6 +319,48 @@ describe('WASI runner', () => {
     const names: string[] = [];
     walkTree(root, (p) => names.push(p));
     expect(names).to.not.include('/x.txt');
+  });
+
+  it('reads removals, renames and new folders back through the shim', () => {
+    const root = stageRoot();
+    putNode(root, '/etc/conf/a.txt', {
+      type: 'file',
+      ...meta,
+      mode: 0o600,
+      data: text('a'),
+    });
+    const mapped = toWasiRoot(root);
+    const dir = new PreopenDirectory('/', mapped.contents);
+    expect(dir.path_unlink_file('data.txt')).to.equal(wasi.ERRNO_SUCCESS);
+    const moved = dir.path_unlink('etc/conf/a.txt');
+    expect(dir.path_link('b.txt', moved.inode_obj!, false)).to.equal(
+      wasi.ERRNO_SUCCESS,
+    );
+    expect(dir.path_create_directory('new/')).to.equal(wasi.ERRNO_SUCCESS);
+    const after = mapped.read(42, { uid: 7, gid: 8 });
+
+    expect(diffTrees(root, after)).to.deep.equal([
+      { path: '/b.txt', change: 'added' },
+      { path: '/data.txt', change: 'deleted' },
+      { path: '/etc/conf/a.txt', change: 'deleted' },
+      { path: '/new', change: 'added' },
+    ]);
+    // A moved file keeps its owner and mode; a new folder gets the step's user.
+    const b = lookup(after, '/b.txt')!.node;
+    expect([b.mode, read(after, '/b.txt')]).to.deep.equal([0o600, 'a']);
+    const made = lookup(after, '/new')!.node;
+    expect([made.mode, made.uid, made.gid, made.mtime]).to.deep.equal([
+      0o755, 7, 8, 42,
+    ]);
+    // The dangling link now, and the device node, are kept as they were.
+    expect(lookup(after, '/etc/data-link', false)?.node.type).to.equal(
+      'symlink',
+    );
+    expect(lookup(after, '/dev/null')?.node.type).to.equal('special');
+    // Untouched nodes are the same objects.
+    expect(lookup(after, '/hello.wasm')!.node).to.equal(
+      lookup(root, '/hello.wasm')!.node,
+    );
   });
 
   it('picks WASI for wasi/wasm steps and for .wasm programs only', () => {
