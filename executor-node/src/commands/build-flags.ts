@@ -37,6 +37,10 @@ export interface BuildFlagValues {
   cacheTo?: string[];
   /** `--cache-from` values. */
   cacheFrom?: string[];
+  /** `--secret` values (`id=NAME[,src=FILE|,env=VAR]`). */
+  secret?: string[];
+  /** `--ssh` values (`default|ID[=SOCKET|KEY[,KEY]]`). */
+  ssh?: string[];
 }
 
 /** Flags turned into the inputs of a plan. */
@@ -53,6 +57,10 @@ export interface BuildInvocation {
   registry: RegistryFlags;
   cacheTo: string[];
   cacheFrom: string[];
+  /** `--secret` values, read when the build starts. */
+  secrets: string[];
+  /** `--ssh` values, read when the build starts. */
+  ssh: string[];
 }
 
 /** Adds buildx's build flags and the PATH argument to `command`. */
@@ -98,6 +106,16 @@ export function addBuildFlags(command: Command): Command {
     .option(
       '--cache-from <spec>',
       'external cache sources (e.g. "type=local,src=path")',
+      collect,
+    )
+    .option(
+      '--secret <spec>',
+      'secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=mysecret,env=VAR")',
+      collect,
+    )
+    .option(
+      '--ssh <spec>',
+      'SSH agent socket or keys to expose to the build (format: "default|<id>[=<socket>|<key>[,<key>]]")',
       collect,
     )
     .option(
@@ -149,6 +167,8 @@ export function toBuildInvocation(
     noCache: !flags.cache,
     cacheTo: flags.cacheTo ?? [],
     cacheFrom: flags.cacheFrom ?? [],
+    secrets: flags.secret ?? [],
+    ssh: flags.ssh ?? [],
     registry: {
       configFile: flags.registryConfig && path.resolve(cwd, flags.registryConfig),
       mirrors: flags.registryMirror ?? [],

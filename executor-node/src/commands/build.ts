@@ -15,6 +15,11 @@ import {
 } from '../../../core/src/index.ts';
 import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
+import {
+  closeBuildSession,
+  openBuildSession,
+  type BuildSession,
+} from '../session/build-session.ts';
 import { logger } from '../logger.ts';
 import { createTtyProgress } from '../progress/tty-progress.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
@@ -66,6 +71,17 @@ export async function runBuildCommand(
     return 1;
   }
 
+  let session: BuildSession;
+  try {
+    session = await openBuildSession({
+      secret: invocation.secrets,
+      ssh: invocation.ssh,
+    });
+  } catch (error) {
+    progress.end();
+    io.stderr.write(`ERROR: ${(error as Error).message}\n`);
+    return 1;
+  }
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
@@ -75,7 +91,8 @@ export async function runBuildCommand(
     onEvent: progress.write,
     cwd: process.cwd(),
     logger,
-  });
+    session,
+  }).finally(() => closeBuildSession(session));
   progress.end();
   if (!result.ok) {
     const error = result.error ?? 'build failed';
