@@ -27,8 +27,9 @@ export interface PlannedBuild {
   invocation: BuildInvocation;
   source: string;
   plan: BuildPlan;
-  /** See BuildInputs.definitionBytes. */
+  /** See BuildInputs.definitionBytes and definitionRead. */
   definitionBytes: number;
+  definitionRead: { start: number; end: number };
 }
 
 /** What a build is planned from: the flags, the Dockerfile and the CDI specs. */
@@ -38,6 +39,8 @@ export interface BuildInputs {
   cdiSpecs: CdiSpecFile[];
   /** Bytes BuildKit transfers as the build definition (`transferring dockerfile:`). */
   definitionBytes: number;
+  /** When reading the Dockerfile and its ignore file started and ended (ms). */
+  definitionRead: { start: number; end: number };
 }
 
 /**
@@ -55,13 +58,15 @@ export async function loadBuildInputs(
   const cdiSpecs = await readCdiSpecDirs(
     dirs.map((dir) => resolveDir(dir, cwd)),
   );
+  const start = Date.now();
   const source = await readDockerfile(invocation.dockerfilePath);
   const ignore = await readIgnoreFile(invocation);
+  const definitionRead = { start, end: Date.now() };
   if (ignore.text !== undefined) {
     invocation.options.dockerignore = ignore.text;
   }
   const definitionBytes = Buffer.byteLength(source) + ignore.ownBytes;
-  return { invocation, source, cdiSpecs, definitionBytes };
+  return { invocation, source, cdiSpecs, definitionBytes, definitionRead };
 }
 
 // BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first,
@@ -87,14 +92,15 @@ export async function planFromFlags(
   baseImages?: Record<string, ImageConfig>,
 ): Promise<PlannedBuild> {
   const inputs = await loadBuildInputs(contextArg, flags, cwd);
-  const { invocation, source, cdiSpecs, definitionBytes } = inputs;
+  const { invocation, source, cdiSpecs } = inputs;
+  const { definitionBytes, definitionRead } = inputs;
   const plan = planBuild(source, {
     ...invocation.options,
     cdiSpecs,
     legacy: flags.legacy ?? false,
     ...(baseImages ? { baseImages } : {}),
   });
-  return { invocation, source, plan, definitionBytes };
+  return { invocation, source, plan, definitionBytes, definitionRead };
 }
 
 /** Runs `slipway plan` and returns the exit status. */

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { runCli } from './cli-helpers.ts';
+import { runCli, skipBuilds } from './cli-helpers.ts';
+import { testHome } from './harness.ts';
 
 let temp = '';
 
@@ -86,3 +87,121 @@ test('check=error=true turns warnings into a build error', async () => {
   ]);
   assert.equal(skipped.status, 0, skipped.stdout);
 });
+
+test('build --check prints every warning and every error, then exits 1', async () => {
+  const dir = await contextWith(
+    'errors',
+    'FROM busybox AS Build\nFOO bar\nCOPY --chmod=999 a /a\nENV A b\n',
+  );
+  const run = await runCli(['build', '--check', dir]);
+  assert.equal(run.status, 1);
+  assert.match(run.stdout, /^Check complete, 2 warnings have been found!\n/);
+  assert.match(run.stdout, /\nWARNING: StageNameCasing - /);
+  assert.match(run.stdout, /\nWARNING: LegacyKeyValueFormat - /);
+  assert.ok(run.stdout.endsWith('--------------------\n\n'), run.stdout);
+  assert.equal(
+    run.stderr,
+    [
+      'ERROR: unknown instruction: FOO (did you mean FROM?)',
+      'Dockerfile:2',
+      '--------------------',
+      '   1 |     FROM busybox AS Build',
+      '   2 | >>> FOO bar',
+      '   3 |     COPY --chmod=999 a /a',
+      '   4 |     ENV A b',
+      '--------------------',
+      '',
+      "ERROR: invalid chmod parameter: '999'. it should be octal string and between 0 and 07777",
+      'Dockerfile:3',
+      '--------------------',
+      '   1 |     FROM busybox AS Build',
+      '   2 |     FOO bar',
+      '   3 | >>> COPY --chmod=999 a /a',
+      '   4 |     ENV A b',
+      '   5 |     ',
+      '--------------------',
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('build --check reads .dockerignore for CopyIgnoredFile', async () => {
+  const dir = await contextWith(
+    'ignored',
+    'FROM busybox\nCOPY notes.txt /n\nCOPY app /app\n',
+  );
+  await writeFile(path.join(dir, '.dockerignore'), '# local only\nnotes.txt\n');
+  const run = await runCli(['build', '--check', dir]);
+  assert.equal(run.status, 1, run.stderr);
+  assert.equal(
+    run.stdout,
+    [
+      'Check complete, 1 warning has been found!',
+      '',
+      'WARNING: CopyIgnoredFile - https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/',
+      'Attempting to Copy file "notes.txt" that is excluded by .dockerignore',
+      'Dockerfile:2',
+      '--------------------',
+      '   1 |     FROM busybox',
+      '   2 | >>> COPY notes.txt /n',
+      '   3 |     COPY app /app',
+      '   4 |     ',
+      '--------------------',
+      '',
+    ].join('\n'),
+  );
+
+  // The Dockerfile's own ignore file wins over the context's.
+  await writeFile(path.join(dir, 'Dockerfile.dockerignore'), 'app\n');
+  const own = await runCli(['build', '--check', dir]);
+  assert.match(own.stdout, /^Check complete, 1 warning has been found!\n/);
+  assert.match(own.stdout, /Attempting to Copy file "app" that is excluded/);
+});
+
+test(
+  'build prints check warnings as WARN rows of the first vertex and lists them at the end',
+  { skip: await skipBuilds() },
+  async () => {
+    const dir = await contextWith(
+      'build-warnings',
+      'FROM busybox:1.36 AS Build\nMAINTAINER me\nRUN true\n',
+    );
+    const env = { SLIPWAY_HOME: testHome() };
+    const run = await runCli(['build', '--progress=plain', dir], { env });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        [
+          '^#1 \\[internal\\] load build definition from Dockerfile',
+          '#1 transferring dockerfile: 50B done',
+          "#1 WARN: StageNameCasing: Stage name 'Build' should be lowercase \\(line 1\\)",
+          '#1 WARN: MaintainerDeprecated: Maintainer instruction is deprecated in favor of using label \\(line 2\\)',
+          '#1 DONE \\d+\\.\\ds\n',
+        ].join('\n'),
+      ),
+    );
+    assert.ok(
+      run.stderr.endsWith(
+        [
+          '',
+          ' 2 warnings found (use docker --debug to expand):',
+          " - StageNameCasing: Stage name 'Build' should be lowercase (line 1)",
+          ' - MaintainerDeprecated: Maintainer instruction is deprecated in favor of using label (line 2)',
+          '',
+        ].join('\n'),
+      ),
+      run.stderr,
+    );
+
+    const json = await runCli(['build', '--progress=rawjson', dir], { env });
+    assert.equal(json.status, 0, json.stderr);
+    const warnings = json.stderr
+      .trim()
+      .split('\n')
+      .flatMap((line) => JSON.parse(line).warnings ?? []);
+    assert.equal(warnings.length, 2);
+    assert.doesNotMatch(json.stderr, /warnings found/);
+  },
+);

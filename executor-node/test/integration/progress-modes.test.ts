@@ -102,7 +102,10 @@ test(
     const env = { SLIPWAY_HOME: testHome() };
     const run = await runCli(['build', context()], { env });
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stderr, /^#1 \[internal\] load metadata/m);
+    assert.match(
+      run.stderr,
+      /^#1 \[internal\] load build definition from Dockerfile\n#1 transferring dockerfile: \d+B done\n#1 DONE \d+\.\ds\n\n#2 \[internal\] load metadata/m,
+    );
     assert.match(run.stderr, /#\d+ DONE \d+\.\ds/);
   },
 );
