@@ -86,6 +86,17 @@ export function isHttpSource(source: string): boolean {
   return !isGitSource(source);
 }
 
+/** Says whether a COPY/ADD source is fetched rather than read from a context. */
+export function isRemoteSource(
+  instruction: 'COPY' | 'ADD',
+  source: string,
+): boolean {
+  if (instruction !== 'ADD') return false;
+  const git = parseGitRef(source).ref;
+  if (git && !git.indistinguishableFromLocal) return true;
+  return isHttpSource(source);
+}
+
 /** Says whether a string is a full commit id (SHA-1 or SHA-256, lower-case hex). */
 export function isCommitSha(value: string): boolean {
   return (

@@ -14,6 +14,7 @@ import type {
 } from '../model/plan.ts';
 import type { ProgressEvent } from '../model/progress.ts';
 import { contentHash } from '../plan/content-hash.ts';
+import { isRemoteSource } from '../plan/git-ref.ts';
 import { isMultiPlatform } from '../options/resolve-options.ts';
 import type {
   ActiveSnapshot,
@@ -381,7 +382,10 @@ class Solver {
     const source = vertex.source;
     let extra: unknown;
     if (source.kind === 'context') {
-      await this.loadContext();
+      // An ADD of URLs or repositories alone reads nothing from the context.
+      if (!vertex.sources.every((s) => isRemoteSource(vertex.instruction, s))) {
+        await this.loadContext();
+      }
       extra = await this.guard(vertex, () =>
         this.backends.context.digest(request),
       );
