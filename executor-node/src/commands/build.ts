@@ -38,9 +38,7 @@ export async function runBuildCommand(
   flags: BuildFlagValues,
   io: CommandIO,
 ): Promise<number> {
-  const started = Date.now();
   const first = await planFromFlags(contextArg, flags);
-  const loaded = Date.now();
   // Like BuildKit, read every FROM image's config first and plan from it.
   const baseImages =
     planErrors(first.plan).length > 0
@@ -60,8 +58,7 @@ export async function runBuildCommand(
     file: plan.file,
     bytes: first.definitionBytes,
     diagnostics: plan.diagnostics,
-    start: started,
-    end: loaded,
+    ...first.definitionRead,
   });
   for (const event of definition) progress.write(event);
   const errors = planErrors(plan);
