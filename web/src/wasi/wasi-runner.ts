@@ -147,7 +147,7 @@ export async function runImageEntrypoint(
   return { args, exitCode: result.exitCode, stdout, stderr, ms: result.ms };
 }
 
-/** Returns the argv `docker run IMAGE [ARGS]` starts: entrypoint, then CMD or the args. */
+/** Returns what `docker run IMAGE [ARGS]` starts: ENTRYPOINT, CMD or ARGS. */
 export function entrypointArgs(
   config: ImageConfig,
   extraArgs: string[] = [],
@@ -178,7 +178,7 @@ function withWorkingDir(env: string[], cwd: string): string[] {
   return envValue(env, 'PWD') === undefined ? [...env, `PWD=${cwd}`] : env;
 }
 
-/** Puts a heredoc RUN's files in place; returns a function that takes them out. */
+/** Puts a heredoc RUN's files in place; returns what takes them out. */
 function placeFiles(
   root: DirNode,
   request: RunRequest,
