@@ -21,6 +21,9 @@ import {
 } from './options-draft.ts';
 import { createPlannerClient, type PlannerClient } from './planner-client.ts';
 import { loadExampleContext, type FileUrls } from './example-context.ts';
+import { resolveBuildContext, type ContextFiles } from './build-context.ts';
+import type { ContextInputDetail } from './context-drop.ts';
+import { formatAddress, readAddress, type SharedState } from './share-link.ts';
 import { sharedStyles } from './shared-styles.ts';
 import type { PlanResponse } from './worker/protocol.ts';
 import type { DiagnosticSelectDetail } from './diagnostic-list.ts';
@@ -31,6 +34,9 @@ import './dockerfile-editor.ts';
 import './example-list.ts';
 import './plan-view.ts';
 import './v86/build-panel.ts';
+import './context-drop.ts';
+import './image-drop.ts';
+import './settings-panel.ts';
 
 const INDEX_PATH = '/examples/index.json';
 const PLAN_DELAY_MS = 120;
@@ -55,6 +61,7 @@ export class SlipwayApp extends LitElement {
     useHostCdi: { state: true },
     hostFiles: { state: true },
     hostError: { state: true },
+    dropped: { state: true },
   };
 
   static override styles = [
@@ -134,12 +141,16 @@ export class SlipwayApp extends LitElement {
   /** The host's files while the toggle is on and they have loaded. */
   declare hostFiles: CdiSpecFile[] | undefined;
   declare hostError: string | undefined;
+  /** A build context the user dropped; the example's folder when unset. */
+  declare dropped: ContextFiles | undefined;
 
   /** URLs of the example files, for the build context (binary ones too). */
   contextUrls: FileUrls = {};
 
   private stopHostCdi: (() => void) | undefined;
   private hostVersion = 0;
+  /** The selected example as it ships, to tell an edited state from it. */
+  private pristine: SharedState | undefined;
   private planner: PlannerClient | undefined;
   private indexText = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -164,6 +175,7 @@ export class SlipwayApp extends LitElement {
     this.useHostCdi = false;
     this.hostFiles = undefined;
     this.hostError = undefined;
+    this.dropped = undefined;
   }
 
   override connectedCallback() {
@@ -259,13 +271,39 @@ export class SlipwayApp extends LitElement {
           .plan=${this.response?.plan}
           .context=${this.loadContext}
         ></v86-build-panel>
+        <h2>Build context</h2>
+        <context-drop
+          .dropped=${this.dropped}
+          .example=${this.selected}
+          .examplePaths=${this.examplePaths()}
+          @context-input=${(e: CustomEvent<ContextInputDetail>) => {
+            this.dropped = e.detail.context;
+          }}
+        ></context-drop>
+        <h2>Images</h2>
+        <image-drop></image-drop>
+        <h2>Stored in this browser</h2>
+        <settings-panel></settings-panel>
       </div>`;
   }
 
-  private loadContext = async () =>
-    this.selected
-      ? loadExampleContext(this.selected, this.contextUrls)
-      : undefined;
+  // A dropped context wins over the example's folder; .dockerignore applies.
+  private loadContext = () =>
+    resolveBuildContext(
+      this.dropped,
+      async () =>
+        this.selected
+          ? loadExampleContext(this.selected, this.contextUrls)
+          : undefined,
+      this.draft.file,
+    );
+
+  private examplePaths(): string[] {
+    const folder = `/examples/${this.selected}/`;
+    return Object.keys(this.contextUrls)
+      .filter((p) => p.startsWith(folder))
+      .map((p) => p.slice(folder.length));
+  }
 
   private renderAbout() {
     const example = this.examples.find((e) => e.id === this.selected);
@@ -297,34 +335,53 @@ export class SlipwayApp extends LitElement {
     this.indexText = indexText;
     this.examples = parseExampleIndex(indexText);
 
-    const wanted = exampleInAddress();
+    const { example, state } = readAddress(location.hash);
     const first =
-      this.examples.find((e) => e.id === wanted) ?? this.examples[0];
-    if (first) await this.selectExample(first.id);
+      this.examples.find((e) => e.id === example) ?? this.examples[0];
+    if (first) await this.selectExample(first.id, state);
   }
 
-  // An edited address, a link or Back opens the example the address names.
+  // An edited address, a link or Back opens the example and state it names.
   private onHashChange = () => {
-    const wanted = exampleInAddress();
-    if (wanted === this.selected) return;
-    if (this.examples.some((e) => e.id === wanted)) {
-      void this.selectExample(wanted!);
+    const { example, state } = readAddress(location.hash);
+    if (!state && example === this.selected) return;
+    if (this.examples.some((e) => e.id === example)) {
+      void this.selectExample(example!, state);
     }
   };
 
-  private async selectExample(id: string) {
+  private async selectExample(id: string, state?: SharedState) {
     const example = await loadExample(id, this.indexText, this.files);
     if (!example) return;
     this.selected = id;
     this.readme = example.readme;
-    this.dockerfile = example.dockerfile;
-    this.specs = example.cdiSpecs;
-    this.draft = example.draft;
-    history.replaceState(null, '', `#example=${encodeURIComponent(id)}`);
+    this.pristine = {
+      example: id,
+      dockerfile: example.dockerfile,
+      specs: example.cdiSpecs,
+      draft: example.draft,
+    };
+    this.dockerfile = state?.dockerfile ?? example.dockerfile;
+    this.specs = state?.specs ?? example.cdiSpecs;
+    this.draft = state?.draft ?? example.draft;
     this.schedulePlan(0);
   }
 
+  // The address always reopens what is on the page (once an example loaded,
+  // so a link's state is not overwritten before it is read).
+  private writeAddress() {
+    if (!this.pristine) return;
+    const state: SharedState = {
+      example: this.selected,
+      dockerfile: this.dockerfile,
+      specs: this.specs,
+      draft: this.draft,
+    };
+    history.replaceState(null, '', formatAddress(state, this.pristine));
+  }
+
   private schedulePlan(delay = PLAN_DELAY_MS) {
+    this.writeAddress();
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.plan(), delay);
   }
@@ -389,10 +446,6 @@ export class SlipwayApp extends LitElement {
     this.hostError = error;
     this.schedulePlan(0);
   }
-}
-
-function exampleInAddress(): string | null {
-  return new URLSearchParams(location.hash.slice(1)).get('example');
 }
 
 customElements.define('slipway-app', SlipwayApp);
