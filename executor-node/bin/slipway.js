@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 // Starts the slipway CLI: the bundle from scripts/build-cli.mjs while none of
 // its source files changed since, else the TypeScript sources through tsx.
+// The bundle runs with a V8 code cache kept beside it, so a start compiles
+// almost nothing (Node 20 has no module.enableCompileCache).
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const root = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../..',
 );
-const bundle = path.join(root, 'executor-node/dist/slipway.mjs');
+const dist = path.join(root, 'executor-node/dist');
+const bundle = path.join(dist, 'slipway.cjs');
 
 if (process.env.SLIPWAY_FROM_SOURCE !== '1' && bundleIsFresh()) {
-  await import(bundle);
+  runBundle();
 } else {
   const { register } = await import('tsx/esm/api');
   register();
@@ -23,9 +28,7 @@ if (process.env.SLIPWAY_FROM_SOURCE !== '1' && bundleIsFresh()) {
 function bundleIsFresh() {
   let stamp;
   try {
-    stamp = JSON.parse(
-      fs.readFileSync(path.join(root, 'executor-node/dist/stamp.json'), 'utf8'),
-    );
+    stamp = JSON.parse(fs.readFileSync(path.join(dist, 'stamp.json'), 'utf8'));
   } catch {
     return false;
   }
@@ -35,4 +38,59 @@ function bundleIsFresh() {
     if (!stat || stat.mtimeMs > stamp.newestSource) return false;
   }
   return fs.existsSync(bundle);
+}
+
+/**
+ * Runs the CommonJS bundle with the code cache. A run that found no usable
+ * cache, or that ran a command the cache has not seen, writes a new one as
+ * it exits: V8 then includes every function that run compiled.
+ */
+function runBundle() {
+  const cacheFile = `${bundle}.cache`;
+  const seenFile = `${bundle}.cache.json`;
+  const source = fs.readFileSync(bundle, 'utf8');
+  const cachedData = readOrUndefined(cacheFile);
+  const script = new vm.Script(wrap(source), {
+    filename: bundle,
+    cachedData,
+  });
+  const command = process.argv[2] ?? '';
+  const seen = cachedData && !script.cachedDataRejected ? readSeen() : [];
+  if (!seen.includes(command)) {
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+        fs.writeFileSync(seenFile, JSON.stringify([...seen, command]));
+      } catch {
+        // A read-only install runs without a cache.
+      }
+    });
+  }
+  const module = { exports: {} };
+  const main = script.runInThisContext();
+  main(module.exports, createRequire(bundle), module, bundle, dist);
+
+  function readSeen() {
+    try {
+      const list = JSON.parse(fs.readFileSync(seenFile, 'utf8'));
+      return Array.isArray(list) ? list : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** Wraps CommonJS source as Node's loader does. */
+function wrap(source) {
+  return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+}
+
+function readOrUndefined(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }

@@ -191,6 +191,7 @@ export function createBackends(
       paths,
       contextDir: options.contextDir,
       locate,
+      privateRoot: (active) => snapshots.privateRoot(active),
       logger: options.logger,
     }),
     context: new RemoteAwareContext(

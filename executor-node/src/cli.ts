@@ -1,24 +1,19 @@
 // The `slipway` command line: `plan`, `build` and `cases`, with the flags of
-// `docker buildx build`. The only module that exits the process.
+// `docker buildx build`. The only module that exits the process. Each
+// command's module loads when the command runs, so a start reads little.
 
 import { Command, CommanderError, Option } from 'commander';
 
 import type { BuildFlagValues } from './commands/build-flags.ts';
 import { addBuildFlags } from './commands/build-flags.ts';
-import { runBuildCommand } from './commands/build.ts';
 import type { CasesFlagValues } from './commands/cases.ts';
-import { runCasesCommand } from './commands/cases.ts';
-import { runCheckCommand } from './commands/check.ts';
 import { processIO } from './commands/command-io.ts';
 import type { CdiCasesFlagValues } from './commands/debug-cdi-cases.ts';
-import { runCdiCasesCommand } from './commands/debug-cdi-cases.ts';
 import type { DebugParseFlagValues } from './commands/debug-parse.ts';
-import { PARSE_FORMATS, runDebugParseCommand } from './commands/debug-parse.ts';
+import { PARSE_FORMATS } from './commands/debug-parse.ts';
 import { addDeviceCommands } from './commands/device-commands.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
-import { runPlanCommand } from './commands/plan.ts';
 import type { PruneFlagValues } from './commands/prune.ts';
-import { runPruneCommand } from './commands/prune.ts';
 import { logger } from './logger.ts';
 
 /** Builds the program with its commands; each action resolves to an exit status. */
@@ -35,6 +30,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .option('--json', 'print the plan as JSON')
     .option('--legacy', "also show the legacy builder's steps")
     .action(async (contextArg: string, flags: PlanFlagValues) => {
+      const { runPlanCommand } = await import('./commands/plan.ts');
       setStatus(await runPlanCommand(contextArg, flags, io));
     });
 
@@ -48,7 +44,9 @@ export function createProgram(setStatus: (status: number) => void): Command {
         contextArg: string,
         flags: BuildFlagValues & { check?: boolean },
       ) => {
-        const run = flags.check ? runCheckCommand : runBuildCommand;
+        const run = flags.check
+          ? (await import('./commands/check.ts')).runCheckCommand
+          : (await import('./commands/build.ts')).runBuildCommand;
         setStatus(await run(contextArg, flags, io));
       },
     );
@@ -58,7 +56,8 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .description('remove build cache: snapshots and layers no build can reuse')
     .option('-a, --all', 'remove every snapshot, layer, record and cache mount')
     .option('-f, --force', 'do not prompt (slipway never does)')
-    .action((flags: PruneFlagValues) => {
+    .action(async (flags: PruneFlagValues) => {
+      const { runPruneCommand } = await import('./commands/prune.ts');
       setStatus(runPruneCommand(flags, io));
     });
 
@@ -87,6 +86,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(async (dirs: string[], flags: CasesFlagValues) => {
+      const { runCasesCommand } = await import('./commands/cases.ts');
       setStatus(await runCasesCommand(dirs, flags, io));
     });
 
@@ -102,6 +102,9 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .option('--fixtures <dir>', 'specs for buildkit-find-devices cases')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, flags: CdiCasesFlagValues) => {
+      const { runCdiCasesCommand } = await import(
+        './commands/debug-cdi-cases.ts'
+      );
       setStatus(await runCdiCasesCommand(file, flags, io));
     });
   debug
@@ -114,6 +117,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
         .default('buildkit'),
     )
     .action(async (file: string, flags: DebugParseFlagValues) => {
+      const { runDebugParseCommand } = await import('./commands/debug-parse.ts');
       setStatus(await runDebugParseCommand(file, flags, io));
     });
 
@@ -148,8 +152,10 @@ for (const [signal, number] of [
   process.on(signal, () => setImmediate(() => process.exit(128 + number)));
 }
 
-const status = await main(process.argv);
-// Let piped output drain before leaving; a lingering handle must not keep us.
-process.stdout.write('', () =>
-  process.stderr.write('', () => process.exit(status)),
+// No top-level await: the bundle is a CommonJS script (scripts/build-cli.mjs).
+void main(process.argv).then((status) =>
+  // Let piped output drain before leaving; a lingering handle must not keep us.
+  process.stdout.write('', () =>
+    process.stderr.write('', () => process.exit(status)),
+  ),
 );

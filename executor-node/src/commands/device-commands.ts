@@ -5,18 +5,17 @@ import type { Command } from 'commander';
 
 import { DEFAULT_CDI_SPEC_DIRS } from './build-flags.ts';
 import type { CdiGenerateFlagValues } from './cdi-generate.ts';
-import { runCdiGenerateNvidia } from './cdi-generate.ts';
 import type { CdiListFlagValues } from './cdi-list.ts';
-import { runCdiListCommand } from './cdi-list.ts';
 import type { CdiValidateFlagValues } from './cdi-validate.ts';
-import { runCdiValidateCommand } from './cdi-validate.ts';
 import type { CommandIO } from './command-io.ts';
 import type { InspectFlagValues } from './inspect.ts';
-import { runInspectCommand } from './inspect.ts';
 
 const SPEC_DIR_HELP = `CDI spec directory, repeatable, later wins (default: ${DEFAULT_CDI_SPEC_DIRS.join(', ')})`;
 
-/** Adds `cdi` and `inspect` to `program`; actions report their exit status. */
+/**
+ * Adds `cdi` and `inspect` to `program`; actions load their module when
+ * they run and report their exit status.
+ */
 export function addDeviceCommands(
   program: Command,
   io: CommandIO,
@@ -32,6 +31,7 @@ export function addDeviceCommands(
     .option('--cdi-spec-dir <dir>', SPEC_DIR_HELP, collect)
     .option('--json', 'print the devices as JSON')
     .action(async (flags: CdiListFlagValues) => {
+      const { runCdiListCommand } = await import('./cdi-list.ts');
       setStatus(await runCdiListCommand(flags, io));
     });
 
@@ -41,6 +41,7 @@ export function addDeviceCommands(
     .argument('<FILE...>', 'spec files')
     .option('--json', 'print the reports as JSON')
     .action(async (files: string[], flags: CdiValidateFlagValues) => {
+      const { runCdiValidateCommand } = await import('./cdi-validate.ts');
       setStatus(await runCdiValidateCommand(files, flags, io));
     });
 
@@ -82,6 +83,7 @@ export function addDeviceCommands(
     )
     .option('--no-all-device', 'do not add the merged "all" device')
     .action(async (flags: CdiGenerateFlagValues) => {
+      const { runCdiGenerateNvidia } = await import('./cdi-generate.ts');
       setStatus(await runCdiGenerateNvidia(flags, io));
     });
 
@@ -91,6 +93,7 @@ export function addDeviceCommands(
     .option('--cdi-spec-dir <dir>', SPEC_DIR_HELP, collect)
     .option('--json', 'print the builder as JSON')
     .action(async (flags: InspectFlagValues) => {
+      const { runInspectCommand } = await import('./inspect.ts');
       setStatus(await runInspectCommand(flags, io));
     });
 }

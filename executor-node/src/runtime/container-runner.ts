@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import {
   applyCdiEdits,
+  type ActiveSnapshot,
   type OciMount,
   type OciSpec,
   type RunRequest,
@@ -15,7 +16,8 @@ import {
 } from '../../../core/src/index.ts';
 import type { Logger } from '../logger.ts';
 import type { SlipwayPaths } from '../paths.ts';
-import { resolveUser } from '../snapshot/ownership.ts';
+import type { PrivateRoot } from '../snapshot/dir-snapshotter.ts';
+import { resolveUser, type ResolvedUser } from '../snapshot/ownership.ts';
 import { resolveInRoot } from '../snapshot/root-path.ts';
 import { ensureDir } from '../snapshot/copy-files.ts';
 import { ownedContainerId, removeAbandonedContainers } from './abandoned.ts';
@@ -39,6 +41,8 @@ export interface ContainerRunnerOptions {
   locate: (key: string) => string;
   /** The runtime to use; found on first use when absent. */
   runtime?: OciRuntime;
+  /** Returns the overlay a runtime should mount itself, when it should. */
+  privateRoot?: (active: ActiveSnapshot) => PrivateRoot | undefined;
   logger?: Logger;
 }
 
@@ -67,52 +71,63 @@ export class ContainerRunner implements Runner {
     const id = ownedContainerId(crypto.randomBytes(6).toString('hex'));
     const bundle = path.join(this.options.paths.run, id);
     fs.mkdirSync(bundle, { recursive: true });
-    const rootfs = request.rootfs.handle;
+    // An overlay root not mounted here is mounted by the runtime's launcher
+    // in its own namespace; this process reads it through /proc/PID/root.
+    const privateRoot = this.options.privateRoot?.(request.rootfs);
+    const rootfs = privateRoot?.overlay.target ?? request.rootfs.handle;
     const stubs: Stub[] = [];
+    let env: string[] = [];
     try {
-      const spec = this.buildSpec(request, bundle);
-      for (const mount of spec.mounts ?? []) {
-        if (/^\/(dev|proc|sys)\//.test(mount.destination)) continue;
-        const missing = missingRoot(rootfs, mount.destination);
-        if (missing && !stubs.some((s) => s.path === missing)) {
-          stubs.push(stubOf(rootfs, missing));
-        }
-      }
-      fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
       const { name, hideUnifiedCgroup } = this.runtime.choice;
       this.options.logger?.debug(
         'runtime',
-        `${name} run ${id} for ${request.platform}${hideUnifiedCgroup ? ' (cgroup2 mount hidden)' : ''}: ${request.args.join(' ')}`,
+        `${name} run ${id} for ${request.platform}${hideUnifiedCgroup ? ' (cgroup2 mount hidden)' : ''}${privateRoot ? ' (overlay mounted privately)' : ''}: ${request.args.join(' ')}`,
       );
-      const exitCode = await this.runtime.run(bundle, id, onOutput);
-      return { exitCode, env: spec.process?.env ?? [] };
+      // Host folders the mounts read are ready before the runtime's private
+      // namespace is made; only what depends on the root waits for it.
+      const spec = this.buildSpec(request, bundle, rootfs);
+      const exitCode = await this.runtime.run(bundle, id, onOutput, {
+        overlay: privateRoot?.overlay,
+        prepare: (prefix) => {
+          const view = prefix + rootfs;
+          setUser(spec, resolveUser(view, request.user));
+          ensureDir(view, request.cwd);
+          for (const mount of spec.mounts ?? []) {
+            if (/^\/(dev|proc|sys)\//.test(mount.destination)) continue;
+            const missing = missingRoot(view, mount.destination);
+            if (missing && !stubs.some((s) => s.path === missing)) {
+              stubs.push(stubOf(view, missing));
+            }
+          }
+          env = spec.process?.env ?? [];
+          const config = path.join(bundle, 'config.json');
+          fs.writeFileSync(config, JSON.stringify(spec));
+        },
+      });
+      return { exitCode, env };
     } finally {
-      removeStubs(rootfs, stubs);
+      // The runtime's mount is gone now: stubs are removed from the upper.
+      removeStubs(privateRoot?.upper ?? rootfs, stubs);
       fs.rmSync(bundle, { recursive: true, force: true });
     }
   }
 
-  private buildSpec(request: RunRequest, bundle: string): OciSpec {
-    const rootfs = request.rootfs.handle;
-    const user = resolveUser(rootfs, request.user);
+  /** Builds the config without reading the root; the user comes later. */
+  private buildSpec(
+    request: RunRequest,
+    bundle: string,
+    rootfs: string,
+  ): OciSpec {
     const env = request.env.some((e) => e.startsWith('PATH='))
       ? request.env
       : [DEFAULT_PATH, ...request.env];
-    ensureDir(rootfs, request.cwd);
-
     const spec = createDefaultSpec(rootfs);
     spec.process = {
       ...spec.process,
       args: request.args,
       env,
       cwd: request.cwd,
-      user: {
-        uid: user.uid,
-        gid: user.gid,
-        ...(user.additionalGids.length > 0
-          ? { additionalGids: user.additionalGids }
-          : {}),
-      },
+      user: { uid: 0, gid: 0 },
     };
     const linux = spec.linux ?? {};
     if (request.network !== 'none') {
@@ -156,6 +171,20 @@ export class ContainerRunner implements Runner {
   }
 }
 
+/** Sets the process's user; groups CDI edits added stay after the user's own. */
+function setUser(spec: OciSpec, user: ResolvedUser): void {
+  const process = (spec.process ??= {});
+  const gids = [...user.additionalGids];
+  for (const gid of process.user?.additionalGids ?? []) {
+    if (!gids.includes(gid)) gids.push(gid);
+  }
+  process.user = {
+    uid: user.uid,
+    gid: user.gid,
+    ...(gids.length > 0 ? { additionalGids: gids } : {}),
+  };
+}
+
 function bindFile(source: string, destination: string): OciMount {
   return {
     destination,
@@ -175,36 +204,44 @@ function missingRoot(rootfs: string, dest: string): string | undefined {
   return undefined;
 }
 
-/** A mount point the runtime will create, and the folder it goes in. */
+/**
+ * A mount point the runtime will create, and the folder it goes in, both
+ * relative to the root with symlinks resolved.
+ */
 interface Stub {
   path: string;
+  host: string;
   parent: string;
 }
 
-function stubOf(rootfs: string, stub: string): Stub {
+function stubOf(root: string, stub: string): Stub {
+  const inRoot = (p: string) => path.relative(root, p);
   return {
     path: stub,
-    parent: resolveInRoot(rootfs, path.posix.dirname(stub)),
+    host: inRoot(resolveInRoot(root, stub, false)),
+    parent: inRoot(resolveInRoot(root, path.posix.dirname(stub))),
   };
 }
 
 /**
  * Removes the empty files and folders the runtime made as mount points, so
  * they do not end up in the snapshot, and gives their folder back the time
- * it had just before (BuildKit does both).
+ * it had just before (BuildKit does both). `root` is the step's root, or its
+ * overlay's upper folder: a stub was missing before, so it lies there.
  */
-function removeStubs(rootfs: string, stubs: Stub[]): void {
+function removeStubs(root: string, stubs: Stub[]): void {
   for (const stub of stubs) {
-    const host = resolveInRoot(rootfs, stub.path, false);
+    const host = path.join(root, stub.host);
+    const parent = path.join(root, stub.parent);
     if (!onlyStubs(host)) continue;
     let mtimeNs: bigint | undefined;
     try {
-      mtimeNs = fs.statSync(stub.parent, { bigint: true }).mtimeNs;
+      mtimeNs = fs.statSync(parent, { bigint: true }).mtimeNs;
     } catch {
       mtimeNs = undefined;
     }
     fs.rmSync(host, { recursive: true, force: true });
-    if (mtimeNs !== undefined) restoreMtime(stub.parent, mtimeNs);
+    if (mtimeNs !== undefined) restoreMtime(parent, mtimeNs);
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts OCI bundles with crun (preferred) or runc. On hosts with hybrid
 // cgroups crun refuses to start unless the cgroup2 mount is hidden from it.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -17,6 +17,7 @@ export interface RuntimeChoice {
 }
 
 const UNIFIED = '/sys/fs/cgroup/unified';
+const UNSHARE = fs.existsSync('/usr/bin/unshare') ? '/usr/bin/unshare' : 'unshare';
 
 /** Runs containers from bundles with one runtime. */
 export class OciRuntime {
@@ -48,11 +49,19 @@ export class OciRuntime {
     );
   }
 
-  /** Runs the bundle to completion and returns the process's exit code. */
-  run(
+  /**
+   * Runs the bundle to completion and returns the process's exit code.
+   * With `overlay`, the runtime starts in a private mount namespace where the
+   * overlay is mounted first; it vanishes with that namespace, so no umount
+   * is needed and an interrupted step leaves no mount behind. `prepare` runs
+   * before the runtime starts (once the overlay is mounted) and gets the
+   * prefix under which this process sees that namespace's files.
+   */
+  async run(
     bundle: string,
     id: string,
     onOutput: (stream: 1 | 2, data: string) => void,
+    options: RunOptions = {},
   ): Promise<number> {
     const { choice } = this;
     const runtimeArgs = [
@@ -64,50 +73,191 @@ export class OciRuntime {
       bundle,
       id,
     ];
-    const [command, ...args] = choice.hideUnifiedCgroup
-      ? [
-          'unshare',
-          '-m',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          `umount ${UNIFIED} && exec "$@"`,
-          'sh',
-          ...runtimeArgs,
-        ]
-      : runtimeArgs;
+    if (!options.overlay && !choice.hideUnifiedCgroup) {
+      await options.prepare?.('');
+      return this.spawnRuntime(runtimeArgs, id, bundle, onOutput);
+    }
+    if (!options.overlay) await options.prepare?.('');
+    const launch = launcher({
+      hideUnified: choice.hideUnifiedCgroup,
+      overlay: options.overlay,
+    });
+    const child = spawn(launch.command, [...launch.args, ...runtimeArgs], {
+      cwd: options.overlay?.cwd,
+      stdio: [options.overlay ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    track(id, { choice, bundle });
+    if (options.overlay) launching.add(child);
+    const exited = collect(child, onOutput, () => untrack(id));
 
-    return new Promise((resolve, reject) => {
-      const child = spawn(command as string, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      track(id, { choice, bundle });
-      for (const [stream, pipe] of [
-        [1, child.stdout],
-        [2, child.stderr],
-      ] as const) {
-        const decoder = new StringDecoder('utf8');
-        pipe.on('data', (chunk: Buffer) => {
-          const text = decoder.write(chunk);
-          if (text) onOutput(stream, text);
-        });
-        pipe.on('end', () => {
-          const rest = decoder.end();
-          if (rest) onOutput(stream, rest);
-        });
+    if (!options.overlay) return exited;
+
+    // The launcher says `ready` on fd 3 once the overlay is mounted, then
+    // waits for `go` on stdin before it becomes the runtime.
+    const ready = await waitReady(child);
+
+    if (!ready) {
+      await exited.catch(() => 0);
+      throw new Error(`failed to mount the step's root: ${launchError(child)}`);
+    }
+    try {
+      await options.prepare?.(`/proc/${child.pid}/root`);
+    } catch (error) {
+      child.stdin?.end();
+      await exited.catch(() => 0);
+      throw error;
+    }
+    child.stdin?.end('go\n');
+
+    return exited;
+  }
+
+  private spawnRuntime(
+    argv: string[],
+    id: string,
+    bundle: string,
+    onOutput: (stream: 1 | 2, data: string) => void,
+  ): Promise<number> {
+    const [command, ...args] = argv;
+    const child = spawn(command as string, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    track(id, { choice: this.choice, bundle });
+    return collect(child, onOutput, () => untrack(id));
+  }
+}
+
+/** What a run may do before the runtime starts. */
+export interface RunOptions {
+  /** Mount this overlay in the runtime's own mount namespace first. */
+  overlay?: PrivateOverlay;
+  /** Writes the bundle's config; `rootPrefix` leads to the mounted root. */
+  prepare?: (rootPrefix: string) => void | Promise<void>;
+}
+
+/** An overlay mount for the launcher: options relative to `cwd`. */
+export interface PrivateOverlay {
+  /** The mount options (`lowerdir=...,upperdir=...,workdir=...`). */
+  options: string;
+  /** The absolute mount point. */
+  target: string;
+  cwd: string;
+}
+
+/**
+ * The command that starts a runtime: a shell in a private mount namespace
+ * that hides cgroup2 and mounts the overlay, then replaces itself with the
+ * runtime. busybox's shell runs umount as a built-in applet, which saves a
+ * process start per step; any POSIX shell works too.
+ */
+function launcher(plan: { hideUnified: boolean; overlay?: PrivateOverlay }): {
+  command: string;
+  args: string[];
+} {
+  const script: string[] = [];
+  const params: string[] = [];
+  if (plan.hideUnified) script.push(`umount ${UNIFIED} || exit 125`);
+  if (plan.overlay) {
+    script.push(
+      'mount -t overlay overlay -o "$1" "$2" || exit 125',
+      'shift 2',
+      'echo ready >&3',
+      'exec 3>&-',
+      'read -r go || exit 125',
+      '[ "$go" = go ] || exit 125',
+    );
+    params.push(plan.overlay.options, plan.overlay.target);
+  }
+  script.push('exec "$@" </dev/null 3>&-');
+  const shell = fastShell();
+  return {
+    command: UNSHARE,
+    args: [
+      '-m',
+      '--propagation',
+      'private',
+      ...shell,
+      '-c',
+      script.join('\n'),
+      'sh',
+      ...params,
+    ],
+  };
+}
+
+let shell: string[] | undefined;
+
+/** Returns busybox's shell when this host has busybox, else `sh`. */
+function fastShell(): string[] {
+  shell ??= (() => {
+    const busybox = findExecutable('busybox');
+    return busybox ? [busybox, 'sh'] : [findExecutable('sh') ?? 'sh'];
+  })();
+  return shell;
+}
+
+/** Streams a child's output, resolving with its exit code (128+N on signal N). */
+function collect(
+  child: ChildProcess,
+  onOutput: (stream: 1 | 2, data: string) => void,
+  done: () => void,
+): Promise<number> {
+  for (const [stream, pipe] of [
+    [1, child.stdout],
+    [2, child.stderr],
+  ] as const) {
+    const decoder = new StringDecoder('utf8');
+    pipe?.on('data', (chunk: Buffer) => {
+      if (launching.has(child) && stream === 2) {
+        launchErrors.set(child, (launchErrors.get(child) ?? '') + chunk);
+        return;
       }
-      child.on('error', (error) => {
-        untrack(id);
-        reject(error);
-      });
-      child.on('close', (code, signal) => {
-        untrack(id);
-        if (code !== null) resolve(code);
-        else resolve(128 + signalNumber(signal));
-      });
+      const text = decoder.write(chunk);
+      if (text) onOutput(stream, text);
+    });
+    pipe?.on('end', () => {
+      const rest = decoder.end();
+      if (rest) onOutput(stream, rest);
     });
   }
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => {
+      done();
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      done();
+      if (code !== null) resolve(code);
+      else resolve(128 + signalNumber(signal));
+    });
+  });
+}
+
+// Launchers that have not said `ready` yet, and what they wrote to stderr.
+const launching = new WeakSet<ChildProcess>();
+const launchErrors = new WeakMap<ChildProcess, string>();
+
+/** Waits for the launcher's `ready`; false when it ended without one. */
+function waitReady(child: ChildProcess): Promise<boolean> {
+  const control = child.stdio[3] as NodeJS.ReadableStream | null;
+  return new Promise((resolve) => {
+    if (!control) return resolve(false);
+    let text = '';
+    control.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('ready\n')) {
+        launching.delete(child);
+        resolve(true);
+      }
+    });
+    control.on('end', () => resolve(text.includes('ready\n')));
+    control.on('error', () => resolve(false));
+  });
+}
+
+function launchError(child: ChildProcess): string {
+  const text = (launchErrors.get(child) ?? '').trim();
+  return text === '' ? 'the launcher exited' : text;
 }
 
 // Containers running now. A runtime started in the foreground does not stop

@@ -164,8 +164,15 @@ export function clampRlimits(
   });
 }
 
-/** Reads hard limits from /proc/self/limits; `unlimited` is left out. */
+let procLimits: Map<string, number> | undefined;
+
+/** Reads hard limits from /proc/self/limits once; `unlimited` is left out. */
 function readProcLimits(): Map<string, number> {
+  procLimits ??= readLimitsFile();
+  return procLimits;
+}
+
+function readLimitsFile(): Map<string, number> {
   const limits = new Map<string, number>();
   let text = '';
   try {

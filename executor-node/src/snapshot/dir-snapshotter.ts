@@ -16,7 +16,14 @@ import type {
 } from '../../../core/src/index.ts';
 import { copyFiles, ensureDir } from './copy-files.ts';
 import { onExit } from './exit-cleanup.ts';
-import { mountOverlay, overlayUsable, unmount, unmountAll } from './overlay.ts';
+import {
+  mountOverlay,
+  overlayOptions,
+  overlayUsable,
+  unmount,
+  unmountAll,
+  type OverlayMount,
+} from './overlay.ts';
 import { resolveUser } from './ownership.ts';
 import {
   isAlive,
@@ -48,13 +55,22 @@ interface Pending {
   parent?: SnapshotMeta;
   /** The overlay mount point while the snapshot is active. */
   mounted?: string;
+  /** The overlay to mount on first use of the handle, until then. */
+  deferred?: OverlayMount;
+}
+
+/** An active snapshot's overlay for a runtime to mount in its own namespace. */
+export interface PrivateRoot {
+  overlay: { options: string; target: string; cwd: string };
+  /** Where the step's changes land (the overlay's upper folder). */
+  upper: string;
 }
 
 /** Keeps snapshots under `dir`; see snapshot-layout.ts for the folders. */
 export class DirSnapshotter implements Snapshotter {
   readonly kind: SnapshotKind;
   readonly layout: SnapshotLayout;
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<ActiveSnapshot, Pending>();
   private readonly views = new Map<string, string>();
   private readonly used = new Set<string>();
 
@@ -114,6 +130,7 @@ export class DirSnapshotter implements Snapshotter {
   }
 
   async prepare(key: string, parent?: string): Promise<ActiveSnapshot> {
+
     const work = path.join(this.dir, WORK, ownedName(key));
     fs.mkdirSync(work, { mode: 0o700 });
     const parentMeta =
@@ -124,19 +141,46 @@ export class DirSnapshotter implements Snapshotter {
     }
 
     const pending: Pending = { work, parent: parentMeta };
-    const handle = await this.makeRoot(pending);
-    this.pending.set(handle, pending);
-    return { key, handle };
+    const root = await this.makeRoot(pending);
+    // An overlay is mounted here only when something reads the handle: a
+    // RUN step's runtime mounts it in its own namespace instead.
+    const active = { key } as ActiveSnapshot;
+    Object.defineProperty(active, 'handle', {
+      enumerable: true,
+      get: () => {
+        this.mountDeferred(pending);
+        return root;
+      },
+    });
+    this.pending.set(active, pending);
+
+    return active;
+  }
+
+  /**
+   * Hands an active overlay snapshot that is not mounted on this host to a
+   * runtime, which mounts it in its private mount namespace; undefined when
+   * the snapshot is a plain folder or already mounted here.
+   */
+  privateRoot(active: ActiveSnapshot): PrivateRoot | undefined {
+    const pending = this.pending.get(active);
+    const deferred = pending?.deferred;
+    if (!pending || !deferred || !deferred.upper) return undefined;
+    return {
+      overlay: {
+        options: overlayOptions(deferred),
+        target: deferred.target,
+        cwd: deferred.cwd,
+      },
+      upper: path.join(deferred.cwd, deferred.upper),
+    };
   }
 
   async commit(active: ActiveSnapshot): Promise<void> {
+
     const pending = this.take(active);
     this.closeMount(pending);
-    fs.rmSync(path.join(pending.work, 'ovl'), { recursive: true, force: true });
-    fs.rmSync(path.join(pending.work, 'merged'), {
-      recursive: true,
-      force: true,
-    });
+    removeEmpty(pending.work, ['ovl/work', 'ovl', 'merged']);
     const parent = pending.parent;
     this.layout.publish(pending.work, {
       key: active.key,
@@ -243,15 +287,24 @@ export class DirSnapshotter implements Snapshotter {
     fs.mkdirSync(merged);
     fs.mkdirSync(path.join(work, 'ovl'));
     const rel = path.relative(this.dir, work);
-    mountOverlay({
+    pending.deferred = {
       lowers: this.lowers(parent),
       upper: path.join(rel, 'diff'),
       work: path.join(rel, 'ovl'),
       target: merged,
       cwd: this.dir,
-    });
-    pending.mounted = merged;
+    };
+    // Fail now, not in the middle of a step, when the stack is too deep.
+    overlayOptions(pending.deferred);
     return merged;
+  }
+
+  /** Mounts a deferred overlay on this host. */
+  private mountDeferred(pending: Pending): void {
+    if (!pending.deferred) return;
+    mountOverlay(pending.deferred);
+    pending.mounted = pending.deferred.target;
+    pending.deferred = undefined;
   }
 
   /** Returns a folder with a committed version's whole filesystem. */
@@ -281,11 +334,11 @@ export class DirSnapshotter implements Snapshotter {
   }
 
   private take(active: ActiveSnapshot): Pending {
-    const pending = this.pending.get(active.handle);
+    const pending = this.pending.get(active);
     if (!pending) {
       throw new Error(`internal: snapshot ${active.key} is not active`);
     }
-    this.pending.delete(active.handle);
+    this.pending.delete(active);
     return pending;
   }
 
@@ -293,6 +346,19 @@ export class DirSnapshotter implements Snapshotter {
     if (!pending.mounted) return;
     unmount(pending.mounted);
     pending.mounted = undefined;
+  }
+}
+
+/** Removes the overlay's empty helper folders, cheaply when they are empty. */
+function removeEmpty(dir: string, names: string[]): void {
+  for (const name of names) {
+    const folder = path.join(dir, name);
+    try {
+      fs.rmdirSync(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') fs.rmSync(folder, { recursive: true, force: true });
+    }
   }
 }
 

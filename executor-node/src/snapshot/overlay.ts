@@ -96,8 +96,8 @@ function probeOverlay(dir: string): boolean {
   return usable;
 }
 
-/** Mounts an overlay; throws with the mount command's message on failure. */
-export function mountOverlay(spec: OverlayMount): void {
+/** Returns the mount options of an overlay; throws when they do not fit. */
+export function overlayOptions(spec: OverlayMount): string {
   const options = [`lowerdir=${spec.lowers.join(':')}`];
   if (spec.upper && spec.work) {
     options.push(`upperdir=${spec.upper}`, `workdir=${spec.work}`);
@@ -109,6 +109,12 @@ export function mountOverlay(spec: OverlayMount): void {
       `too many layers (${spec.lowers.length}) for one overlay mount`,
     );
   }
+  return text;
+}
+
+/** Mounts an overlay; throws with the mount command's message on failure. */
+export function mountOverlay(spec: OverlayMount): void {
+  const text = overlayOptions(spec);
   execFileSync(MOUNT, ['-t', 'overlay', 'overlay', '-o', text, spec.target], {
     cwd: spec.cwd,
     stdio: ['ignore', 'ignore', 'pipe'],

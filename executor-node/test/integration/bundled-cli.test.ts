@@ -21,7 +21,7 @@ test('the bundle plans an example exactly as the sources do', async () => {
   const args = ['plan', '--legacy', '--target', 'stage2', example];
   const bundled = spawnSync(
     process.execPath,
-    [path.join(out, 'slipway.mjs'), ...args],
+    [path.join(out, 'slipway.cjs'), ...args],
     { encoding: 'utf8' },
   );
   const sources = await runCli(args, { env: { SLIPWAY_FROM_SOURCE: '1' } });
