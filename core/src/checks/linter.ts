@@ -109,7 +109,9 @@ export function isEnabled(
 // BuildKit skips the check when the file has no patterns. Patterns it
 // cannot compile fail its build before any check runs; here only the check
 // is left out.
-function compileIgnoreFile(text: string | undefined): IgnoreMatcher | undefined {
+function compileIgnoreFile(
+  text: string | undefined,
+): IgnoreMatcher | undefined {
   if (text === undefined) return undefined;
   const patterns = parseDockerignore(text);
   if (patterns.length === 0) return undefined;

@@ -324,7 +324,10 @@ const RULES: Record<string, { fires: RuleCase[]; quiet: RuleCase[] }> = {
       },
     ],
     quiet: [
-      { text: 'FROM --platform=linux/amd64 alpine AS my_amd64_stage\n', expect: [] },
+      {
+        text: 'FROM --platform=linux/amd64 alpine AS my_amd64_stage\n',
+        expect: [],
+      },
       { text: 'FROM --platform=linux/amd64 alpine AS linux\n', expect: [] },
     ],
   },
@@ -349,7 +352,9 @@ const RULES: Record<string, { fires: RuleCase[]; quiet: RuleCase[] }> = {
       {
         text: 'FROM scratch\nCOPY . .\n',
         options: { dockerignore: '*\n' },
-        expect: ['2: Attempting to Copy file "." that is excluded by .dockerignore'],
+        expect: [
+          '2: Attempting to Copy file "." that is excluded by .dockerignore',
+        ],
       },
     ],
     quiet: [

@@ -91,7 +91,12 @@ describe('status and WARN rows', () => {
       { kind: 'vertex-start', vertex: 'a', name: 'first', time: 0 },
       { kind: 'vertex-done', vertex: 'a', time: 100 },
       { kind: 'vertex-start', vertex: 'b', name: 'second', time: 100 },
-      { kind: 'vertex-warning', vertex: 'a', short: 'late (line 3)', time: 150 },
+      {
+        kind: 'vertex-warning',
+        vertex: 'a',
+        short: 'late (line 3)',
+        time: 150,
+      },
       { kind: 'vertex-done', vertex: 'b', time: 200 },
     ] satisfies ProgressEvent[];
     assert.equal(

@@ -24,7 +24,9 @@ export interface BuildDefinitionLoad {
 }
 
 /** Returns the events of the build-definition vertex, check warnings included. */
-export function buildDefinitionEvents(load: BuildDefinitionLoad): ProgressEvent[] {
+export function buildDefinitionEvents(
+  load: BuildDefinitionLoad,
+): ProgressEvent[] {
   const vertex = BUILD_DEFINITION_VERTEX;
   const { start, end } = load;
   const events: ProgressEvent[] = [

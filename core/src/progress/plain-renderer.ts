@@ -232,7 +232,8 @@ function formatStatusRow(
 ): string {
   let text = event.id;
   if (event.total) {
-    text += ` ${formatUnitBytes(event.current)} / ${formatUnitBytes(event.total)}`;
+    const current = formatUnitBytes(event.current);
+    text += ` ${current} / ${formatUnitBytes(event.total)}`;
   } else if (event.current) {
     text += ` ${formatUnitBytes(event.current)}`;
   }

@@ -88,7 +88,7 @@ test('check=error=true turns warnings into a build error', async () => {
   assert.equal(skipped.status, 0, skipped.stdout);
 });
 
-test('build --check prints every warning and every error, then exits 1', async () => {
+test('build --check prints all warnings and errors, then exits 1', async () => {
   const dir = await contextWith(
     'errors',
     'FROM busybox AS Build\nFOO bar\nCOPY --chmod=999 a /a\nENV A b\n',
