@@ -61,7 +61,8 @@ export function applyDockerignore(
   if (!rules.ok) return { ok: false, error: `.dockerignore: ${rules.error}` };
   const ignored: string[] = [];
   const kept = filterDir(tree, '', rules.matcher.excludes, ignored);
-  return { ok: true, tree: kept ?? { ...tree, entries: new Map() }, ignored };
+  const result = kept ?? { ...tree, entries: new Map() };
+  return { ok: true, tree: result, ignored: ignored.sort() };
 }
 
 /**
@@ -91,10 +92,11 @@ function filterDir(
     const path = prefix ? `${prefix}/${name}` : name;
     const out = excludes(path);
     if (node.type === 'dir') {
+      const before = ignored.length;
       const inner = filterDir(node, path, excludes, ignored);
       if (!out) entries.set(name, inner ?? { ...node, entries: new Map() });
       else if (inner) entries.set(name, inner);
-      else ignored.push(`${path}/`);
+      else ignored.splice(before, ignored.length - before, `${path}/`);
     } else if (out) {
       ignored.push(path);
     } else {
