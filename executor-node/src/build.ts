@@ -208,7 +208,6 @@ export function createBackends(
         stdout: options.stdout,
         sourceDateEpoch: options.sourceDateEpoch,
       }),
-      locate,
     ),
     cache: new FileCache(paths.records),
     layers,

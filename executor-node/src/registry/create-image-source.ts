@@ -12,7 +12,8 @@ import {
   dockerConfigPath,
   readDockerCredentials,
 } from './docker-credentials.ts';
-import { ImageExporter } from './push-exporter.ts';
+import type { HostExporter } from '../export/host-exporter.ts';
+import { ImageExporter, type ImageExporterOptions } from './push-exporter.ts';
 import type { PullLog } from './pull-image.ts';
 import { RegistryClient } from './registry-client.ts';
 import {
@@ -20,6 +21,9 @@ import {
   type RegistryFlags,
 } from './registry-config.ts';
 import { RegistryImageSource } from './registry-image-source.ts';
+
+/** What a build adds to the image exporter. */
+export type ImageExporterExtras = Pick<ImageExporterOptions, 'amend'>;
 
 /** Registry settings of one build. */
 export interface RegistrySettings {
@@ -51,8 +55,8 @@ export function createRegistryClient(
 export interface RegistryBackends {
   /** The built-in store, then registries. */
   images: RegistryImageSource;
-  /** Wraps an exporter so `type=image` (with push) is handled here. */
-  exporter(next: Exporter, locate: (snapshot: string) => string): Exporter;
+  /** Wraps the host exporter so `type=image` (with push) is handled here. */
+  exporter(next: HostExporter, options?: ImageExporterExtras): Exporter;
 }
 
 /** Creates the image source and image exporter of a build over one client. */
@@ -70,7 +74,7 @@ export function createRegistryBackends(
       content,
       log: settings.log,
     }),
-    exporter: (next, locate) =>
-      new ImageExporter(next, { locate, content, client, log: settings.log }),
+    exporter: (next, extras = {}) =>
+      new ImageExporter(next, { content, client, log: settings.log, ...extras }),
   };
 }
