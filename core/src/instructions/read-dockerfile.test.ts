@@ -275,3 +275,17 @@ test('ONBUILD keeps its trigger text and refuses FROM and ONBUILD', () => {
     "2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
   ]);
 });
+
+test('errors that end a build carry BuildKit\'s parse error line', () => {
+  const syntax = parseDockerfile(
+    'FROM scratch\n\nBADCMD\nCOPY --bogus=1 \\\n  a b\n',
+  );
+  const { diagnostics } = readDockerfile(syntax);
+  assert.deepEqual(
+    [...syntax.diagnostics, ...diagnostics].map((d) => d.failure),
+    [
+      'dockerfile parse error on line 3: unknown instruction: BADCMD',
+      'dockerfile parse error on line 4: unknown flag: --bogus',
+    ],
+  );
+});

@@ -9,6 +9,7 @@ import type {
   Stage,
 } from '../model/instructions.ts';
 import type { DockerfileSyntax, InstructionNode } from '../model/syntax.ts';
+import { parseFailure } from '../diagnostics/parse-failure.ts';
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { readCommand, readShell } from './command.ts';
 import { readCopy } from './copy.ts';
@@ -106,6 +107,7 @@ export function readDockerfile(syntax: DockerfileSyntax): {
         severity: 'error',
         message: result.message,
         location: { file: syntax.file, range: result.range ?? node.range },
+        failure: parseFailure(node.range.start.line, result.message),
       });
       if (node.keyword === 'FROM') openStage(dockerfile, fallbackFrom(node));
       continue;

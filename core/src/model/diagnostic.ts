@@ -33,4 +33,9 @@ export interface Diagnostic {
   location?: Location;
   /** A check's docs page, for build-check warnings. */
   url?: string;
+  /**
+   * The whole text BuildKit reports when this error ends a build, where it
+   * says more than `message` (`dockerfile parse error on line 4: ...`).
+   */
+  failure?: string;
 }

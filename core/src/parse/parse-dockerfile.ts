@@ -8,6 +8,7 @@ import type {
   Heredoc,
   InstructionNode,
 } from '../model/syntax.ts';
+import { parseFailure } from '../diagnostics/parse-failure.ts';
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { checkEscapeToken, DirectiveScanner } from './directives.ts';
 import { findHeredocs } from './heredoc.ts';
@@ -240,6 +241,7 @@ class Parser {
         severity: 'error',
         message,
         location: { file: this.file, range: node.range },
+        failure: parseFailure(node.range.start.line, message),
       });
     }
     return node;

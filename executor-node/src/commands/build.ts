@@ -167,7 +167,8 @@ function printPlanFailure(
   printWarnings(plan.diagnostics, mode, io);
   if (first?.location)
     io.stderr.write(formatSourceExcerpt(first.location, source));
-  io.stderr.write(`ERROR: failed to solve: ${first?.message ?? errors[0]}\n`);
+  const text = first ? (first.failure ?? first.message) : errors[0];
+  io.stderr.write(`ERROR: failed to solve: ${text}\n`);
 }
 
 function printRunFailure(
