@@ -34,8 +34,11 @@ export interface BlobSource {
   describe(digest: string): string;
 }
 
+/** The OCI annotation that names an image in a layout's index. */
 export const REF_ANNOTATION = 'org.opencontainers.image.ref.name';
+/** containerd's annotation with an image's full name. */
 export const CONTAINERD_NAME = 'io.containerd.image.name';
+/** The page's image store database. */
 export const DEFAULT_IMAGE_DATABASE = 'slipway-images';
 const NAME_PREFIX = 'name:';
 
@@ -47,7 +50,8 @@ export function openImageStore(database?: string): UseStore {
 /**
  * Copies an image's blobs into the store, each checked against its digest:
  * an index keeps the manifests the source has (other platforms may be left
- * out), a manifest needs its config and every layer. Returns the bytes copied.
+ * out), a manifest needs its config and every layer. Returns the image's
+ * size: the bytes of its blobs, stored before or now.
  */
 export async function storeImageBlobs(
   store: UseStore,
@@ -171,7 +175,6 @@ async function copyBlob(
   source: BlobSource,
 ): Promise<number> {
   let bytes = await get<Uint8Array>(entry.digest, store);
-  let copied = 0;
   if (!bytes) {
     bytes = await source.read(entry.digest);
     if ((await sha256Digest(bytes)) !== entry.digest) {
@@ -182,9 +185,9 @@ async function copyBlob(
     // A view into a larger buffer would store the whole buffer.
     if (bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
     await set(entry.digest, bytes, store);
-    copied = bytes.byteLength;
   }
-  if (!/index|manifest/.test(entry.mediaType)) return copied;
+  let size = bytes.byteLength;
+  if (!/index|manifest/.test(entry.mediaType)) return size;
 
   const body = parseJson(bytes, source.describe(entry.digest));
   if (isIndex(entry.mediaType) || Array.isArray(body.manifests)) {
@@ -195,8 +198,8 @@ async function copyBlob(
         `${source.describe(entry.digest)}: none of the index's ${children.length} manifests is present`,
       );
     }
-    for (const child of present) copied += await copyBlob(store, child, source);
-    return copied;
+    for (const child of present) size += await copyBlob(store, child, source);
+    return size;
   }
   const parts = [body.config, ...(body.layers ?? [])] as Descriptor[];
   for (const part of parts) {
@@ -210,9 +213,9 @@ async function copyBlob(
         `${source.describe(part.digest)}: missing (named by manifest ${entry.digest})`,
       );
     }
-    copied += await copyBlob(store, part, source);
+    size += await copyBlob(store, part, source);
   }
-  return copied;
+  return size;
 }
 
 function parseJson(bytes: Uint8Array, file: string) {
