@@ -5,11 +5,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ItemsDropDetail } from './drop-zone.ts';
 import { sharedStyles } from './shared-styles.ts';
-import {
-  announceStoreChange,
-  formatBytes,
-  STORE_CHANGE_EVENT,
-} from './stored-data.ts';
+import { announceStoreChange, onStoreChange } from './store-change.ts';
+import { formatBytes } from './stored-data.ts';
 import { importImages } from './v86/image-import.ts';
 import {
   listImportedImages,
@@ -72,13 +69,13 @@ export class ImageDrop extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    window.addEventListener(STORE_CHANGE_EVENT, this.refresh);
+    this.stopListening = onStoreChange(() => void this.refresh());
     void this.refresh();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener(STORE_CHANGE_EVENT, this.refresh);
+    this.stopListening?.();
   }
 
   override render() {
@@ -118,6 +115,8 @@ export class ImageDrop extends LitElement {
             </p>`
       }`;
   }
+
+  private stopListening: (() => void) | undefined;
 
   /** Re-reads the imported names from the store. */
   refresh = async () => {

@@ -4,12 +4,12 @@
 
 import { LitElement, css, html } from 'lit';
 import { sharedStyles } from './shared-styles.ts';
+import { onStoreChange } from './store-change.ts';
 import {
   clearImages,
   clearSnapshots,
   formatBytes,
   readStoredData,
-  STORE_CHANGE_EVENT,
   type StoreNames,
   type StoredData,
 } from './stored-data.ts';
@@ -62,13 +62,13 @@ export class SettingsPanel extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    window.addEventListener(STORE_CHANGE_EVENT, this.refresh);
+    this.stopListening = onStoreChange(() => void this.refresh());
     void this.refresh();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener(STORE_CHANGE_EVENT, this.refresh);
+    this.stopListening?.();
   }
 
   override render() {
@@ -108,6 +108,8 @@ export class SettingsPanel extends LitElement {
       </tr>
     </table>`;
   }
+
+  private stopListening: (() => void) | undefined;
 
   /** Reads the counts and sizes again. */
   refresh = async () => {

@@ -7,9 +7,7 @@ import {
   imageStoreUsage,
   openImageStore,
 } from './v86/image-store.ts';
-
-/** Sent on `window` after stored data changed, so views can re-read it. */
-export const STORE_CHANGE_EVENT = 'slipway-store-change';
+import { announceStoreChange } from './store-change.ts';
 
 /** The databases to look at; tests pass their own. */
 export interface StoreNames {
@@ -44,11 +42,6 @@ export async function clearSnapshots(names: StoreNames): Promise<void> {
 export async function clearImages(names: StoreNames): Promise<void> {
   await clear(openImageStore(names.imageDatabase));
   announceStoreChange();
-}
-
-/** Tells the page's views that stored data changed. */
-export function announceStoreChange(): void {
-  window.dispatchEvent(new Event(STORE_CHANGE_EVENT));
 }
 
 /** Formats a byte count for people, e.g. `2.1 MB`. */

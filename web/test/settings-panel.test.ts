@@ -6,6 +6,7 @@ import { clear, createStore, keys, set } from 'idb-keyval';
 import type { SettingsPanel } from '../src/settings-panel.ts';
 import '../src/settings-panel.ts';
 import { openImageStore, putImportedImage } from '../src/v86/image-store.ts';
+import { announceStoreChange } from '../src/store-change.ts';
 import { waitFor } from './helpers.ts';
 
 const NAMES = {
@@ -46,6 +47,15 @@ describe('<settings-panel>', () => {
     await panel.updateComplete;
     expect(cell('snapshots')).to.equal('2 states, 5.0 kB');
     expect(cell('images')).to.equal('1 imported name, 2 blobs, 2.0 kB');
+  });
+
+  it('reads the counts again when a change is announced', async () => {
+    await waitFor(() => panel.data, 'the counts');
+    await set('state-c', new Uint8Array(1000), states);
+    announceStoreChange();
+    await waitFor(() => panel.data?.snapshots.count === 3, 'three states');
+    await panel.updateComplete;
+    expect(cell('snapshots')).to.equal('3 states, 6.0 kB');
   });
 
   it('clears the snapshots, then the images', async () => {

@@ -13,6 +13,7 @@ import {
   startGuest,
   type StartReport,
 } from '../v86/guest-start.ts';
+import { announceStoreChange } from '../store-change.ts';
 import { writeTar } from '../v86/tar-write.ts';
 import { writeZip } from '../v86/zip-write.ts';
 import { createLocalExport, isPlatformSplit } from '../v86/local-export.ts';
@@ -50,6 +51,8 @@ function machine(): Promise<{ machine: GuestMachine; report: StartReport }> {
       { restore: c.useSnapshot !== false, save: c.useSnapshot !== false },
     );
     startListener?.(started.report);
+    // A cold boot stores the booted state.
+    announceStoreChange();
     return started;
   })().catch((error) => {
     guest = undefined;
@@ -140,6 +143,8 @@ const api: V86WorkerApi = {
       };
     } finally {
       startListener = undefined;
+      // Images may have been copied into IndexedDB.
+      announceStoreChange();
     }
   },
 
@@ -213,6 +218,7 @@ const api: V86WorkerApi = {
     executor?.reset();
     lastTargets = [];
     lastExport = undefined;
+    announceStoreChange();
   },
 
   async shutdown(): Promise<void> {
