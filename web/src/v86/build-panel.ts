@@ -263,7 +263,8 @@ export class V86BuildPanel extends LitElement {
       const plan = await this.guestPlan(options);
       if (!plan.ok) {
         const first = plan.diagnostics.find((d) => d.severity === 'error');
-        this.output = `ERROR: failed to solve: ${first?.message ?? 'the plan has errors'}\n`;
+        const text = first?.failure ?? first?.message ?? 'the plan has errors';
+        this.output = `ERROR: failed to solve: ${text}\n`;
         return;
       }
       if (starting) this.onUpdate({ kind: 'guest', report: await starting });
