@@ -38,3 +38,29 @@ test('writes pull rows under the vertex started last and still running', () => {
   ]);
   assert.equal(events.length, 6);
 });
+
+test('status rows and warnings leave the running vertex running', () => {
+  const events: ProgressEvent[] = [];
+  const tap = createProgressTap(
+    (e) => events.push(e),
+    () => 9,
+  );
+  tap.onEvent({ kind: 'vertex-start', vertex: 'a', name: 'A', time: 1 });
+  tap.onEvent({
+    kind: 'vertex-status',
+    vertex: 'a',
+    id: 'transferring dockerfile:',
+    current: 10,
+    time: 2,
+  });
+  tap.onEvent({ kind: 'vertex-warning', vertex: 'a', short: 'W', time: 3 });
+  tap.log('row for a');
+  tap.onEvent({ kind: 'vertex-cached', vertex: 'a', name: 'A', time: 4 });
+  tap.log('after a');
+
+  const rows = events.filter((e) => e.kind === 'vertex-log');
+  assert.deepEqual(
+    rows.map((e) => [e.vertex, e.data]),
+    [['a', 'row for a\n']],
+  );
+});

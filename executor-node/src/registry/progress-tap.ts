@@ -10,6 +10,14 @@ export interface ProgressTap {
   log(line: string): void;
 }
 
+// Only these end a vertex: logs, status rows and warnings arrive while it
+// runs (or after it ended) and leave it where it is.
+const ENDS_VERTEX = new Set<ProgressEvent['kind']>([
+  'vertex-done',
+  'vertex-error',
+  'vertex-cached',
+]);
+
 /** Wraps `onEvent` so rows written through `log` land on the running vertex. */
 export function createProgressTap(
   onEvent: (event: ProgressEvent) => void,
@@ -19,7 +27,7 @@ export function createProgressTap(
   return {
     onEvent(event) {
       if (event.kind === 'vertex-start') running.push(event.vertex);
-      else if (event.kind !== 'vertex-log') {
+      else if (ENDS_VERTEX.has(event.kind)) {
         const at = running.lastIndexOf(event.vertex);
         if (at >= 0) running.splice(at, 1);
       }
