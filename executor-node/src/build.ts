@@ -16,7 +16,10 @@ import {
   checkCacheExports,
   exportCaches,
   importCaches,
+  wantsInlineCache,
 } from './cache/build-cache.ts';
+import { addInlineCache } from './cache/inline-cache.ts';
+import type { RegistryAccess } from './cache/registry-cache.ts';
 import { FileCache } from './cache/file-cache.ts';
 import { DirContextSource } from './context/dir-context.ts';
 import { RemoteAwareContext } from './context/remote-context.ts';
@@ -54,9 +57,9 @@ export interface RunBuildOptions {
   registry?: RegistryFlags;
   /** Receives `--output` tarballs with `dest=-`; default the process's stdout. */
   stdout?: NodeJS.WritableStream;
-  /** `--cache-from` values (`type=local,src=DIR`). */
+  /** `--cache-from` values (`type=local,src=DIR`, `type=registry,ref=REF`). */
   cacheFrom?: string[];
-  /** `--cache-to` values (`type=local,dest=DIR[,mode=max]`). */
+  /** `--cache-to` values (`type=local|registry|inline`, `mode=max`...). */
   cacheTo?: string[];
   /** `--secret` and `--ssh`: what RUN mounts and remote ADD sources may use. */
   session?: BuildSession;
@@ -67,6 +70,7 @@ export type HostBackends = SolveBackends & {
   snapshots: DirSnapshotter;
   cache: FileCache;
   layers: LayerStore;
+  registry: RegistryAccess;
 };
 
 /** One platform's built target. */
@@ -102,8 +106,15 @@ export async function runBuild(
       ...options,
       pullLog: tap.log,
       sourceDateEpoch: plan.options.buildArgs.SOURCE_DATE_EPOCH,
+      inlineCache: wantsInlineCache(options.cacheTo ?? []),
     });
-    importCaches(options.cacheFrom ?? [], backends, cwd, options.logger);
+    await importCaches(
+      options.cacheFrom ?? [],
+      backends,
+      cwd,
+      tap.onEvent,
+      options.logger,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -174,6 +185,8 @@ export function createBackends(
     /** Receives image pull progress rows. */
     pullLog?: (line: string) => void;
     sourceDateEpoch?: string;
+    /** Exported images carry the inline cache (`--cache-to type=inline`). */
+    inlineCache?: boolean;
   },
 ): HostBackends {
   const snapshots = new DirSnapshotter(paths.snapshots);
@@ -184,6 +197,7 @@ export function createBackends(
     logger: options.logger,
     log: options.pullLog,
   });
+  const records = new FileCache(paths.records);
   const backends: HostBackends = {
     images: registry.images,
     snapshots,
@@ -207,10 +221,17 @@ export function createBackends(
         cwd: options.cwd,
         stdout: options.stdout,
         sourceDateEpoch: options.sourceDateEpoch,
+        ...(options.inlineCache
+          ? {
+              amendImages: (results, images) =>
+                addInlineCache(images, results, { snapshots, layers, records }),
+            }
+          : {}),
       }),
     ),
-    cache: new FileCache(paths.records),
+    cache: records,
     layers,
+    registry: { client: registry.client, content: registry.content },
   };
   // Secret and SSH mounts are served around the runtime, from the session.
   backends.runner = new SessionRunner(backends.runner, options.session ?? {});

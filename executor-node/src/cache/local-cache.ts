@@ -1,210 +1,119 @@
-// `--cache-to type=local` and `--cache-from type=local`: the steps' layers
-// and cache records in an OCI layout folder (index.json, blobs/), and on
-// import a snapshot made from those layers the first time a step asks.
+// `--cache-to type=local` and `--cache-from type=local`: BuildKit's cache
+// manifest in an OCI layout folder (index.json names it by tag, default
+// `latest`), the steps' layers among its blobs. Folders in Slipway's older
+// format (its own config type) are still read.
 
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { CacheRecord } from '../../../core/src/index.ts';
 import { writeLayoutDir } from '../export/atomic-output.ts';
 import type { LayoutFile } from '../export/image-layout.ts';
-import { jsonBlob } from '../image/build-image.ts';
-import type { LayerStore } from '../layer/layer-store.ts';
-import type { DirSnapshotter } from '../snapshot/dir-snapshotter.ts';
-import type { SnapshotMeta } from '../snapshot/snapshot-layout.ts';
-import { unpackLayer } from '../store/unpack-layer.ts';
+import {
+  annotatedLayers,
+  decodeCacheConfig,
+  encodeCacheConfig,
+  type BuildKitCacheConfig,
+  type CacheEntry,
+  type CacheLayer,
+} from './cache-config.ts';
+import {
+  buildCacheManifest,
+  readCacheManifest,
+  type CacheManifestOptions,
+} from './cache-manifest.ts';
 import type { LocalCacheSpec } from './cache-spec.ts';
-import type { FileCache } from './file-cache.ts';
+import type { ImportedCache } from './cache-import.ts';
+import {
+  collectCacheEntries,
+  type CacheExportContext,
+} from './collect-entries.ts';
 
-/** The media type of the document listing a cache folder's steps. */
-export const CACHE_CONFIG_TYPE = 'application/vnd.slipway.cache.config.v1+json';
-
-/** One cached step: its layer over its parent and what the cache remembers. */
-export interface CacheEntry {
-  key: string;
-  parent?: string;
-  /** Null when the step changed no file. */
-  layer: {
-    digest: string;
-    size: number;
-    diffId: string;
-    mediaType: string;
-  } | null;
-  record?: CacheRecord;
-}
-
-/** What an export reads. */
-export interface CacheExportContext {
-  snapshots: DirSnapshotter;
-  layers: LayerStore;
-  records: FileCache;
-  /** The results' snapshot keys. */
-  results: string[];
-}
+/** The config type of folders written by earlier Slipway versions. */
+const LEGACY_CONFIG_TYPE = 'application/vnd.slipway.cache.config.v1+json';
 
 /** Writes the build's steps to a local cache folder, replacing it as a whole. */
 export async function exportLocalCache(
   spec: LocalCacheSpec,
   context: CacheExportContext,
 ): Promise<number> {
-  const { snapshots, layers, records } = context;
-  const keys =
-    spec.mode === 'max'
-      ? [...new Set([...context.results, ...snapshots.usedKeys()])]
-      : context.results;
-  const versions = new Map<string, SnapshotMeta>();
-  for (const key of keys) {
-    const top = snapshots.version(key);
-    if (!top) continue;
-    for (const meta of snapshots.layout.lineage(top))
-      versions.set(meta.id, meta);
-  }
-
-  const entries: CacheEntry[] = [];
-  const blobs: LayoutFile[] = [];
-  for (const meta of [...versions.values()].reverse()) {
-    const layer = await layers.layerOf(snapshots, meta);
-    const record = await records.get(meta.key);
-    entries.push({
-      key: meta.key,
-      ...(meta.parent ? { parent: meta.parent.key } : {}),
-      layer: layer
-        ? {
-            digest: layer.digest,
-            size: layer.size,
-            diffId: layer.diffId,
-            mediaType: layer.mediaType,
-          }
-        : null,
-      ...(record ? { record } : {}),
-    });
-    if (layer) {
-      blobs.push({
-        path: `blobs/sha256/${layer.digest.slice('sha256:'.length)}`,
-        size: layer.size,
-        file: layers.blobPath(layer.digest),
-      });
-    }
-  }
-
-  const config = jsonBlob({ entries }, CACHE_CONFIG_TYPE);
+  const { entries, files } = await collectCacheEntries(spec.mode, context);
+  const built = buildCacheManifest(
+    encodeCacheConfig(entries),
+    layersOf(entries),
+    spec.manifest,
+  );
   const index = {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
     manifests: [
       {
-        mediaType: CACHE_CONFIG_TYPE,
-        digest: config.digest,
-        size: config.size,
-        annotations: { 'org.opencontainers.image.ref.name': 'latest' },
+        mediaType: built.manifest.mediaType,
+        digest: built.manifest.digest,
+        size: built.manifest.size,
+        annotations: { 'org.opencontainers.image.ref.name': spec.tag },
       },
     ],
   };
+  const blobs: LayoutFile[] = [built.manifest, built.config].map((blob) => ({
+    path: blobPath(blob.digest),
+    size: blob.size,
+    bytes: blob.bytes,
+  }));
+  for (const layer of built.layers) {
+    blobs.push({
+      path: blobPath(layer.digest),
+      size: layer.size,
+      file: files.get(layer.digest),
+    });
+  }
   writeLayoutDir(
     [
       jsonFile('oci-layout', { imageLayoutVersion: '1.0.0' }),
       jsonFile('index.json', index),
-      {
-        path: `blobs/sha256/${config.digest.slice('sha256:'.length)}`,
-        size: config.size,
-        bytes: config.bytes,
-      },
-      ...uniqueByPath(blobs),
+      ...blobs,
     ],
     spec.dir,
   );
   return entries.length;
 }
 
-/** The steps a local cache folder holds, by cache key. */
-export interface ImportedCache {
-  dir: string;
-  entries: Map<string, CacheEntry>;
-}
-
-/** Reads a local cache folder written by `exportLocalCache`. */
-export function readLocalCache(dir: string): ImportedCache {
-  const indexFile = path.join(dir, 'index.json');
-  const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as {
-    manifests?: { mediaType?: string; digest: string }[];
+/** Reads a local cache folder: the manifest its index names by `tag`. */
+export function readLocalCache(dir: string, tag = 'latest'): ImportedCache {
+  const index = JSON.parse(
+    fs.readFileSync(path.join(dir, 'index.json'), 'utf8'),
+  ) as {
+    manifests?: {
+      mediaType?: string;
+      digest: string;
+      annotations?: Record<string, string>;
+    }[];
   };
-  const descriptor = index.manifests?.find(
-    (m) => m.mediaType === CACHE_CONFIG_TYPE,
+  const manifests = index.manifests ?? [];
+  const legacy = manifests.find((m) => m.mediaType === LEGACY_CONFIG_TYPE);
+  const blob = (layer: CacheLayer) => Promise.resolve(blobFile(dir, layer.digest));
+  if (legacy) {
+    return { source: dir, entries: readLegacy(dir, legacy.digest), blob };
+  }
+  const named = manifests.find(
+    (m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag,
   );
-  if (!descriptor) {
-    throw new Error(`${dir} is not a cache folder written by slipway`);
+  if (!named) throw new Error(`no digest found for tag ${tag}`);
+  const parts = readCacheManifest(fs.readFileSync(blobFile(dir, named.digest)));
+  if (!parts.config) {
+    throw new Error(`${named.digest} in ${dir} is not a cache manifest`);
   }
   const config = JSON.parse(
-    fs.readFileSync(blobFile(dir, descriptor.digest), 'utf8'),
-  ) as { entries: CacheEntry[] };
-  return {
-    dir,
-    entries: new Map(config.entries.map((entry) => [entry.key, entry])),
-  };
+    fs.readFileSync(blobFile(dir, parts.config.digest), 'utf8'),
+  ) as BuildKitCacheConfig;
+  const entries = decodeCacheConfig(
+    config,
+    annotatedLayers(config, parts.layers),
+  );
+  return { source: dir, entries, blob };
 }
 
-/**
- * Returns a function that makes the snapshot of a cached step (its parent
- * first) from the imported layers, and keeps its cache record; it answers
- * false when the caches do not hold the step or its parents.
- */
-export function createCacheImporter(
-  caches: ImportedCache[],
-  snapshots: DirSnapshotter,
-  records: FileCache,
-): (key: string) => Promise<boolean> {
-  const pending = new Map<string, Promise<boolean>>();
-  const materialize = async (key: string): Promise<boolean> => {
-    const cache = caches.find((c) => c.entries.has(key));
-    const entry = cache?.entries.get(key);
-    if (!cache || !entry) return false;
-    if (entry.parent !== undefined && !(await snapshots.has(entry.parent))) {
-      return false;
-    }
-    const active = await snapshots.prepare(key, entry.parent);
-    try {
-      if (entry.layer) {
-        await unpackLayer(
-          blobFile(cache.dir, entry.layer.digest),
-          entry.layer,
-          active.handle,
-        );
-      }
-    } catch (error) {
-      await snapshots.abort(active);
-      throw new Error(
-        `failed to import cache for ${key} from ${cache.dir}: ${(error as Error).message}`,
-      );
-    }
-    await snapshots.commit(active);
-    if (entry.record && !(await records.get(key))) {
-      await records.put(entry.record);
-    }
-    return true;
-  };
-  return (key) => {
-    let known = pending.get(key);
-    if (!known) {
-      known = materialize(key);
-      pending.set(key, known);
-    }
-    return known;
-  };
-}
-
-/** Returns the cached record of a key in the imported caches, if any. */
-export function importedRecord(
-  caches: ImportedCache[],
-  key: string,
-): CacheRecord | undefined {
-  for (const cache of caches) {
-    const record = cache.entries.get(key)?.record;
-    if (record) return record;
-  }
-  return undefined;
-}
-
-function blobFile(dir: string, digest: string): string {
+/** Returns a cache folder's blob file; refuses digests that are not paths. */
+export function blobFile(dir: string, digest: string): string {
   const [algorithm, hex] = digest.split(':');
   if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) {
     throw new Error(`invalid digest "${digest}" in the cache at ${dir}`);
@@ -212,11 +121,50 @@ function blobFile(dir: string, digest: string): string {
   return path.join(dir, 'blobs', algorithm, hex);
 }
 
+/** The default document shape of a cache export (BuildKit's defaults). */
+export const DEFAULT_MANIFEST: CacheManifestOptions = {
+  imageManifest: true,
+  oci: true,
+};
+
+/** Collects the distinct layers of entries by digest. */
+export function layersOf(entries: CacheEntry[]): Map<string, CacheLayer> {
+  const out = new Map<string, CacheLayer>();
+  for (const entry of entries) {
+    for (const layer of entry.layers) out.set(layer.digest, layer);
+  }
+  return out;
+}
+
+interface LegacyEntry {
+  key: string;
+  parent?: string;
+  layer: CacheLayer | null;
+  record?: CacheEntry['record'];
+}
+
+function readLegacy(dir: string, digest: string): Map<string, CacheEntry> {
+  const config = JSON.parse(
+    fs.readFileSync(blobFile(dir, digest), 'utf8'),
+  ) as { entries: LegacyEntry[] };
+  return new Map(
+    config.entries.map((entry) => [
+      entry.key,
+      {
+        key: entry.key,
+        ...(entry.parent ? { parent: entry.parent } : {}),
+        layers: entry.layer ? [entry.layer] : [],
+        ...(entry.record ? { record: entry.record } : {}),
+      },
+    ]),
+  );
+}
+
+function blobPath(digest: string): string {
+  return `blobs/${digest.replace(':', '/')}`;
+}
+
 function jsonFile(file: string, doc: unknown): LayoutFile {
   const bytes = Buffer.from(JSON.stringify(doc));
   return { path: file, size: bytes.length, bytes };
-}
-
-function uniqueByPath(files: LayoutFile[]): LayoutFile[] {
-  return [...new Map(files.map((f) => [f.path, f])).values()];
 }

@@ -51,6 +51,11 @@ export interface HostExporterOptions {
   sourceDateEpoch?: string;
   /** The clock for image creation times. */
   now?: () => Date;
+  /** Changes built images before they are written (the inline cache). */
+  amendImages?: (
+    results: ExportResult[],
+    images: BuiltImage[],
+  ) => Promise<BuiltImage[]>;
   image?: ImageOutputHandler;
 }
 
@@ -130,7 +135,7 @@ export class HostExporter implements Exporter {
         }),
       );
     }
-    return images;
+    return this.options.amendImages?.(results, images) ?? images;
   }
 
   private async exportTar(

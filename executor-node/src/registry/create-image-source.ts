@@ -13,7 +13,7 @@ import {
   readDockerCredentials,
 } from './docker-credentials.ts';
 import type { HostExporter } from '../export/host-exporter.ts';
-import { ImageExporter, type ImageExporterOptions } from './push-exporter.ts';
+import { ImageExporter } from './push-exporter.ts';
 import type { PullLog } from './pull-image.ts';
 import { RegistryClient } from './registry-client.ts';
 import {
@@ -21,9 +21,6 @@ import {
   type RegistryFlags,
 } from './registry-config.ts';
 import { RegistryImageSource } from './registry-image-source.ts';
-
-/** What a build adds to the image exporter. */
-export type ImageExporterExtras = Pick<ImageExporterOptions, 'amend'>;
 
 /** Registry settings of one build. */
 export interface RegistrySettings {
@@ -55,8 +52,11 @@ export function createRegistryClient(
 export interface RegistryBackends {
   /** The built-in store, then registries. */
   images: RegistryImageSource;
+  client: RegistryClient;
+  /** Pulled and pushed blobs. */
+  content: ContentStore;
   /** Wraps the host exporter so `type=image` (with push) is handled here. */
-  exporter(next: HostExporter, options?: ImageExporterExtras): Exporter;
+  exporter(next: HostExporter): Exporter;
 }
 
 /** Creates the image source and image exporter of a build over one client. */
@@ -68,13 +68,15 @@ export function createRegistryBackends(
   content.removeAbandoned();
   const client = createRegistryClient(settings);
   return {
+    client,
+    content,
     images: new RegistryImageSource({
       builtin: new OciImageStore(paths.images),
       client,
       content,
       log: settings.log,
     }),
-    exporter: (next, extras = {}) =>
-      new ImageExporter(next, { content, client, log: settings.log, ...extras }),
+    exporter: (next) =>
+      new ImageExporter(next, { content, client, log: settings.log }),
   };
 }

@@ -23,8 +23,6 @@ export interface ImageExporterOptions {
   client: RegistryClient;
   /** Receives progress rows (pushed blobs, the manifest). */
   log?: (line: string) => void;
-  /** Changes the built images before they are stored (the inline cache). */
-  amend?: (output: OutputSpec, images: BuiltImage[]) => Promise<BuiltImage[]>;
 }
 
 /** An image in the content store, ready to push. */
@@ -63,8 +61,7 @@ export class ImageExporter implements Exporter {
     const refs = names.map(parseRegistryReference);
     const log = this.options.log ?? (() => {});
 
-    let images = await this.next.buildImages(output, results, 'oci');
-    if (this.options.amend) images = await this.options.amend(output, images);
+    const images = await this.next.buildImages(output, results, 'oci');
     const stored = await storeImages(images, this.options.content, {
       multiPlatform,
     });

@@ -58,7 +58,24 @@ test(
     assert.ok(
       ran(first.log.events).includes('exporting cache to client directory'),
     );
-    assert.ok(fs.existsSync(path.join(dir, 'index.json')));
+    // BuildKit's layout: index.json names the cache manifest `latest`.
+    const index = JSON.parse(
+      fs.readFileSync(path.join(dir, 'index.json'), 'utf8'),
+    ) as { manifests: { digest: string; annotations: object }[] };
+    const [entry] = index.manifests;
+    assert.deepEqual(entry?.annotations, {
+      'org.opencontainers.image.ref.name': 'latest',
+    });
+    const manifest = JSON.parse(
+      fs.readFileSync(
+        path.join(dir, 'blobs', ...(entry?.digest ?? '').split(':')),
+        'utf8',
+      ),
+    ) as { config: { mediaType: string } };
+    assert.equal(
+      manifest.config.mediaType,
+      'application/vnd.buildkit.cacheconfig.v0',
+    );
 
     const second = await build(
       SIMPLE,
@@ -125,12 +142,12 @@ test(
       SIMPLE,
       {},
       {
-        cacheTo: ['type=registry,ref=example.com/cache'],
+        cacheTo: ['type=gha'],
       },
     );
     assert.match(
       refused.result.error ?? '',
-      /cache exporter "registry" is not supported by slipway yet/,
+      /cache exporter "gha" is not supported by slipway yet/,
     );
   },
 );
