@@ -404,7 +404,13 @@ export class GitSource {
       execFile(
         'sh',
         ['-c', 'umask 0022 && exec git "$@"', 'git', ...full],
-        { env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+        {
+          env,
+          // git-submodule looks for the work tree from where it runs.
+          ...(options.workTree ? { cwd: options.workTree } : {}),
+          maxBuffer: 64 * 1024 * 1024,
+          encoding: 'utf8',
+        },
         (error, stdout, stderr) => {
           if (!error) return resolve(stdout);
           const code = typeof error.code === 'number' ? error.code : 1;

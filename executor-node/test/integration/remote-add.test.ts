@@ -49,6 +49,7 @@ const server = http.createServer((req, res) => {
 let daemon: ChildProcess | undefined;
 let gitUrl = '';
 let work = '';
+let served = '';
 const commits: Record<string, string> = {};
 
 before(async () => {
@@ -104,7 +105,8 @@ async function startGitDaemon(): Promise<void> {
   git('add', '-A');
   git('commit', '-qm', 'feat');
   git('checkout', '-q', 'main');
-  fs.mkdirSync(path.join(root, 'serve'));
+  served = path.join(root, 'serve');
+  fs.mkdirSync(served);
   git('clone', '-q', '--bare', work, path.join(root, 'serve/repo.git'));
   git('remote', 'add', 'served', path.join(root, 'serve/repo.git'));
 
@@ -323,5 +325,72 @@ test(
       fs.readFileSync(path.join(out, 'src/new.txt'), 'utf8'),
       'new\n',
     );
+  },
+);
+
+test(
+  'ADD <git> checks out submodules unless ?submodules=false',
+  { skip: skipGit },
+  async () => {
+    // A repository whose submodule is served by the same daemon.
+    const base = gitUrl.replace(/repo\.git$/, '');
+    const sub = path.join(tempDir('sub-'), 'sub');
+    execFileSync('git', ['init', '-q', '-b', 'main', sub]);
+    fs.writeFileSync(path.join(sub, 's.txt'), 'from the submodule\n');
+    const inSub = (...args: string[]) =>
+      execFileSync('git', [
+        '-C',
+        sub,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        ...args,
+      ]);
+    inSub('add', '-A');
+    inSub('commit', '-qm', 'sub');
+    execFileSync('git', [
+      'clone',
+      '-q',
+      '--bare',
+      sub,
+      path.join(served, 'sub.git'),
+    ]);
+    const top = path.join(tempDir('top-'), 'top');
+    execFileSync('git', ['init', '-q', '-b', 'main', top]);
+    const inTop = (...args: string[]) =>
+      execFileSync('git', [
+        '-C',
+        top,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        ...args,
+      ]);
+    fs.writeFileSync(path.join(top, 'top.txt'), 'top\n');
+    inTop('submodule', 'add', '-q', `${base}sub.git`, 'lib');
+    inTop('add', '-A');
+    inTop('commit', '-qm', 'top');
+    execFileSync('git', [
+      'clone',
+      '-q',
+      '--bare',
+      top,
+      path.join(served, 'top.git'),
+    ]);
+
+    const { result } = await build(
+      [
+        'FROM busybox:1.36',
+        `ADD ${base}top.git /with`,
+        `ADD ${base}top.git?submodules=false /without`,
+        '',
+      ].join('\n'),
+    );
+    assert.equal(result.error, undefined);
+    const rootfs = result.results[0]?.rootfs ?? '';
+    assert.equal(read(rootfs, 'with/lib/s.txt'), 'from the submodule\n');
+    assert.deepEqual(fs.readdirSync(path.join(rootfs, 'without/lib')), []);
   },
 );
