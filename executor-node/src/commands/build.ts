@@ -21,7 +21,10 @@ import {
   type BuildSession,
 } from '../session/build-session.ts';
 import { logger } from '../logger.ts';
-import { createTtyProgress } from '../progress/tty-progress.ts';
+import {
+  colorWarningSummary,
+  createTtyProgress,
+} from '../progress/tty-progress.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { formatWarningSummary } from './check.ts';
 import type { CommandIO } from './command-io.ts';
@@ -215,5 +218,7 @@ function printWarnings(
     logger.warn(`${where}${warning.message}`);
   }
   if (mode === 'rawjson' || mode === 'quiet') return;
-  io.stderr.write(formatWarningSummary(warnings.filter(isCheckWarning)));
+  const summary = formatWarningSummary(warnings.filter(isCheckWarning));
+  const tty = mode === 'tty' || (mode === 'auto' && io.isTTY);
+  io.stderr.write(tty ? colorWarningSummary(summary) : summary);
 }

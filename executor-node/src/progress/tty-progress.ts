@@ -1,10 +1,12 @@
 // `--progress=tty`: one live line per step with its timer, redrawn in place
 // (log-update) in buildx's layout: `[+] Building 1.2s (3/5)`, then
-// ` => [2/3] RUN make   0.8s`, the last output rows of running steps under it.
+// ` => [2/3] RUN make   0.8s`, its ` => => ` status rows and ` => WARN: `
+// rows, and the last output rows of running steps under it.
 
 import { createLogUpdate } from 'log-update';
 
 import type { ProgressEvent } from '../../../core/src/index.ts';
+import { formatUnitBytes } from '../../../core/src/index.ts';
 
 /** Where and how the live view draws. */
 export interface TtyProgressOptions {
@@ -15,13 +17,19 @@ export interface TtyProgressOptions {
   now?: () => number;
 }
 
+type StatusEvent = Extract<ProgressEvent, { kind: 'vertex-status' }>;
+
 interface StepState {
   name: string;
-  started: number;
-  ended?: number;
+  /** Running intervals; the last one is open while the step runs. */
+  intervals: { start: number; stop?: number }[];
   cached?: boolean;
   error?: string;
   logs: string[];
+  /** The latest update of each status row, by its id, in first-seen order. */
+  statuses: Map<string, StatusEvent>;
+  /** `WARN:` rows, in the order they came. */
+  warnings: string[];
 }
 
 /** The live view: feed it events, then end it once. */
@@ -32,6 +40,8 @@ export interface TtyProgress {
 }
 
 const LOG_ROWS = 6;
+/** buildx shows shorter times than this as 0.0s. */
+const MIN_SHOWN_MS = 50;
 
 /** Creates a live view drawing on `stream`. */
 export function createTtyProgress(
@@ -66,23 +76,7 @@ export function createTtyProgress(
     write(event) {
       if (ended) return;
       first ??= event.time;
-      let step = steps.get(event.vertex);
-      if (event.kind === 'vertex-start' || event.kind === 'vertex-cached') {
-        step = { name: event.name, started: event.time, logs: [] };
-        steps.set(event.vertex, step);
-        if (event.kind === 'vertex-cached') {
-          step.cached = true;
-          step.ended = event.time;
-        }
-      } else if (step && event.kind === 'vertex-done') {
-        step.ended = event.time;
-      } else if (step && event.kind === 'vertex-error') {
-        step.ended = event.time;
-        step.error = event.error;
-      } else if (step && event.kind === 'vertex-log') {
-        const rows = event.data.split('\n').filter((row) => row !== '');
-        step.logs = [...step.logs, ...rows].slice(-LOG_ROWS);
-      }
+      apply(steps, event);
       render();
     },
     end() {
@@ -95,6 +89,60 @@ export function createTtyProgress(
   };
 }
 
+/** Folds one event into the steps' state. */
+function apply(steps: Map<string, StepState>, event: ProgressEvent): void {
+  let step = steps.get(event.vertex);
+  if (!step) {
+    step = {
+      name: 'name' in event ? event.name : event.vertex,
+      intervals: [],
+      logs: [],
+      statuses: new Map(),
+      warnings: [],
+    };
+    steps.set(event.vertex, step);
+  }
+  const open = step.intervals.at(-1);
+  const close = () => {
+    if (open && open.stop === undefined) open.stop = event.time;
+  };
+  switch (event.kind) {
+    case 'vertex-start':
+      step.name = event.name;
+      if (!open || open.stop !== undefined) {
+        step.intervals.push({ start: event.time });
+      }
+      step.error = undefined;
+      break;
+    case 'vertex-cached':
+      step.name = event.name;
+      step.cached = true;
+      close();
+      if (step.intervals.length === 0) {
+        step.intervals.push({ start: event.time, stop: event.time });
+      }
+      break;
+    case 'vertex-done':
+      close();
+      break;
+    case 'vertex-error':
+      close();
+      step.error = event.error;
+      break;
+    case 'vertex-log': {
+      const rows = event.data.split('\n').filter((row) => row !== '');
+      step.logs = [...step.logs, ...rows].slice(-LOG_ROWS);
+      break;
+    }
+    case 'vertex-status':
+      step.statuses.set(event.id, event);
+      break;
+    case 'vertex-warning':
+      step.warnings.push(event.short);
+      break;
+  }
+}
+
 /** Draws one frame of the view. */
 export function frame(
   steps: Map<string, StepState>,
@@ -103,8 +151,10 @@ export function frame(
   columns: number,
   finished: boolean,
 ): string {
-  const all = [...steps.values()];
-  const done = all.filter((s) => s.ended !== undefined).length;
+  // Status rows and warnings may come before their vertex starts: a
+  // vertex counts (and shows) once it has run or been found cached.
+  const all = [...steps.values()].filter((s) => s.intervals.length > 0);
+  const done = all.filter(isEnded).length;
   const failed = all.some((s) => s.error !== undefined);
   const state = finished ? (failed ? ' ERROR' : ' FINISHED') : '';
   const lines = [
@@ -118,17 +168,54 @@ export function frame(
         : step.error !== undefined
           ? 'ERROR '
           : '';
-    const time = seconds((step.ended ?? at) - step.started);
+    const time = seconds(runningTime(step, at));
     lines.push(fit(` => ${prefix}${step.name}`, time, columns));
-    if (step.ended === undefined) {
+    for (const status of step.statuses.values()) {
+      const shown = statusText(status);
+      const left = ` => => ${status.id}${shown ? ` ${shown}` : ''}`;
+      lines.push(fit(left, seconds(statusTime(status, at)), columns));
+    }
+    // buildx times a warning by the vertex's latest running interval.
+    const last = step.intervals.at(-1)!;
+    const warned = seconds((last.stop ?? at) - last.start);
+    for (const warning of step.warnings) {
+      lines.push(fit(` => WARN: ${warning}`, warned, columns));
+    }
+    if (!isEnded(step)) {
       for (const row of step.logs) lines.push(clip(` => => # ${row}`, columns));
     }
   }
   return lines.join('\n');
 }
 
+function isEnded(step: StepState): boolean {
+  return step.intervals.at(-1)?.stop !== undefined;
+}
+
+/** Adds up the step's running intervals, the open one up to `at`. */
+function runningTime(step: StepState, at: number): number {
+  return step.intervals.reduce(
+    (sum, { start, stop }) => sum + ((stop ?? at) - start),
+    0,
+  );
+}
+
+function statusTime(status: StatusEvent, at: number): number {
+  const start = status.started ?? status.time;
+  return (status.completed ?? at) - start;
+}
+
+// buildx's status column: `current / total` in byte units, or `current`.
+function statusText(status: StatusEvent): string {
+  if (status.total) {
+    return `${formatUnitBytes(status.current)} / ${formatUnitBytes(status.total)}`;
+  }
+  return status.current ? formatUnitBytes(status.current) : '';
+}
+
 function seconds(ms: number): string {
-  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const shown = ms < MIN_SHOWN_MS ? 0 : ms;
+  return `${(shown / 1000).toFixed(1)}s`;
 }
 
 /** Puts `right` at the end of the line, cutting `left` to make room. */
@@ -140,4 +227,12 @@ function fit(left: string, right: string, columns: number): string {
 
 function clip(text: string, columns: number): string {
   return text.length > columns ? text.slice(0, columns) : text;
+}
+
+/**
+ * Colours the header of buildx's warning list yellow, newline included, as
+ * buildx does after its live view.
+ */
+export function colorWarningSummary(summary: string): string {
+  return summary.replace(/^\n (.*\n)/, '\n \x1b[33m$1\x1b[0m');
 }
