@@ -4,13 +4,13 @@
 // commit, fetches into a shared bare repository per remote and checks out
 // the commit, its subdir, and `.git` only with keep-git-dir.
 
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { goQuote, isCommitSha, type GitRef } from '../../../core/src/index.ts';
 import type { BuildSession } from '../session/build-session.ts';
+import { redact, runGit } from './git-cli.ts';
 import { DEFAULT_SSH_ID } from '../session/ssh-agents.ts';
 
 /** A git reference resolved to a commit. */
@@ -86,7 +86,7 @@ export class GitSource {
     } else {
       const index = path.join(into, `index-${path.basename(work)}`);
       const git = (...args: string[]) =>
-        this.git(args, { gitDir: bare, workTree: work, index });
+        runGit(args, { gitDir: bare, workTree: work, index });
       await git('checkout', '--no-overlay', resolved.sha, '--', '.');
       if (
         ref.submodules !== false &&
@@ -200,10 +200,10 @@ export class GitSource {
       const partial = `${bare}.tmp-${process.pid}`;
       fs.rmSync(partial, { recursive: true, force: true });
       fs.mkdirSync(partial, { recursive: true });
-      await this.git(['-c', 'init.defaultBranch=master', 'init', '--bare'], {
+      await runGit(['-c', 'init.defaultBranch=master', 'init', '--bare'], {
         gitDir: partial,
       });
-      await this.git(['remote', 'add', 'origin', ref.remote], {
+      await runGit(['remote', 'add', 'origin', ref.remote], {
         gitDir: partial,
       });
       fs.renameSync(partial, bare);
@@ -264,16 +264,16 @@ export class GitSource {
     work: string,
   ): Promise<void> {
     const inWork = (...args: string[]) =>
-      this.git(args, { gitDir: path.join(work, '.git'), workTree: work });
+      runGit(args, { gitDir: path.join(work, '.git'), workTree: work });
     await inWork('-c', 'init.defaultBranch=master', 'init');
     await inWork('remote', 'add', 'origin', `file://${bare}`);
     const type = (
-      await this.git(['cat-file', '-t', resolved.sha], { gitDir: bare })
+      await runGit(['cat-file', '-t', resolved.sha], { gitDir: bare })
     ).trim();
     let pull: string;
     if (isCommitSha(resolved.usedRef)) {
       const temp = `refs/slipway/${crypto.randomBytes(8).toString('hex')}`;
-      await this.git(['update-ref', temp, resolved.sha], { gitDir: bare });
+      await runGit(['update-ref', temp, resolved.sha], { gitDir: bare });
       pull = temp;
     } else if (type === 'tag') {
       const tag = resolved.usedRef.startsWith('refs/tags/')
@@ -289,7 +289,7 @@ export class GitSource {
     await inWork('reflog', 'expire', '--all', '--expire=now');
     fs.rmSync(path.join(work, '.git', 'FETCH_HEAD'), { force: true });
     if (pull.startsWith('refs/slipway/')) {
-      await this.git(['update-ref', '-d', pull], { gitDir: bare });
+      await runGit(['update-ref', '-d', pull], { gitDir: bare });
     }
   }
 
@@ -298,7 +298,7 @@ export class GitSource {
     resolved: ResolvedGit,
     work: string,
   ): Promise<void> {
-    const out = await this.git(
+    const out = await runGit(
       ['log', '-1', '--format=%ct', `${resolved.sha}^{commit}`],
       { gitDir: bare },
     );
@@ -308,7 +308,7 @@ export class GitSource {
 
   private async hasCommit(bare: string, sha: string): Promise<boolean> {
     try {
-      await this.git(['cat-file', '-e', `${sha}^{commit}`], { gitDir: bare });
+      await runGit(['cat-file', '-e', `${sha}^{commit}`], { gitDir: bare });
       return true;
     } catch {
       return false;
@@ -327,7 +327,7 @@ export class GitSource {
       ref.scheme === 'http' || ref.scheme === 'https'
         ? this.authArgs(ref.remote)
         : [];
-    return this.git([...auth, ...args], { gitDir, env });
+    return runGit([...auth, ...args], { gitDir, env });
   }
 
   /** The `default` agent BuildKit mounts for SSH remotes. */
@@ -372,53 +372,6 @@ export class GitSource {
     }
     return [];
   }
-
-  /** Runs git with BuildKit's environment: no prompts, no user config, umask 022. */
-  private git(
-    args: string[],
-    options: {
-      gitDir?: string;
-      workTree?: string;
-      index?: string;
-      env?: Record<string, string>;
-    },
-  ): Promise<string> {
-    const full = ['-c', 'protocol.file.allow=user'];
-    if (options.workTree) full.push('--work-tree', options.workTree);
-    if (options.gitDir) full.push('--git-dir', options.gitDir);
-    full.push(...args);
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_SSH_COMMAND:
-        'ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes',
-      LC_ALL: 'C',
-      GIT_CONFIG_NOSYSTEM: '1',
-      HOME: '/dev/null',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      ...proxyEnv(),
-      ...(options.index ? { GIT_INDEX_FILE: options.index } : {}),
-      ...options.env,
-    };
-    return new Promise((resolve, reject) => {
-      execFile(
-        'sh',
-        ['-c', 'umask 0022 && exec git "$@"', 'git', ...full],
-        {
-          env,
-          // git-submodule looks for the work tree from where it runs.
-          ...(options.workTree ? { cwd: options.workTree } : {}),
-          maxBuffer: 64 * 1024 * 1024,
-          encoding: 'utf8',
-        },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          const code = typeof error.code === 'number' ? error.code : 1;
-          reject(new Error(`git stderr:\n${stderr}: exit status ${code}`));
-        },
-      );
-    });
-  }
 }
 
 /** Fails as BuildKit does when a subdir path is not folders all the way. */
@@ -457,29 +410,6 @@ function tokenScope(remote: string): string {
     if (remote.startsWith(prefix)) return prefix;
   }
   return remote;
-}
-
-/** Hides a password in a remote URL, as BuildKit's messages do. */
-function redact(remote: string): string {
-  return remote.replace(/^([a-z+]+:\/\/[^/:@]*):[^/@]*@/i, '$1:xxxxx@');
-}
-
-function proxyEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of [
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'NO_PROXY',
-    'ALL_PROXY',
-    'http_proxy',
-    'https_proxy',
-    'no_proxy',
-    'all_proxy',
-  ]) {
-    const value = process.env[name];
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
 }
 
 function hash(text: string): string {
