@@ -2,7 +2,6 @@
 // prints the plan, readable or as JSON. Exit status 1 when the plan has errors.
 
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 
 import type {
   BuildPlan,
@@ -10,6 +9,7 @@ import type {
   ImageConfig,
 } from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
+import { findIgnoreFile } from '../context/ignore-file.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { DEFAULT_CDI_SPEC_DIRS, toBuildInvocation } from './build-flags.ts';
 import { readCdiSpecDirs } from './cdi-spec-dirs.ts';
@@ -75,13 +75,12 @@ export async function loadBuildInputs(
 async function readIgnoreFile(
   invocation: BuildInvocation,
 ): Promise<{ text?: string; ownBytes: number }> {
-  const own = await readFile(`${invocation.dockerfilePath}.dockerignore`).catch(
-    () => undefined,
+  const file = await findIgnoreFile(
+    invocation.contextDir,
+    invocation.dockerfilePath,
   );
-  if (own) return { text: own.toString('utf8'), ownBytes: own.length };
-  const root = path.join(invocation.contextDir, '.dockerignore');
-  const text = await readFile(root, 'utf8').catch(() => undefined);
-  return text === undefined ? { ownBytes: 0 } : { text, ownBytes: 0 };
+  if (!file) return { ownBytes: 0 };
+  return { text: file.text, ownBytes: file.own ? file.bytes : 0 };
 }
 
 /** Reads the Dockerfile and the CDI spec directories, then plans the build. */

@@ -1,11 +1,9 @@
-// The build context as a host folder filtered by its .dockerignore: digests
+// The build context as a host folder filtered by its ignore file: digests
 // of what a COPY selects (for the cache) and the copy itself.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-import ignore from '@balena/dockerignore';
 
 import type {
   ActiveSnapshot,
@@ -19,12 +17,19 @@ import {
   type EntryFilter,
   type PathFilter,
 } from '../snapshot/source-select.ts';
+import { createContextFilter } from './ignore-file.ts';
 
-/** Serves a context folder, honouring `<dir>/.dockerignore`. */
+/**
+ * Serves a context folder, leaving out what the ignore file's text excludes
+ * (by default `<dir>/.dockerignore`'s).
+ */
 export class DirContextSource implements ContextSource {
   private filter?: PathFilter;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly ignoreText?: string,
+  ) {}
 
   async digest(request: CopyRequest): Promise<string> {
     checkSources(request);
@@ -53,15 +58,12 @@ export class DirContextSource implements ContextSource {
     });
   }
 
-  /** Returns the `.dockerignore` filter, read once. */
+  /** Returns the ignore file's filter, compiled once. */
   private ignored(): PathFilter {
     if (!this.filter) {
-      const file = path.join(this.dir, '.dockerignore');
-      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-      const rules = ignore().add(
-        text.split('\n').filter((line) => !line.trim().startsWith('#')),
-      );
-      this.filter = (rel) => rules.ignores(rel);
+      const compiled = createContextFilter(this.dir, this.ignoreText);
+      if (!compiled.ok) throw new Error(compiled.error);
+      this.filter = compiled.filter;
     }
     return this.filter;
   }
