@@ -22,6 +22,7 @@ import { addInlineCache } from './cache/inline-cache.ts';
 import type { RegistryAccess } from './cache/registry-cache.ts';
 import { FileCache } from './cache/file-cache.ts';
 import { DirContextSource } from './context/dir-context.ts';
+import { createContextFilter } from './context/ignore-file.ts';
 import { RemoteAwareContext } from './context/remote-context.ts';
 import { HostExporter } from './export/host-exporter.ts';
 import { LayerStore } from './layer/layer-store.ts';
@@ -63,6 +64,13 @@ export interface RunBuildOptions {
   cacheTo?: string[];
   /** `--secret` and `--ssh`: what RUN mounts and remote ADD sources may use. */
   session?: BuildSession;
+  /**
+   * The ignore file's text the plan's checks read (BuildOptions.dockerignore),
+   * `''` for none; unset, `<contextDir>/.dockerignore` is read.
+   */
+  dockerignore?: string;
+  /** No `--platform` was given: images keep their base image's platform. */
+  implicitTarget?: boolean;
 }
 
 /** The host backends, with the concrete types the cache options need. */
@@ -100,6 +108,12 @@ export async function runBuild(
   const tap = createProgressTap(options.onEvent);
   let backends: HostBackends;
   const cwd = options.cwd ?? process.cwd();
+  // BuildKit compiles the ignore patterns before any step, used or not.
+  const ignore = createContextFilter(options.contextDir, options.dockerignore);
+  if (!ignore.ok) {
+    const error = `failed to solve: ${ignore.error}`;
+    return { ok: false, error, results: [] };
+  }
   try {
     checkCacheExports(options.cacheTo ?? []);
     backends = createBackends(paths, {
@@ -180,7 +194,14 @@ export function createBackends(
   paths: SlipwayPaths,
   options: Pick<
     RunBuildOptions,
-    'contextDir' | 'cwd' | 'logger' | 'registry' | 'stdout' | 'session'
+    | 'contextDir'
+    | 'cwd'
+    | 'logger'
+    | 'registry'
+    | 'stdout'
+    | 'session'
+    | 'dockerignore'
+    | 'implicitTarget'
   > & {
     /** Receives image pull progress rows. */
     pullLog?: (line: string) => void;
@@ -209,7 +230,7 @@ export function createBackends(
       logger: options.logger,
     }),
     context: new RemoteAwareContext(
-      new DirContextSource(options.contextDir),
+      new DirContextSource(options.contextDir, options.dockerignore),
       path.join(paths.home, 'remote'),
       options.session,
     ),
@@ -221,6 +242,7 @@ export function createBackends(
         cwd: options.cwd,
         stdout: options.stdout,
         sourceDateEpoch: options.sourceDateEpoch,
+        implicitTarget: options.implicitTarget ?? false,
         ...(options.inlineCache
           ? {
               amendImages: (results, images) =>

@@ -92,6 +92,8 @@ export async function runBuildCommand(
     cwd: process.cwd(),
     logger,
     session,
+    dockerignore: invocation.options.dockerignore ?? '',
+    implicitTarget: (invocation.options.platforms ?? []).length === 0,
   }).finally(() => closeBuildSession(session));
   progress.end();
   if (!result.ok) {

@@ -20,7 +20,10 @@ test('the Dockerfile’s own ignore file wins over the context’s', async () =>
     '.dockerignore': 'a\n',
     'docker/app.Dockerfile.dockerignore': 'b\n',
   });
-  const own = await findIgnoreFile(dir, path.join(dir, 'docker/app.Dockerfile'));
+  const own = await findIgnoreFile(
+    dir,
+    path.join(dir, 'docker/app.Dockerfile'),
+  );
   assert.equal(own?.text, 'b\n');
   assert.equal(own?.own, true);
   assert.equal(own?.bytes, 2);

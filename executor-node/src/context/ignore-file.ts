@@ -1,6 +1,6 @@
-// The build context's ignore file as BuildKit picks it (`<Dockerfile>.dockerignore`
-// beside the Dockerfile, else `.dockerignore` at the context root) and its
-// patterns compiled with BuildKit's rules and errors.
+// The build context's ignore file as BuildKit picks it (the Dockerfile's own
+// `<Dockerfile>.dockerignore`, else `.dockerignore` at the context root) and
+// its patterns compiled with BuildKit's rules and errors.
 
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,7 +21,8 @@ export interface IgnoreFile {
 
 /** The context filter, or BuildKit's error for a pattern it cannot compile. */
 export type ContextFilterResult =
-  { ok: true; filter: PathFilter } | { ok: false; error: string };
+  | { ok: true; filter: PathFilter }
+  | { ok: false; error: string };
 
 /** Finds the ignore file for a Dockerfile and context, if there is one. */
 export async function findIgnoreFile(
@@ -31,11 +32,17 @@ export async function findIgnoreFile(
   const candidates: [string, boolean][] = [
     [path.join(contextDir, '.dockerignore'), false],
   ];
-  if (dockerfilePath) candidates.unshift([`${dockerfilePath}.dockerignore`, true]);
+  if (dockerfilePath)
+    candidates.unshift([`${dockerfilePath}.dockerignore`, true]);
   for (const [file, own] of candidates) {
     const data = await readFile(file).catch(() => undefined);
     if (data) {
-      return { path: file, text: data.toString('utf8'), own, bytes: data.length };
+      return {
+        path: file,
+        text: data.toString('utf8'),
+        own,
+        bytes: data.length,
+      };
     }
   }
   return undefined;

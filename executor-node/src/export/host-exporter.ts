@@ -51,6 +51,8 @@ export interface HostExporterOptions {
   sourceDateEpoch?: string;
   /** The clock for image creation times. */
   now?: () => Date;
+  /** No `--platform` was given (see ImageBuildContext.implicitTarget). */
+  implicitTarget?: boolean;
   /** Changes built images before they are written (the inline cache). */
   amendImages?: (
     results: ExportResult[],
@@ -131,6 +133,7 @@ export class HostExporter implements Exporter {
           findBlob: this.options.findBlob,
           variant,
           created,
+          implicitTarget: this.options.implicitTarget ?? false,
           ...(rewrite && epoch !== undefined ? { epoch } : {}),
         }),
       );

@@ -12,8 +12,8 @@ import type { LayerStore } from '../layer/layer-store.ts';
 import type { DirSnapshotter } from '../snapshot/dir-snapshotter.ts';
 import type { SnapshotMeta } from '../snapshot/snapshot-layout.ts';
 import {
+  exportedPlatform,
   toOciConfigBody,
-  toOciPlatform,
   type OciPlatform,
 } from './oci-config.ts';
 import { MEDIA_TYPES, type MediaVariant } from './media-types.ts';
@@ -46,6 +46,8 @@ export interface ImageBuildContext {
   created: Date;
   /** SOURCE_DATE_EPOCH, in seconds: clamps file times in new layers. */
   epoch?: number;
+  /** No `--platform` was given: the config keeps its base image's platform. */
+  implicitTarget?: boolean;
 }
 
 interface HistoryEntry {
@@ -92,7 +94,11 @@ export async function buildImage(
     await addStep(parts, meta, texts.get(meta.key) ?? '', context, created);
   }
 
-  const platform = toOciPlatform(result.platform);
+  const platform = exportedPlatform(
+    result.platform,
+    result.config,
+    context.implicitTarget ?? false,
+  );
   const configDoc = {
     created,
     architecture: platform.architecture,

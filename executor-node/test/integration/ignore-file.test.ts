@@ -17,7 +17,7 @@ const skip = await skipBuilds();
 function context(): string {
   const dir = tempDir('ctx-');
   const files: Record<string, string> = {
-    'Dockerfile': 'FROM scratch\nCOPY . /out/\n',
+    Dockerfile: 'FROM scratch\nCOPY . /out/\n',
     'docker/app.Dockerfile': 'FROM scratch\nCOPY . /out/\n',
     'docker/app.Dockerfile.dockerignore': 'secret.txt\ndocker\n',
     '.dockerignore': 'notes.md\nDockerfile\n.dockerignore\n',
@@ -44,7 +44,11 @@ async function build(dir: string, args: string[]) {
 describe('the build context after its ignore file', { skip }, () => {
   test('-f docker/app.Dockerfile uses docker/app.Dockerfile.dockerignore', async () => {
     const dir = context();
-    const { run, dest } = await build(dir, ['-f', 'docker/app.Dockerfile', '.']);
+    const { run, dest } = await build(dir, [
+      '-f',
+      'docker/app.Dockerfile',
+      '.',
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(listFiles(path.join(dest, 'out')), [
       '.dockerignore',
@@ -90,11 +94,17 @@ describe('the build context after its ignore file', { skip }, () => {
     fs.writeFileSync(path.join(dir, '.dockerignore'), 'notes.md\nsrc/[ab\n');
     const { run, dest } = await build(dir, ['.']);
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /\nERROR: failed to solve: syntax error in pattern\n$/);
+    assert.match(
+      run.stderr,
+      /\nERROR: failed to solve: syntax error in pattern\n$/,
+    );
     assert.doesNotMatch(run.stderr, /COPY \. \/out\//);
     assert.deepEqual(listFiles(dest), []);
 
-    fs.writeFileSync(path.join(dir, 'docker/app.Dockerfile.dockerignore'), '!\n');
+    fs.writeFileSync(
+      path.join(dir, 'docker/app.Dockerfile.dockerignore'),
+      '!\n',
+    );
     const own = await build(dir, ['-f', 'docker/app.Dockerfile', '.']);
     assert.equal(own.run.status, 1, own.run.stderr);
     assert.match(
