@@ -4,6 +4,7 @@
 
 import { defineConfig } from 'vite';
 
+import { exampleFilesPlugin } from './web/server/example-files-plugin.ts';
 import { hostCdiPlugin } from './web/server/host-cdi-plugin.ts';
 
 export default defineConfig({
@@ -15,5 +16,5 @@ export default defineConfig({
   // Only the v86 worker imports these; listing them spares the first Build
   // in the dev server a page reload while vite discovers them.
   optimizeDeps: { include: ['v86', 'idb-keyval'] },
-  plugins: [hostCdiPlugin()],
+  plugins: [exampleFilesPlugin(), hostCdiPlugin()],
 });
