@@ -65,6 +65,14 @@ export function readConfigPlatform(doc: {
   return parts.join('/');
 }
 
+/** Returns the config with the platform its image declares, when known. */
+export function withPlatform(
+  config: ImageConfig,
+  platform: string | undefined,
+): ImageConfig {
+  return platform ? { ...config, platform } : config;
+}
+
 /**
  * Returns the platform an exported image's config declares, as BuildKit's
  * Dockerfile frontend sets it: with `--platform` given, the target platform

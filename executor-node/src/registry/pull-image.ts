@@ -13,7 +13,7 @@ import {
 } from './media-types.ts';
 import type { RegistryClient } from './registry-client.ts';
 import type { RegistryEndpoint } from './registry-config.ts';
-import { matchesPlatform, type OciPlatform } from '../store/platform-match.ts';
+import { matchesPlatform } from '../store/platform-match.ts';
 import { formatBytes, formatSeconds } from './format-bytes.ts';
 
 /** An image resolved in a registry for one platform. */
@@ -38,7 +38,11 @@ const PARALLEL_DOWNLOADS = 3;
 /** Least time between two progress rows of one blob. */
 const PROGRESS_INTERVAL_MS = 1000;
 
-/** Resolves `ref` for `platform` in its registry; throws with the registry's reason. */
+/**
+ * Resolves `ref` for `platform` in its registry: an index's entry for the
+ * platform, or the one manifest the tag names, whatever its platform;
+ * throws with the registry's reason.
+ */
 export async function resolveRemoteImage(
   client: RegistryClient,
   store: ContentStore,
@@ -76,12 +80,11 @@ export async function resolveRemoteImage(
     throw new Error(`unsupported manifest media type ${manifest.mediaType}`);
   }
   await ensureBlob(client, store, ref, manifest.config, endpoint);
+  // A tag naming one manifest serves every platform, as in containerd: the
+  // caller compares the config's platform (BuildKit warns on a mismatch).
   const config = JSON.parse(
     store.read(manifest.config.digest).toString('utf8'),
   ) as Record<string, unknown>;
-  if (!matchesPlatform(config as unknown as OciPlatform, platform)) {
-    throw new Error('no match for platform in manifest: not found');
-  }
   return { ref, rootDigest: head.digest, digest, manifest, config, endpoint };
 }
 

@@ -8,6 +8,7 @@ import type {
   ImageSource,
   ResolvedImage,
 } from '../../../core/src/index.ts';
+import { readConfigPlatform, withPlatform } from '../image/oci-config.ts';
 import {
   OciImageStore,
   toImageConfig,
@@ -72,7 +73,10 @@ export class RegistryImageSource implements ImageSource {
       ref: parsed.full,
       platform,
       digest: image.digest,
-      config: toImageConfig(image.config.config as OciConfig | undefined),
+      config: withPlatform(
+        toImageConfig(image.config.config as OciConfig | undefined),
+        readConfigPlatform(image.config),
+      ),
       layers: image.manifest.layers.map(
         (l): ImageLayer => ({
           digest: l.digest,

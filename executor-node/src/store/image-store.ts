@@ -11,6 +11,7 @@ import type {
   ImageSource,
   ResolvedImage,
 } from '../../../core/src/index.ts';
+import { readConfigPlatform, withPlatform } from '../image/oci-config.ts';
 import { unpackLayer } from './unpack-layer.ts';
 import { matchesPlatform, type OciPlatform } from './platform-match.ts';
 import { normalizeReference, parseReference } from './reference.ts';
@@ -100,7 +101,10 @@ export class OciImageStore implements ImageSource {
       ref: full,
       platform,
       digest: manifestDescriptor.digest,
-      config: toImageConfig(config.config as OciConfig | undefined),
+      config: withPlatform(
+        toImageConfig(config.config as OciConfig | undefined),
+        readConfigPlatform(config),
+      ),
       layers: manifest.layers.map(
         (l): ImageLayer => ({
           digest: l.digest,
@@ -124,11 +128,9 @@ export class OciImageStore implements ImageSource {
     descriptor: Descriptor,
     platform: string,
   ): Descriptor | undefined {
-    if (!INDEX_TYPES.has(descriptor.mediaType ?? '')) {
-      const manifest = this.readJson<ManifestDocument>(descriptor.digest);
-      const config = this.readJson<OciPlatform>(manifest.config.digest);
-      return matchesPlatform(config, platform) ? descriptor : undefined;
-    }
+    // A reference naming one manifest serves every platform, as in
+    // containerd; the caller compares the config's platform.
+    if (!INDEX_TYPES.has(descriptor.mediaType ?? '')) return descriptor;
     const index = this.readJson<IndexDocument>(descriptor.digest);
     for (const entry of index.manifests) {
       if (INDEX_TYPES.has(entry.mediaType ?? '')) {
