@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import ignore from '@balena/dockerignore';
+import { createIgnoreMatcher } from '../../../core/src/index.ts';
 
 import { resolveInRoot } from './root-path.ts';
 
@@ -25,14 +25,22 @@ export type PathFilter = (rel: string) => boolean;
  */
 export type EntryFilter = (rel: string, inner: string) => boolean;
 
-/** Combines a root-relative filter with `--exclude` patterns. */
+/**
+ * Combines a root-relative filter with `--exclude` patterns, matched with
+ * `.dockerignore`'s rules; throws BuildKit's error for a bad pattern.
+ */
 export function createEntryFilter(
   ignored: PathFilter | undefined,
   exclude: string[],
 ): EntryFilter {
-  const rules = exclude.length > 0 ? ignore().add(exclude) : undefined;
+  let rules: ((inner: string) => boolean) | undefined;
+  if (exclude.length > 0) {
+    const compiled = createIgnoreMatcher(exclude);
+    if (!compiled.ok) throw new Error(compiled.error);
+    rules = (inner) => compiled.matcher.excludes(inner);
+  }
   return (rel, inner) =>
-    (ignored?.(rel) ?? false) || (rules?.ignores(inner) ?? false);
+    (ignored?.(rel) ?? false) || (rules?.(inner) ?? false);
 }
 
 /** Returns the matches of every source, failing as BuildKit does on none. */
