@@ -52,6 +52,11 @@ export interface ResolvedBuildOptions {
   platforms: string[];
   buildPlatform: string;
   builderPlatforms: string[];
+  /**
+   * No `--platform` was given: a stage FROM an image for another platform
+   * that the builder can run is built for the image's platform.
+   */
+  implicitTarget?: boolean;
   target?: string;
   buildArgs: Record<string, string>;
   device: DeviceEntitlement;

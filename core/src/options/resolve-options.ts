@@ -60,6 +60,7 @@ export function resolveBuildOptions(options: BuildOptions): {
   if (options.target !== undefined && options.target !== '') {
     resolved.target = options.target;
   }
+  if (platforms.length === 0) resolved.implicitTarget = true;
   checkMultiPlatform(resolved, fail);
   return { options: resolved, diagnostics };
 }

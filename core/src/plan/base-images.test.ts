@@ -96,3 +96,53 @@ test("an image's ONBUILD triggers run first and do not carry over", () => {
   );
   assert.deepEqual(plan.platforms[0].stages[0].config.onBuild, []);
 });
+
+// An arm64-only image asked for as linux/amd64 (a single manifest: the
+// registry gives it whatever the platform asked for).
+const armOnly = {
+  [baseImageKey('arm-only', 'linux/amd64')]: config({
+    platform: 'linux/arm64',
+  }),
+};
+const armDockerfile = 'FROM arm-only\nRUN true\n';
+const warnings = (plan: BuildPlan) =>
+  plan.diagnostics
+    .filter((d) => d.code === 'invalid-base-image-platform')
+    .map((d) => d.message);
+
+test('with no --platform an image runs on its own platform if it can', () => {
+  const plan = planBuild(armDockerfile, {
+    baseImages: armOnly,
+    builderPlatforms: ['linux/amd64', 'linux/arm64'],
+  });
+  assert.deepEqual(
+    runs(plan).map((r) => r.platform),
+    ['linux/arm64'],
+  );
+  assert.deepEqual(warnings(plan), []);
+});
+
+test('an image for a platform the builder cannot run warns', () => {
+  const plan = planBuild(armDockerfile, { baseImages: armOnly });
+  assert.deepEqual(
+    runs(plan).map((r) => r.platform),
+    ['linux/amd64'],
+  );
+  assert.deepEqual(warnings(plan), [
+    'Base image arm-only was pulled with platform "linux/arm64", ' +
+      'expected "linux/amd64" for current build',
+  ]);
+});
+
+test('an explicit --platform keeps the target and warns', () => {
+  const plan = planBuild(armDockerfile, {
+    baseImages: armOnly,
+    platforms: ['linux/amd64'],
+    builderPlatforms: ['linux/amd64', 'linux/arm64'],
+  });
+  assert.deepEqual(
+    runs(plan).map((r) => r.platform),
+    ['linux/amd64'],
+  );
+  assert.equal(warnings(plan).length, 1);
+});

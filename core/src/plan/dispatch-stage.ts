@@ -3,7 +3,8 @@
 
 import type { ImageConfig, ImageVertex } from '../model/plan.ts';
 import { checkBaseImagePlatform } from '../checks/from-checks.ts';
-import { formatPlatformAll } from '../platform/platform.ts';
+import type { Platform } from '../platform/platform.ts';
+import { formatPlatformAll, parsePlatform } from '../platform/platform.ts';
 import { findBaseImage } from './base-images.ts';
 import { hashParts } from './content-hash.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
@@ -139,15 +140,42 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
   if (image) {
     state.config = cloneConfig(withDefaults(image));
     state.baseConfigKnown = true;
+    if (!node.platform && ctx.options.implicitTarget) {
+      state.platform = autoDetectPlatform(ctx, image.platform, platform);
+    }
     const at = node.location?.range;
     if (at) {
       const name = node.baseName;
-      checkBaseImagePlatform(ctx.lint, name, platform, image.platform, at);
+      const expected = state.platform;
+      checkBaseImagePlatform(ctx.lint, name, expected, image.platform, at);
     }
   }
   if (!node.base && node.image)
     addImageVertex(ctx, state, formatTagged(node.image));
   return state;
+}
+
+/**
+ * Picks the platform a stage FROM an image runs on when the build named no
+ * platform, as BuildKit does: the target when the image is for it, else the
+ * image's own platform where the builder can run it.
+ */
+function autoDetectPlatform(
+  ctx: DispatchContext,
+  declared: string | undefined,
+  target: Platform,
+): Platform {
+  const parsed = declared === undefined ? undefined : parsePlatform(declared);
+  if (!parsed?.ok) return target;
+  const image = parsed.platform;
+  const same = (p: Platform) =>
+    p.os === image.os && p.architecture === image.architecture;
+  if (same(target)) return target;
+  for (const name of ctx.options.builderPlatforms) {
+    const builder = parsePlatform(name);
+    if (builder.ok && same(builder.platform)) return builder.platform;
+  }
+  return target;
 }
 
 function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {

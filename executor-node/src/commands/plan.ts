@@ -10,6 +10,7 @@ import type {
 } from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
 import { findIgnoreFile } from '../context/ignore-file.ts';
+import { runnablePlatforms } from '../runtime/emulation.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { DEFAULT_CDI_SPEC_DIRS, toBuildInvocation } from './build-flags.ts';
 import { readCdiSpecDirs } from './cdi-spec-dirs.ts';
@@ -94,6 +95,7 @@ export async function planFromFlags(
   const { invocation, source, cdiSpecs } = inputs;
   const { definitionBytes, definitionRead } = inputs;
   const plan = planBuild(source, {
+    builderPlatforms: runnablePlatforms(),
     ...invocation.options,
     cdiSpecs,
     legacy: flags.legacy ?? false,

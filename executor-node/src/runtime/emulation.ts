@@ -52,6 +52,31 @@ export function emulationProblem(platform: string): string | undefined {
   return undefined;
 }
 
+/** Platforms BuildKit might run here, before emulation is looked at. */
+const CANDIDATES = [
+  'linux/amd64',
+  'linux/386',
+  'linux/arm64',
+  'linux/arm/v7',
+  'linux/riscv64',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/mips64le',
+  'linux/loong64',
+];
+
+/**
+ * Lists the platforms whose steps can run here, this host's first: what
+ * BuildKit's worker reports, natively or through registered emulators.
+ */
+export function runnablePlatforms(): string[] {
+  const host = hostPlatform();
+  const others = CANDIDATES.filter(
+    (p) => p !== host && emulationProblem(p) === undefined,
+  );
+  return [host, ...others];
+}
+
 /** Reports whether a 32-bit personality must be set for `platform`. */
 export function needsLinux32(platform: string): boolean {
   const arch = platform.split('/')[1] ?? '';
