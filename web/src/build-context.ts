@@ -66,6 +66,18 @@ export function applyDockerignore(
 }
 
 /**
+ * Returns the text of the ignore file BuildKit sends with the Dockerfile:
+ * `<Dockerfile>.dockerignore` when there is one, else `.dockerignore`;
+ * undefined when the context has neither. `read` reads a context path.
+ */
+export async function readIgnoreText(
+  read: (path: string) => Promise<string | undefined>,
+  dockerfile = 'Dockerfile',
+): Promise<string | undefined> {
+  return (await read(`${dockerfile}.dockerignore`)) ?? read('.dockerignore');
+}
+
+/**
  * Returns the context a build reads: the dropped one if any, else what
  * `example` loads; `.dockerignore` applied. Throws on a bad `.dockerignore`.
  */

@@ -3,8 +3,8 @@
 
 import type { FileUrls } from './example-context.ts';
 
-/** URLs of every file under `examples/`, keyed by absolute path. */
+/** URLs of every file under `examples/` (dot files too), by absolute path. */
 export const exampleContextUrls: FileUrls = import.meta.glob<string>(
   ['/examples/**/*', '!/examples/*/out/**'],
-  { query: '?url', import: 'default' },
+  { query: '?url', import: 'default', exhaustive: true },
 );

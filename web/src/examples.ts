@@ -27,6 +27,13 @@ export interface Example extends ExampleSummary {
   cdiSpecs: CdiSpecFile[];
   draft: OptionsDraft;
   readme: string;
+  /**
+   * The Dockerfile that runs on the built-in busybox image, when the docs'
+   * one starts from an image the offline store lacks (`Dockerfile.busybox`).
+   */
+  runnable?: { file: string; dockerfile: string };
+  /** What the example needs that a browser lacks, e.g. `nvidia-gpu`. */
+  requires: string[];
 }
 
 /** Reads file text by path, e.g. `/examples/cdi-env/Dockerfile`. */
@@ -39,6 +46,9 @@ interface IndexEntry {
   command?: string;
   /** The command line's flags as data. */
   flags?: ExampleOptions;
+  /** The Dockerfile variant that runs with the built-in store. */
+  runnable?: { file?: string } | null;
+  requires?: string[];
 }
 
 // An example's spec folders and the directory each stands for.
@@ -83,14 +93,32 @@ export async function loadExample(
     }
   }
 
+  const runnableFile = entry.runnable?.file;
+  const runnable =
+    runnableFile && runnableFile !== draft.file && loaders[folder + runnableFile]
+      ? { file: runnableFile, dockerfile: await read(runnableFile) }
+      : undefined;
   return {
     ...summarize(entry),
     dockerfile: await read(draft.file),
     cdiSpecs,
     draft,
     readme: await read('README.md'),
+    runnable,
+    requires: Array.isArray(entry.requires) ? entry.requires : [],
   };
 }
+
+/** Says why an example that needs `requires` cannot build in a browser. */
+export function describeRequirements(requires: string[]): string | undefined {
+  if (requires.length === 0) return undefined;
+  const needs = requires.map((r) => REQUIREMENTS[r] ?? r).join(' and ');
+  return `This example needs ${needs}, which a browser cannot reach: here it is planned only.`;
+}
+
+const REQUIREMENTS: Record<string, string> = {
+  'nvidia-gpu': 'an NVIDIA GPU and its driver (nvidia-smi)',
+};
 
 function summarize(entry: IndexEntry): ExampleSummary {
   return {

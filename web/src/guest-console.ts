@@ -1,15 +1,18 @@
 // <guest-console>: a terminal (xterm.js) showing what the v86 guest's steps
-// print, raw and as it arrives, with a header line per step.
+// print, raw and as it arrives, with a header line per step, and the guest's
+// serial console (boot messages, `/init`'s lines) dimmed between them.
 
 import { LitElement, html, css, unsafeCSS } from 'lit';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import xtermStyles from '@xterm/xterm/css/xterm.css?inline';
 import type { ProgressEvent } from '../../core/src/index.ts';
+import { isCanceled } from './v86/build-stop.ts';
 
 const SCROLLBACK = 5000;
 const HEADER = '\x1b[1;36m';
 const ERROR = '\x1b[1;31m';
+const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
 /** Shows a guest's raw output in a read-only terminal. */
@@ -37,6 +40,10 @@ export class GuestConsole extends LitElement {
   private pending: string[] = [];
   private names = new Map<string, string>();
   private lastLogged: string | undefined;
+  /** Whether the last text written ended a line. */
+  private atLineStart = true;
+  /** The serial console's unfinished last line. */
+  private serialLine = '';
 
   override render() {
     return html`<div class="screen"></div>`;
@@ -60,8 +67,24 @@ export class GuestConsole extends LitElement {
 
   /** Writes text as the guest printed it (`\n` starts a new line). */
   write(text: string) {
+    if (text === '') return;
+    this.atLineStart = text.endsWith('\n');
     if (this.terminal) this.terminal.write(text);
     else this.pending.push(text);
+  }
+
+  /**
+   * Writes what the guest printed on its serial console, dimmed and one
+   * whole line at a time, so it never splits a step's line.
+   */
+  writeSerial(text: string) {
+    const lines = (this.serialLine + text).replace(/\r/g, '').split('\n');
+    this.serialLine = lines.pop() ?? '';
+    if (lines.length === 0) return;
+    if (!this.atLineStart) this.write('\n');
+    this.write(lines.map((line) => `${DIM}${line}${RESET}\n`).join(''));
+    // The next step output gets its header again.
+    this.lastLogged = undefined;
   }
 
   /** Writes the guest output a progress event carries, under its step's name. */
@@ -71,12 +94,15 @@ export class GuestConsole extends LitElement {
     } else if (event.kind === 'vertex-log') {
       if (this.lastLogged !== event.vertex) {
         const name = this.names.get(event.vertex) ?? event.vertex;
+        if (!this.atLineStart) this.write('\n');
         this.write(`${HEADER}${name}${RESET}\n`);
         this.lastLogged = event.vertex;
       }
       this.write(event.data);
     } else if (event.kind === 'vertex-error') {
-      this.write(`${ERROR}ERROR: ${event.error}${RESET}\n`);
+      if (!this.atLineStart) this.write('\n');
+      const text = isCanceled(event.error) ? 'CANCELED' : `ERROR: ${event.error}`;
+      this.write(`${ERROR}${text}${RESET}\n`);
       this.lastLogged = undefined;
     }
   }
@@ -86,6 +112,8 @@ export class GuestConsole extends LitElement {
     this.pending = [];
     this.names.clear();
     this.lastLogged = undefined;
+    this.atLineStart = true;
+    this.serialLine = '';
     this.terminal?.reset();
   }
 

@@ -1,8 +1,7 @@
 // The playground's entry module: defines the page's elements and hands the
-// app the example files vite bundled and, under the dev server, this host's
-// CDI spec files.
+// app the example files vite bundled (their URLs a moment later) and, under
+// the dev server, this host's CDI spec files.
 
-import { exampleContextUrls } from './example-context-urls.ts';
 import { exampleFiles } from './example-files.ts';
 import { getDevHostCdiSource } from './host-cdi-specs.ts';
 import './slipway-app.ts';
@@ -10,6 +9,9 @@ import './slipway-app.ts';
 const app = document.querySelector('slipway-app');
 if (app) {
   app.files = exampleFiles;
-  app.contextUrls = exampleContextUrls;
   app.hostCdi = getDevHostCdiSource();
+  // Only builds and the context list need the files' URLs.
+  void import('./example-context-urls.ts').then((m) => {
+    app.contextUrls = m.exampleContextUrls;
+  });
 }

@@ -1,11 +1,18 @@
 // <slipway-app>: the playground page. It holds the editors' state, sends it
 // to the planner worker on each edit, and shows the plan that comes back.
+// The build panel (v86, xterm.js) loads after the first paint.
 
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import type { CdiSpecFile, Diagnostic } from '../../core/src/index.ts';
+import type {
+  BuildOptions,
+  CdiSpecFile,
+  Diagnostic,
+} from '../../core/src/index.ts';
 import {
+  describeRequirements,
   loadExample,
   parseExampleIndex,
+  type Example,
   type ExampleSummary,
   type FileLoaders,
 } from './examples.ts';
@@ -20,23 +27,21 @@ import {
   type OptionsDraft,
 } from './options-draft.ts';
 import { createPlannerClient, type PlannerClient } from './planner-client.ts';
-import { loadExampleContext, type FileUrls } from './example-context.ts';
-import { resolveBuildContext, type ContextFiles } from './build-context.ts';
+import type { FileUrls } from './example-context.ts';
+import type { ContextFiles } from './build-context.ts';
 import type { ContextInputDetail } from './context-drop.ts';
 import { formatAddress, readAddress, type SharedState } from './share-link.ts';
 import { sharedStyles } from './shared-styles.ts';
 import type { PlanResponse } from './worker/protocol.ts';
+import type { V86Config } from './worker/v86-protocol.ts';
 import type { DiagnosticSelectDetail } from './diagnostic-list.ts';
+import type { BuildVariant } from './v86/build-panel.ts';
 import './build-options-form.ts';
 import './cdi-spec-editors.ts';
 import './devices-panel.ts';
 import './dockerfile-editor.ts';
 import './example-list.ts';
 import './plan-view.ts';
-import './v86/build-panel.ts';
-import './context-drop.ts';
-import './image-drop.ts';
-import './settings-panel.ts';
 
 const INDEX_PATH = '/examples/index.json';
 const PLAN_DELAY_MS = 120;
@@ -62,6 +67,9 @@ export class SlipwayApp extends LitElement {
     hostFiles: { state: true },
     hostError: { state: true },
     dropped: { state: true },
+    ignoreText: { state: true },
+    buildConfig: { attribute: false },
+    contextUrls: { attribute: false },
   };
 
   static override styles = [
@@ -143,15 +151,22 @@ export class SlipwayApp extends LitElement {
   declare hostError: string | undefined;
   /** A build context the user dropped; the example's folder when unset. */
   declare dropped: ContextFiles | undefined;
+  /** The context's ignore file, sent to the planner for CopyIgnoredFile. */
+  declare ignoreText: string | undefined;
+  /** Where the build panel finds the guest and images (tests set it). */
+  declare buildConfig: Partial<V86Config> | undefined;
 
   /** URLs of the example files, for the build context (binary ones too). */
-  contextUrls: FileUrls = {};
+  declare contextUrls: FileUrls;
 
   private stopHostCdi: (() => void) | undefined;
   private hostVersion = 0;
   /** The selected example as it ships, to tell an edited state from it. */
   private pristine: SharedState | undefined;
   private planner: PlannerClient | undefined;
+  /** The selected example as loaded, for its runnable variant and needs. */
+  private example: Example | undefined;
+  private ignoreVersion = 0;
   private indexText = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sequence = 0;
@@ -176,10 +191,19 @@ export class SlipwayApp extends LitElement {
     this.hostFiles = undefined;
     this.hostError = undefined;
     this.dropped = undefined;
+    this.ignoreText = undefined;
+    this.buildConfig = undefined;
+    this.contextUrls = {};
   }
 
   override connectedCallback() {
     super.connectedCallback();
+    // Below the plan, and heavy (v86's client, xterm.js on the first build):
+    // the page paints first.
+    void import('./v86/build-panel.ts');
+    void import('./context-drop.ts');
+    void import('./image-drop.ts');
+    void import('./settings-panel.ts');
     this.planner = createPlannerClient();
     window.addEventListener('hashchange', this.onHashChange);
     this.schedulePlan(0);
@@ -196,6 +220,7 @@ export class SlipwayApp extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('files')) void this.loadExamples();
+    if (changed.has('dropped')) void this.readIgnoreFile();
     if (changed.has('response')) {
       this.diagnostics = [
         ...(this.response?.plan?.diagnostics ?? []),
@@ -249,7 +274,9 @@ export class SlipwayApp extends LitElement {
           .draft=${this.draft}
           .stageNames=${stageNames}
           @options-input=${(e: CustomEvent<{ draft: OptionsDraft }>) => {
+            const file = this.draft.file;
             this.draft = e.detail.draft;
+            if (this.draft.file !== file) void this.readIgnoreFile();
             this.schedulePlan();
           }}
         ></build-options-form>
@@ -267,8 +294,11 @@ export class SlipwayApp extends LitElement {
         <h2>Run in the browser</h2>
         <v86-build-panel
           .dockerfile=${this.dockerfile}
-          .options=${toBuildOptions(this.draft, this.planSpecs())}
+          .options=${this.planOptions()}
           .plan=${this.response?.plan}
+          .variant=${this.buildVariant()}
+          .blocked=${this.blockedReason()}
+          .config=${this.buildConfig}
           .context=${this.loadContext}
         ></v86-build-panel>
         <h2>Build context</h2>
@@ -288,15 +318,68 @@ export class SlipwayApp extends LitElement {
   }
 
   // A dropped context wins over the example's folder; .dockerignore applies.
-  private loadContext = () =>
-    resolveBuildContext(
+  private loadContext = async (dockerfile = this.draft.file) => {
+    const [{ resolveBuildContext }, { loadExampleContext }] = await Promise.all(
+      [import('./build-context.ts'), import('./example-context.ts')],
+    );
+    return resolveBuildContext(
       this.dropped,
       async () =>
         this.selected
           ? loadExampleContext(this.selected, this.contextUrls)
           : undefined,
+      dockerfile,
+    );
+  };
+
+  /** The options the planner gets: the form's, the specs and the ignore file. */
+  private planOptions(): BuildOptions {
+    const options = toBuildOptions(this.draft, this.planSpecs());
+    if (this.ignoreText !== undefined) options.dockerignore = this.ignoreText;
+    return options;
+  }
+
+  /**
+   * Reads the ignore file BuildKit would send with the Dockerfile, from
+   * the dropped context or the example's folder, and plans again.
+   */
+  private async readIgnoreFile() {
+    const version = ++this.ignoreVersion;
+    const dropped = this.dropped;
+    const folder = `/examples/${this.selected}/`;
+    const { readIgnoreText } = await import('./build-context.ts');
+    const text = await readIgnoreText(
+      dropped
+        ? async (path) => {
+            const file = dropped.files.find((f) => samePath(f.path, path));
+            return file ? new TextDecoder().decode(file.data) : undefined;
+          }
+        : async (path) =>
+            this.selected ? this.files[folder + path]?.() : undefined,
       this.draft.file,
     );
+    if (version !== this.ignoreVersion || text === this.ignoreText) return;
+    this.ignoreText = text;
+    this.schedulePlan(0);
+  }
+
+  /** The example's runnable Dockerfile while the docs' one is unedited. */
+  private buildVariant(): BuildVariant | undefined {
+    const example = this.example;
+    if (!example?.runnable || example.id !== this.selected) return undefined;
+    const pristine =
+      this.dockerfile === example.dockerfile &&
+      this.draft.file === example.draft.file;
+    return pristine ? example.runnable : undefined;
+  }
+
+  /** Why the unedited example cannot build in a browser, if it cannot. */
+  private blockedReason(): string | undefined {
+    const example = this.example;
+    if (!example || example.id !== this.selected) return undefined;
+    if (this.dockerfile !== example.dockerfile) return undefined;
+    return describeRequirements(example.requires);
+  }
 
   private examplePaths(): string[] {
     const folder = `/examples/${this.selected}/`;
@@ -353,6 +436,7 @@ export class SlipwayApp extends LitElement {
   private async selectExample(id: string, state?: SharedState) {
     const example = await loadExample(id, this.indexText, this.files);
     if (!example) return;
+    this.example = example;
     this.selected = id;
     this.readme = example.readme;
     this.pristine = {
@@ -365,6 +449,7 @@ export class SlipwayApp extends LitElement {
     this.specs = state?.specs ?? example.cdiSpecs;
     this.draft = state?.draft ?? example.draft;
     this.schedulePlan(0);
+    void this.readIgnoreFile();
   }
 
   // The address always reopens what is on the page (once an example loaded,
@@ -393,7 +478,7 @@ export class SlipwayApp extends LitElement {
     this.busy = true;
     const response = await planner.api.plan({
       dockerfile: this.dockerfile,
-      options: toBuildOptions(this.draft, this.planSpecs()),
+      options: this.planOptions(),
     });
     // A newer edit may have been sent meanwhile; only its answer counts.
     if (sequence !== this.sequence) return;
@@ -446,6 +531,13 @@ export class SlipwayApp extends LitElement {
     this.hostError = error;
     this.schedulePlan(0);
   }
+}
+
+/** Compares two context paths, ignoring `./` and a leading slash. */
+function samePath(a: string, b: string): boolean {
+  const clean = (p: string) =>
+    p.split('/').filter((part) => part !== '' && part !== '.').join('/');
+  return clean(a) === clean(b);
 }
 
 customElements.define('slipway-app', SlipwayApp);

@@ -83,8 +83,8 @@ describe('<v86-build-panel>', function () {
     const { plan } = await planExample(example, { platforms: 'linux/arm64' });
     await mount(example, plan);
     const root = panel.shadowRoot!;
-    expect(root.querySelector('.foreign')?.textContent).to.contain(
-      'linux/arm64 are not executed in the browser',
+    expect(root.querySelector('.foreign li')?.textContent).to.equal(
+      'linux/arm64: not executed in the browser: its RUN steps run on linux/arm64, and the guest runs linux/386 (linux/amd64 under QEMU user mode)',
     );
     const button = root.querySelector('button.primary') as HTMLButtonElement;
     expect(button.textContent?.trim()).to.equal('Build for linux/386');

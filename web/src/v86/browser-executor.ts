@@ -6,7 +6,11 @@ import {
   solveBuild,
   type BuildPlan,
   type ImageConfig,
+  type ImageSource,
   type ProgressEvent,
+  type RunRequest,
+  type RunResult,
+  type Snapshotter,
   type SolveResult,
 } from '../../../core/src/index.ts';
 import { emptyDir, type DirNode, type FileChange } from './file-tree.ts';
@@ -20,8 +24,10 @@ import {
 } from './memory-backends.ts';
 import { MemorySnapshotter } from './memory-snapshotter.ts';
 import { V86Runner, type RunNote } from './v86-runner.ts';
+import { WasiProcessHost } from '../wasi/wasi-process-host.ts';
 import { WasiRunner } from '../wasi/wasi-runner.ts';
 import { isWasiStep } from '../wasi/wasi-step.ts';
+import { canceledError, runTimeoutError } from './build-stop.ts';
 
 /** One platform's target after a build: its files and config. */
 export interface BuiltTarget {
@@ -45,6 +51,8 @@ export interface BrowserBuildOptions {
   noCache?: boolean;
   /** The build context; empty when not given. */
   context?: DirNode;
+  /** Stops a RUN whose process runs longer (ms); no limit when unset or 0. */
+  runTimeoutMs?: number;
 }
 
 /** Keeps snapshots, cache and images between builds of one page. */
@@ -52,18 +60,30 @@ export class BrowserExecutor {
   readonly snapshots = new MemorySnapshotter();
   readonly cache = new MemoryCache();
   readonly images: BundleImages;
+  /** The worker WASI programs run in; ended to stop one. */
+  readonly wasiProcesses = new WasiProcessHost();
   private readonly runner: V86Runner;
   private readonly wasi: WasiRunner;
   private notes: RunNote[] = [];
   private noteListener?: (note: RunNote) => void;
+  /** Set by `cancel` until the next build starts. */
+  private canceled: Error | undefined;
+  /** Stops the running RUN, when there is one. */
+  private halt: ((error: Error) => void) | undefined;
+  /** Starts the running RUN's clock once its process starts. */
+  private processStarted: (() => void) | undefined;
 
-  constructor(options: {
-    machine: () => Promise<GuestMachine>;
-    imagesUrl: string;
-    imageDatabase?: string;
-    /** Returns the QEMU user-mode binary for an emulated platform. */
-    emulator?: (platform: string) => Promise<Uint8Array | undefined>;
-  }) {
+  constructor(
+    private readonly options: {
+      machine: () => Promise<GuestMachine>;
+      imagesUrl: string;
+      imageDatabase?: string;
+      /** Returns the QEMU user-mode binary for an emulated platform. */
+      emulator?: (platform: string) => Promise<Uint8Array | undefined>;
+      /** Stops the guest in the middle of a job; the next RUN starts another. */
+      stopGuest?: (error: Error) => void;
+    },
+  ) {
     this.images = new BundleImages({
       baseUrl: options.imagesUrl,
       snapshots: this.snapshots,
@@ -73,13 +93,30 @@ export class BrowserExecutor {
       this.notes.push(note);
       this.noteListener?.(note);
     };
+    const onProcessStart = () => this.processStarted?.();
     this.runner = new V86Runner({
       machine: options.machine,
       emulator: options.emulator,
       snapshots: this.snapshots,
       onNote,
+      onProcessStart,
     });
-    this.wasi = new WasiRunner({ snapshots: this.snapshots, onNote });
+    this.wasi = new WasiRunner({
+      snapshots: this.snapshots,
+      onNote,
+      onProcessStart,
+      process: (request, onOutput) =>
+        this.wasiProcesses.run(request, onOutput),
+    });
+  }
+
+  /**
+   * Cancels the build that is running: its RUN is stopped (the guest is
+   * stopped, or the WASI worker ended) and no further step starts.
+   */
+  cancel(): void {
+    this.canceled ??= canceledError();
+    this.halt?.(this.canceled);
   }
 
   /** Builds every platform of the plan; steps the guest cannot run fail with the reason. */
@@ -89,19 +126,17 @@ export class BrowserExecutor {
   ): Promise<BrowserBuildResult> {
     this.notes = [];
     this.noteListener = options.onNote;
+    this.canceled = undefined;
     const exporter = new MemoryExporter(this.snapshots);
     const started = performance.now();
     const solve = await solveBuild(
       plan,
       {
-        images: this.images,
-        snapshots: this.snapshots,
-        // WASI programs run with the shim, everything else in the guest.
+        images: this.checkedImages(),
+        snapshots: this.checkedSnapshots(),
         runner: {
           run: (request, onOutput) =>
-            isWasiStep(request.platform, request.args)
-              ? this.wasi.run(request, onOutput)
-              : this.runner.run(request, onOutput),
+            this.runStep(request, onOutput, options.runTimeoutMs ?? 0),
         },
         context: new TreeContext(this.snapshots, options.context ?? emptyDir()),
         exporter,
@@ -120,6 +155,76 @@ export class BrowserExecutor {
     }));
     this.noteListener = undefined;
     return { solve, targets, exports: exporter.exports, notes: this.notes };
+  }
+
+  /**
+   * Runs one RUN (a WASI program with the shim, anything else in the
+   * guest) until it ends, the build is canceled or its time is up.
+   */
+  private async runStep(
+    request: RunRequest,
+    onOutput: (stream: 1 | 2, data: string) => void,
+    timeoutMs: number,
+  ): Promise<RunResult> {
+    this.checkCanceled();
+    const wasi = isWasiStep(request.platform, request.args);
+    let stop!: (error: Error) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    this.halt = (error) => {
+      stop(error);
+      if (wasi) this.wasiProcesses.abort(error);
+      else this.options.stopGuest?.(error);
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    this.processStarted = () => {
+      if (timeoutMs <= 0 || timer !== undefined) return;
+      const error = runTimeoutError(request.args, timeoutMs);
+      timer = setTimeout(() => this.halt?.(error), timeoutMs);
+    };
+    const work = wasi
+      ? this.wasi.run(request, onOutput)
+      : this.runner.run(request, onOutput);
+    // A stopped step's own failure comes later and is not the news.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, stopped]);
+    } finally {
+      clearTimeout(timer);
+      this.halt = undefined;
+      this.processStarted = undefined;
+    }
+  }
+
+  private checkCanceled(): void {
+    if (this.canceled) throw this.canceled;
+  }
+
+  /** The image source, refusing new work once the build is canceled. */
+  private checkedImages(): ImageSource {
+    return {
+      resolve: async (ref, platform) => {
+        this.checkCanceled();
+        return this.images.resolve(ref, platform);
+      },
+      unpack: (image, into) => this.images.unpack(image, into),
+    };
+  }
+
+  /** The snapshotter, refusing new snapshots once the build is canceled. */
+  private checkedSnapshots(): Snapshotter {
+    const s = this.snapshots;
+    return {
+      has: (key) => s.has(key),
+      prepare: async (key, parent) => {
+        this.checkCanceled();
+        return s.prepare(key, parent);
+      },
+      commit: (active) => s.commit(active),
+      abort: (active) => s.abort(active),
+      mkdir: (into, path, user) => s.mkdir(into, path, user),
+      copy: (into, source, request) => s.copy(into, source, request),
+      locate: (key) => s.locate(key),
+    };
   }
 
   /** Returns what each RUN of this page changed, by vertex id. */

@@ -5,6 +5,7 @@
 import type { UseStore } from 'idb-keyval';
 import {
   emptyImageConfig,
+  formatPlatform,
   normalizeImageName,
   normalizePlatform,
   parsePlatform,
@@ -38,10 +39,19 @@ export interface BundleImagesOptions {
   database?: string;
 }
 
+/** A name the store resolves and the platforms it holds for it. */
+export interface OfflineImage {
+  /** The normalised name, e.g. `docker.io/library/busybox:1.36`. */
+  name: string;
+  /** Normalised platforms, e.g. `linux/386`. */
+  platforms: string[];
+}
+
 /** Resolves images from the bundles kept in IndexedDB. */
 export class BundleImages implements ImageSource {
   private readonly store: UseStore;
   private loaded?: Promise<Map<string, Descriptor>>;
+  private bundleList?: Promise<Map<string, string[]>>;
 
   constructor(private readonly options: BundleImagesOptions) {
     this.store = openImageStore(options.database);
@@ -89,6 +99,50 @@ export class BundleImages implements ImageSource {
       const tar = layer.mediaType.includes('gzip') ? await gunzip(blob) : blob;
       applyLayer(tree, readTar(tar));
     }
+  }
+
+  /**
+   * Lists every name the store resolves (imported ones win) and its
+   * platforms. The bundles are read from the page's server, so listing
+   * does not copy them into IndexedDB.
+   */
+  async list(): Promise<OfflineImage[]> {
+    this.bundleList ??= this.listBundles().catch((error) => {
+      this.bundleList = undefined;
+      throw error;
+    });
+    const found = new Map(await this.bundleList);
+    for (const image of await listImportedImages(this.store)) {
+      const read = (digest: string) => readBlob(this.store, digest);
+      found.set(image.name, await platformsOf(image.descriptor, read));
+    }
+    return [...found]
+      .map(([name, platforms]) => ({ name, platforms }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private async listBundles(): Promise<Map<string, string[]>> {
+    const base = this.options.baseUrl.replace(/\/?$/, '/');
+    const found = new Map<string, string[]>();
+    const list = await fetchJson<{
+      bundles: { name: string; blobs: string[] }[];
+    }>(`${base}index.json`);
+    for (const bundle of list.bundles) {
+      const dir = `${base}${bundle.name}/`;
+      const index = await fetchJson<{ manifests: Descriptor[] }>(
+        `${dir}index.json`,
+      );
+      const source = bundleSource(dir, new Set(bundle.blobs));
+      const read = (digest: string) =>
+        source.has(digest) ? source.read(digest) : Promise.resolve(undefined);
+      for (const entry of index.manifests) {
+        const name = entry.annotations?.[REF_ANNOTATION];
+        if (!name) continue;
+        const platforms = await platformsOf(entry, read);
+        found.set(normalizeImageName(name) ?? name, platforms);
+      }
+    }
+    return found;
   }
 
   /**
@@ -174,6 +228,37 @@ export class BundleImages implements ImageSource {
     if (!bytes) throw new Error(`blob ${digest} is not in the offline store`);
     return bytes;
   }
+}
+
+/** Lists the platforms an index or manifest holds, normalised. */
+async function platformsOf(
+  top: Descriptor,
+  read: (digest: string) => Promise<Uint8Array | undefined>,
+): Promise<string[]> {
+  const json = async <T>(digest: string): Promise<T | undefined> => {
+    const bytes = await read(digest);
+    return bytes ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  };
+  if (!isIndex(top.mediaType)) {
+    const manifest = await json<{ config: Descriptor }>(top.digest);
+    const config = manifest && (await json<OciPlatform>(manifest.config.digest));
+    const { os, architecture, variant } = config ?? {};
+    if (!os || !architecture) return [];
+    return [formatPlatform(normalizePlatform({ os, architecture, variant }))];
+  }
+  const index = await json<{ manifests: Descriptor[] }>(top.digest);
+  const platforms: string[] = [];
+  for (const m of index?.manifests ?? []) {
+    if (!m.platform || !(await read(m.digest))) continue;
+    platforms.push(formatPlatform(normalizePlatform(m.platform)));
+  }
+  return platforms;
+}
+
+interface OciPlatform {
+  os?: string;
+  architecture?: string;
+  variant?: string;
 }
 
 interface OciConfig {

@@ -50,7 +50,7 @@ const OUTPUT_POLL_MS = 25;
 /** A started guest, waiting for jobs. */
 export class GuestMachine {
   private line = '';
-  private readonly waiters = new Map<string, (rest: string) => void>();
+  private readonly waiters = new Map<string, Waiter>();
   private readonly consoleListeners = new Set<(text: string) => void>();
   private readonly decoder = new TextDecoder();
   private nextId = 1;
@@ -58,6 +58,8 @@ export class GuestMachine {
   private readonly emulators = new Set<string>();
   /** The root the last job left in the share, as the guest sees it. */
   private current: LaidRoot | undefined;
+  /** Why the machine was stopped, once `abort` was called. */
+  private stopped: Error | undefined;
 
   private constructor(
     private readonly emulator: V86,
@@ -66,10 +68,17 @@ export class GuestMachine {
     emulator.add_listener('serial0-output-byte', (byte) => this.onByte(byte));
   }
 
-  /** Boots the guest from its kernel and waits until `/init` is ready. */
-  static async boot(assets: GuestAssets): Promise<GuestMachine> {
+  /**
+   * Boots the guest from its kernel and waits until `/init` is ready;
+   * `onConsole` gets the serial console from the first byte on.
+   */
+  static async boot(
+    assets: GuestAssets,
+    onConsole?: (text: string) => void,
+  ): Promise<GuestMachine> {
     const emulator = await createEmulator(assets);
     const machine = new GuestMachine(emulator, fs9pOf(emulator));
+    if (onConsole) machine.onConsole(onConsole);
     const ready = machine.expect('@@READY');
     await emulator.run();
     await ready;
@@ -80,10 +89,12 @@ export class GuestMachine {
   static async restore(
     assets: GuestAssets,
     state: ArrayBuffer,
+    onConsole?: (text: string) => void,
   ): Promise<GuestMachine> {
     const emulator = await createEmulator(assets);
     await emulator.restore_state(state);
     const machine = new GuestMachine(emulator, fs9pOf(emulator));
+    if (onConsole) machine.onConsole(onConsole);
     await emulator.run();
     return machine;
   }
@@ -235,15 +246,39 @@ export class GuestMachine {
     await this.emulator.destroy();
   }
 
+  /**
+   * Stops the machine in the middle of whatever it runs: the job waiting
+   * for its exit and every later call reject with `error`, and the
+   * emulator is destroyed (the guest cannot kill a job it was not told of).
+   */
+  async abort(error: Error): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = error;
+    const waiters = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const waiter of waiters) waiter.reject(error);
+    await this.emulator.destroy();
+  }
+
+  /** Tells whether `abort` stopped the machine. */
+  get aborted(): boolean {
+    return this.stopped !== undefined;
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.busy.then(work, work);
+    const guarded = () =>
+      this.stopped ? Promise.reject(this.stopped) : work();
+    const next = this.busy.then(guarded, guarded);
     this.busy = next.catch(() => undefined);
     return next;
   }
 
   /** Resolves with the rest of the first console line starting with `prefix`. */
   private expect(prefix: string): Promise<string> {
-    return new Promise((resolve) => this.waiters.set(prefix, resolve));
+    if (this.stopped) return Promise.reject(this.stopped);
+    return new Promise((resolve, reject) =>
+      this.waiters.set(prefix, { resolve, reject }),
+    );
   }
 
   private onByte(byte: number): void {
@@ -255,10 +290,10 @@ export class GuestMachine {
     }
     const line = this.line;
     this.line = '';
-    for (const [prefix, resolve] of this.waiters) {
+    for (const [prefix, waiter] of this.waiters) {
       if (line === prefix || line.startsWith(`${prefix} `)) {
         this.waiters.delete(prefix);
-        resolve(line.slice(prefix.length).trim());
+        waiter.resolve(line.slice(prefix.length).trim());
         return;
       }
     }
@@ -284,6 +319,12 @@ async function createEmulator(assets: GuestAssets): Promise<V86> {
     emulator.add_listener('emulator-loaded', () => resolve()),
   );
   return emulator;
+}
+
+/** A job waiting for its console line, or for the machine to stop. */
+interface Waiter {
+  resolve: (rest: string) => void;
+  reject: (error: Error) => void;
 }
 
 /** A root folder in the share and the mount points added to it. */

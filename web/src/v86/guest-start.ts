@@ -52,6 +52,8 @@ export interface StartOptions {
   restore?: boolean;
   /** Store a state after a cold boot (default true). */
   save?: boolean;
+  /** Gets what the guest prints on its serial console, from the start. */
+  onConsole?: (text: string) => void;
 }
 
 /** Restores or boots the guest; returns it with a report. */
@@ -70,7 +72,11 @@ export async function startGuest(
       try {
         const state = await inflate(stored);
         const read = performance.now();
-        const machine = await GuestMachine.restore(assets, state);
+        const machine = await GuestMachine.restore(
+          assets,
+          state,
+          options.onConsole,
+        );
         const done = performance.now();
         const phases = {
           assetsMs: loaded - started,
@@ -93,7 +99,7 @@ export async function startGuest(
     }
   }
   const booting = performance.now();
-  const machine = await GuestMachine.boot(assets);
+  const machine = await GuestMachine.boot(assets, options.onConsole);
   const ms = performance.now() - started;
   const phases = {
     assetsMs: loaded - started,

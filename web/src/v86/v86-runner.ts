@@ -47,6 +47,8 @@ export interface V86RunnerOptions {
   onNote?: (note: RunNote) => void;
   /** Returns the QEMU user-mode binary for an emulated platform, if any. */
   emulator?: (platform: string) => Promise<Uint8Array | undefined>;
+  /** Called when the guest is up and the process is about to start. */
+  onProcessStart?: () => void;
 }
 
 /** Runs RUN steps in the v86 guest. */
@@ -101,6 +103,7 @@ export class V86Runner implements Runner {
     if (interpreter) {
       await machine.registerEmulator(EMULATORS[platform]!, interpreter);
     }
+    this.options.onProcessStart?.();
     const result = await machine.run(
       {
         args: request.args,

@@ -22,7 +22,11 @@ import {
 import type { MemorySnapshotter } from '../v86/memory-snapshotter.ts';
 import { resolveUser } from '../v86/tree-users.ts';
 import { unappliedEdits, type RunNote } from '../v86/v86-runner.ts';
-import { runWasiProcess } from './wasi-process.ts';
+import {
+  runWasiProcess,
+  type WasiProcessRequest,
+  type WasiProcessResult,
+} from './wasi-process.ts';
 import { findProgram } from './wasi-step.ts';
 
 /** How an image's entrypoint ran in the page. */
@@ -34,12 +38,22 @@ export interface WasiRunReport {
   ms: number;
 }
 
+/** Runs one WASI process: here, or in a worker that can be stopped. */
+export type WasiProcessRun = (
+  request: WasiProcessRequest,
+  onOutput: (stream: 1 | 2, data: string) => void,
+) => Promise<WasiProcessResult>;
+
 /** What the runner needs from the rest of the browser executor. */
 export interface WasiRunnerOptions {
   snapshots: MemorySnapshotter;
   onNote?: (note: RunNote) => void;
   /** Seconds since the epoch, for the times of changed files. */
   now?: () => number;
+  /** Where programs run; in this thread when unset. */
+  process?: WasiProcessRun;
+  /** Called when the program is found and about to start. */
+  onProcessStart?: () => void;
 }
 
 /** Runs RUN steps whose program is a WASI module, with the shim. */
@@ -82,7 +96,9 @@ export class WasiRunner implements Runner {
       restore(root);
       throw new Error(found.error);
     }
-    const result = await runWasiProcess(
+    const run = this.options.process ?? runWasiProcess;
+    this.options.onProcessStart?.();
+    const result = await run(
       {
         path: found.path,
         module: found.data,
@@ -118,6 +134,7 @@ export async function runImageEntrypoint(
   tree: DirNode,
   config: ImageConfig,
   extraArgs: string[] = [],
+  run: WasiProcessRun = runWasiProcess,
 ): Promise<WasiRunReport> {
   const args = entrypointArgs(config, extraArgs);
   const env = config.env;
@@ -129,7 +146,7 @@ export async function runImageEntrypoint(
   ensureDir(root, cwd);
   let stdout = '';
   let stderr = '';
-  const result = await runWasiProcess(
+  const result = await run(
     {
       path: found.path,
       module: found.data,

@@ -6,6 +6,7 @@ import type {
   ImageConfig,
   ProgressEvent,
 } from '../../../core/src/index.ts';
+import type { OfflineImage } from '../v86/bundle-images.ts';
 import type { DirNode, FileChange } from '../v86/file-tree.ts';
 import type { StartReport } from '../v86/guest-start.ts';
 import type { RunNote } from '../v86/v86-runner.ts';
@@ -23,11 +24,25 @@ export interface V86Config {
   useSnapshot?: boolean;
 }
 
-/** Something that happened during a build, streamed as it happens. */
+/**
+ * Something that happened during a build, streamed as it happens; `serial`
+ * is what the guest printed on its console (boot messages, `/init`'s lines).
+ */
 export type BuildUpdate =
   | { kind: 'progress'; event: ProgressEvent }
   | { kind: 'note'; note: RunNote }
-  | { kind: 'guest'; report: StartReport };
+  | { kind: 'guest'; report: StartReport }
+  | { kind: 'serial'; text: string };
+
+/** How one build runs. */
+export interface BuildRunOptions {
+  /** Runs every step even when the page's cache has it. */
+  noCache?: boolean;
+  /** The build context, after `.dockerignore`. */
+  context?: DirNode;
+  /** Stops a RUN whose process runs longer (ms); no limit when unset or 0. */
+  runTimeoutMs?: number;
+}
 
 /** One file of a result, without its bytes. */
 export interface FileInfo {
@@ -88,14 +103,25 @@ export interface ExecReport {
 export interface V86WorkerApi {
   /** Sets where things are; call once before anything else. */
   configure(config: V86Config): void;
-  /** Restores or boots the guest now instead of at the first RUN. */
-  start(): Promise<StartReport>;
+  /**
+   * Restores or boots the guest now instead of at the first RUN; its
+   * console goes to `onUpdate` until a build takes over.
+   */
+  start(onUpdate?: (update: BuildUpdate) => void): Promise<StartReport>;
   /** Runs a plan (linux/386 steps in the guest). */
   build(
     plan: BuildPlan,
     onUpdate: (update: BuildUpdate) => void,
-    options?: { noCache?: boolean; context?: DirNode },
+    options?: BuildRunOptions,
   ): Promise<BuildReport>;
+  /**
+   * Cancels the running build: its RUN is stopped (the guest is stopped
+   * and restored at the next RUN, a WASI program's worker ended), and the
+   * build ends with BuildKit's `Canceled: context canceled`.
+   */
+  cancel(): void;
+  /** Lists the images the offline store resolves, with their platforms. */
+  listImages(): Promise<OfflineImage[]>;
   /** Runs one command in an image's files (for checks and measurements). */
   exec(request: ExecRequest): Promise<ExecReport>;
   /** Reads a file of the last build's result for a platform. */

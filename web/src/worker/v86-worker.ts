@@ -22,6 +22,7 @@ import { runImageEntrypoint, wasiEntrypoint } from '../wasi/wasi-runner.ts';
 import { isWasiStep } from '../wasi/wasi-step.ts';
 import type {
   BuildReport,
+  BuildRunOptions,
   BuildUpdate,
   ExecReport,
   ExecRequest,
@@ -35,30 +36,88 @@ let executor: BrowserExecutor | undefined;
 let guest: Promise<{ machine: GuestMachine; report: StartReport }> | undefined;
 let lastTargets: BuiltTarget[] = [];
 let lastExport: DirNode | undefined;
-let startListener: ((report: StartReport) => void) | undefined;
+/** Where updates go: the running build's listener, or a start's. */
+let listener: ((update: BuildUpdate) => void) | undefined;
+/** Serial console text not sent yet: bytes arrive one at a time. */
+let serial = '';
+let serialTimer: ReturnType<typeof setTimeout> | undefined;
+const SERIAL_FLUSH_MS = 40;
 
 function settings(): V86Config {
   if (!config) throw new Error('the v86 worker is not configured');
   return config;
 }
 
+/**
+ * Sends an update. Console text goes on its own clock: a job's last output
+ * is read after its exit line, and should not come after that line.
+ */
+function send(update: BuildUpdate): void {
+  delivered(listener?.(update));
+}
+
+/** Updates sent and not yet taken by the page (comlink answers each call). */
+let inFlight: Promise<unknown>[] = [];
+
+function delivered(sent: unknown): void {
+  if (sent instanceof Promise) inFlight.push(sent.catch(() => undefined));
+}
+
+/** Waits until the page has taken every update sent so far. */
+async function drainUpdates(): Promise<void> {
+  const pending = inFlight;
+  inFlight = [];
+  await Promise.all(pending);
+}
+
+function onSerial(text: string): void {
+  serial += text;
+  serialTimer ??= setTimeout(flushSerial, SERIAL_FLUSH_MS);
+}
+
+function flushSerial(): void {
+  clearTimeout(serialTimer);
+  serialTimer = undefined;
+  if (serial) delivered(listener?.({ kind: 'serial', text: serial }));
+  serial = '';
+}
+
 /** Restores or boots the guest once; later calls share it. */
 function machine(): Promise<{ machine: GuestMachine; report: StartReport }> {
-  guest ??= (async () => {
+  if (guest) return guest;
+  const pending = (async () => {
     const c = settings();
     const started = await startGuest(
       { guestUrl: c.guestUrl, wasmUrl: c.wasmUrl, database: c.stateDatabase },
-      { restore: c.useSnapshot !== false, save: c.useSnapshot !== false },
+      {
+        restore: c.useSnapshot !== false,
+        save: c.useSnapshot !== false,
+        onConsole: onSerial,
+      },
     );
-    startListener?.(started.report);
+    send({ kind: 'guest', report: started.report });
     // A cold boot stores the booted state.
     announceStoreChange();
     return started;
-  })().catch((error) => {
-    guest = undefined;
-    throw error;
+  })();
+  guest = pending;
+  pending.catch(() => {
+    if (guest === pending) guest = undefined;
   });
-  return guest;
+  return pending;
+}
+
+/**
+ * Stops the guest in the middle of a job; the next RUN restores the stored
+ * state (or boots) a new one.
+ */
+function stopGuest(error: Error): void {
+  const current = guest;
+  guest = undefined;
+  current?.then(
+    ({ machine: stopped }) => stopped.abort(error),
+    () => undefined,
+  );
 }
 
 const emulators = new Map<string, Promise<Uint8Array | undefined>>();
@@ -84,6 +143,7 @@ function getExecutor(): BrowserExecutor {
     emulator,
     imagesUrl: settings().imagesUrl,
     imageDatabase: settings().imageDatabase,
+    stopGuest,
   });
   return executor;
 }
@@ -93,19 +153,24 @@ const api: V86WorkerApi = {
     config = next;
   },
 
-  async start(): Promise<StartReport> {
-    return (await machine()).report;
+  async start(onUpdate?: (update: BuildUpdate) => void): Promise<StartReport> {
+    if (onUpdate) listener = onUpdate;
+    try {
+      return (await machine()).report;
+    } finally {
+      flushSerial();
+    }
   },
 
   async build(
     plan: BuildPlan,
     onUpdate: (update: BuildUpdate) => void,
-    options: { noCache?: boolean; context?: DirNode } = {},
+    options: BuildRunOptions = {},
   ): Promise<BuildReport> {
     const started = performance.now();
     const exec = getExecutor();
     const split = isPlatformSplit(plan.options.outputs, plan.platforms.length);
-    startListener = (report) => onUpdate({ kind: 'guest', report });
+    listener = onUpdate;
     // Start the guest while images load when some RUN will need it.
     const runs = Object.values(plan.vertices).filter(runsInGuest);
     if (runs.length > 0) machine().catch(() => undefined);
@@ -118,10 +183,11 @@ const api: V86WorkerApi = {
     }
     try {
       const result = await exec.build(plan, {
-        onEvent: (event) => onUpdate({ kind: 'progress', event }),
-        onNote: (note) => onUpdate({ kind: 'note', note }),
+        onEvent: (event) => send({ kind: 'progress', event }),
+        onNote: (note) => send({ kind: 'note', note }),
         noCache: options.noCache,
         context: options.context,
+        runTimeoutMs: options.runTimeoutMs,
       });
       lastTargets = result.targets;
       lastExport = result.solve.ok
@@ -142,10 +208,21 @@ const api: V86WorkerApi = {
         elapsedMs: performance.now() - started,
       };
     } finally {
-      startListener = undefined;
+      flushSerial();
+      // The report must not overtake the progress it ends.
+      await drainUpdates();
+      if (listener === onUpdate) listener = undefined;
       // Images may have been copied into IndexedDB.
       announceStoreChange();
     }
+  },
+
+  cancel(): void {
+    executor?.cancel();
+  },
+
+  listImages() {
+    return getExecutor().images.list();
   },
 
   async exec(request: ExecRequest): Promise<ExecReport> {
@@ -192,7 +269,10 @@ const api: V86WorkerApi = {
   async runEntrypoint(platform: string) {
     const target = lastTargets.find((t) => t.platform === platform);
     if (!target) throw new Error(`no result for ${platform} to run`);
-    return runImageEntrypoint(target.tree, target.config);
+    const processes = getExecutor().wasiProcesses;
+    return runImageEntrypoint(target.tree, target.config, [], (r, out) =>
+      processes.run(r, out),
+    );
   },
 
   exportTar(platform: string): Uint8Array | undefined {
