@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,38 @@ try {
   process.exit(0);
 }
 
+/**
+ * Packages loaded on first use rather than at start: the functions each
+ * importer calls. log-update pulls in string-width, whose module sets up
+ * an Intl.Segmenter (about 8 ms); a build without --progress=tty never
+ * draws, and one without outputs never writes a tar.
+ */
+const LAZY_PACKAGES = {
+  'log-update': { named: ['createLogUpdate'] },
+  'tar-stream': { default: ['pack', 'extract'] },
+  'smol-toml': { named: ['parse'] },
+};
+
+/**
+ * Built-in modules that take milliseconds to load and that an all-cached
+ * build never calls: each stands behind a proxy that loads it on the
+ * first property read. Only modules used as plain objects of functions
+ * belong here (not `events` or `stream`, which are extended as classes).
+ */
+const LAZY_BUILTINS = new Set([
+  'child_process',
+  'zlib',
+  'stream/promises',
+  'net',
+  'http',
+  'https',
+  'tty',
+  'readline',
+  'dgram',
+  'dns',
+  'worker_threads',
+]);
+
 const started = Date.now();
 fs.mkdirSync(outdir, { recursive: true });
 // A CommonJS script rather than an ES module: Node 20 can keep a code cache
@@ -39,6 +72,7 @@ const result = await esbuild.build({
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
+  plugins: [lazyPackages(LAZY_PACKAGES)],
 });
 const code = shareBuiltinWrappers(result.outputFiles[0].text);
 const tmp = path.join(outdir, `slipway.cjs.${process.pid}.tmp`);
@@ -46,7 +80,7 @@ fs.writeFileSync(tmp, code);
 
 // The launcher checks these files' times, not a walk of the whole tree.
 const sources = Object.keys(result.metafile.inputs)
-  .filter((file) => !file.includes('node_modules/'))
+  .filter((file) => !file.includes('node_modules/') && !file.includes(':'))
   .map((file) => path.relative(root, path.resolve(file)));
 const newest = Math.max(
   ...sources.map((file) => fs.statSync(path.join(root, file)).mtimeMs),
@@ -63,26 +97,97 @@ console.error(
   `build-cli: wrote ${path.relative(root, outdir) || '.'}/slipway.cjs in ${Date.now() - started} ms`,
 );
 
+/** An esbuild plugin that puts each package behind a loader-on-call module. */
+function lazyPackages(table) {
+  const filter = new RegExp(
+    `^(${Object.keys(table)
+      .map((name) => name.replace(/[-/]/g, '\\$&'))
+      .join('|')})$`,
+  );
+  return {
+    name: 'lazy-packages',
+    setup(build) {
+      build.onResolve({ filter }, (args) =>
+        args.namespace === 'lazy'
+          ? undefined
+          : { path: args.path, namespace: 'lazy' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+        const spec = table[args.path];
+        const real = `let loaded; const real = () => (loaded ??= require(${JSON.stringify(args.path)}));`;
+        const call = (name) => `(...args) => real().${name}(...args)`;
+        const named = (spec.named ?? []).map(
+          (name) => `export const ${name} = ${call(name)};`,
+        );
+        const fallback = spec.default
+          ? [
+              `export default { ${spec.default.map((name) => `${name}: (...args) => (real().default ?? real()).${name}(...args)`).join(', ')} };`,
+            ]
+          : [];
+        return {
+          contents: [real, ...named, ...fallback].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
+
 /**
  * esbuild wraps every `import x from 'node:fs'` in a fresh copy of the
  * module's properties, once per importing file; with dozens of files that
- * was a tenth of a start. Wrap each required module once and share it.
+ * was a tenth of a start. Wrap each built-in module once and share it, and
+ * load the heavy ones on first use.
  */
 function shareBuiltinWrappers(text) {
-  const marker = 'var __toCommonJS =';
-  if (!text.includes('var __toESM =') || !text.includes(marker)) {
-    throw new Error('build-cli: esbuild helpers changed; update build-cli.mjs');
-  }
-  const shared = [
-    'var __toESMShared = /* @__PURE__ */ new WeakMap();',
-    'var __toESMEach = __toESM;',
-    '__toESM = (mod, isNodeMode) => {',
-    '  if (mod === null || (typeof mod !== "object" && typeof mod !== "function"))',
-    '    return __toESMEach(mod, isNodeMode);',
-    '  let made = __toESMShared.get(mod);',
-    '  if (!made) __toESMShared.set(mod, (made = []));',
-    '  return (made[isNodeMode ? 1 : 0] ??= __toESMEach(mod, isNodeMode));',
-    '};',
+  const builtins = new Set(builtinModules);
+  const helpers = [
+    'var __slipwayBuiltins = new Map();',
+    'function __slipwayBuiltin(name, nodeMode) {',
+    '  const key = `${name} ${nodeMode}`;',
+    '  let made = __slipwayBuiltins.get(key);',
+    '  if (!made) __slipwayBuiltins.set(key, (made = __toESM(require(name), nodeMode)));',
+    '  return made;',
+    '}',
+    'function __slipwayLazy(name, esm) {',
+    '  let real;',
+    '  const load = () => (real ??= require(name));',
+    '  const read = (prop) => (esm && prop === "default" ? load() : load()[prop]);',
+    '  return new Proxy({}, {',
+    '    get: (_, prop) => (prop === "__esModule" ? undefined : read(prop)),',
+    '    has: (_, prop) => prop in load(),',
+    '    ownKeys: () => Reflect.ownKeys(load()),',
+    '    getOwnPropertyDescriptor: (_, prop) => {',
+    '      const value = read(prop);',
+    '      return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };',
+    '    },',
+    '  });',
+    '}',
   ].join('\n');
-  return text.replace(marker, `${shared}\n${marker}`);
+  const bare = (name) => name.replace(/^node:/, '');
+  let count = 0;
+  const wrapped = text.replace(
+    /__toESM\(require\("([^"]+)"\)(, ?1)?\)/g,
+    (call, name, nodeMode) => {
+      if (!builtins.has(bare(name))) return call;
+      count++;
+      return LAZY_BUILTINS.has(bare(name))
+        ? `__slipwayLazy("${name}", 1)`
+        : `__slipwayBuiltin("${name}", ${nodeMode ? 1 : 0})`;
+    },
+  );
+  const out = wrapped.replace(/\brequire\("([^"]+)"\)/g, (call, name) =>
+    LAZY_BUILTINS.has(bare(name)) ? `__slipwayLazy("${name}", 0)` : call,
+  );
+  if (count === 0) {
+    throw new Error(
+      'build-cli: no built-in imports found; update build-cli.mjs',
+    );
+  }
+  // After the "use strict" prologue, which must stay first.
+  return out.replace(
+    /^("use strict";)?/,
+    (prologue) => `${prologue}\n${helpers}\n`,
+  );
 }

@@ -2,26 +2,25 @@
 // Starts the slipway CLI: the bundle from scripts/build-cli.mjs while none of
 // its source files changed since, else the TypeScript sources through tsx.
 // The bundle runs with a V8 code cache kept beside it, so a start compiles
-// almost nothing (Node 20 has no module.enableCompileCache).
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// almost nothing (Node 20 has no module.enableCompileCache). This file is
+// CommonJS (bin/package.json): Node starts a script faster than a module.
+'use strict';
 
-const root = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../..',
-);
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../..');
 const dist = path.join(root, 'executor-node/dist');
 const bundle = path.join(dist, 'slipway.cjs');
 
 if (process.env.SLIPWAY_FROM_SOURCE !== '1' && bundleIsFresh()) {
   runBundle();
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli.ts');
+  // tsx's CommonJS build of this API cannot register its hooks.
+  import('tsx/esm/api').then(({ register }) => {
+    register();
+    return import('../src/cli.ts');
+  });
 }
 
 /** Tells whether the bundle was made from the sources as they are now. */
@@ -46,6 +45,8 @@ function bundleIsFresh() {
  * it exits: V8 then includes every function that run compiled.
  */
 function runBundle() {
+  const vm = require('node:vm');
+  const { createRequire } = require('node:module');
   const cacheFile = `${bundle}.cache`;
   const seenFile = `${bundle}.cache.json`;
   const source = fs.readFileSync(bundle, 'utf8');
@@ -59,10 +60,8 @@ function runBundle() {
   if (!seen.includes(command)) {
     process.once('exit', () => {
       try {
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, cacheFile);
-        fs.writeFileSync(seenFile, JSON.stringify([...seen, command]));
+        writeAtomically(cacheFile, script.createCachedData());
+        writeAtomically(seenFile, JSON.stringify([...seen, command]));
       } catch {
         // A read-only install runs without a cache.
       }
@@ -85,6 +84,12 @@ function runBundle() {
 /** Wraps CommonJS source as Node's loader does. */
 function wrap(source) {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+}
+
+function writeAtomically(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
 }
 
 function readOrUndefined(file) {

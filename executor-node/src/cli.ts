@@ -16,80 +16,108 @@ import type { PlanFlagValues } from './commands/plan.ts';
 import type { PruneFlagValues } from './commands/prune.ts';
 import { logger } from './logger.ts';
 
-/** Builds the program with its commands; each action resolves to an exit status. */
-export function createProgram(setStatus: (status: number) => void): Command {
+/** Top-level commands that can be set up alone (see `createProgram`). */
+const SINGLE_COMMANDS = ['plan', 'build', 'prune', 'cases'];
+
+/**
+ * Builds the program with its commands; each action resolves to an exit
+ * status. With `only`, just that command is set up: a start spends less on
+ * options it will not parse.
+ */
+export function createProgram(
+  setStatus: (status: number) => void,
+  only?: string,
+): Command {
   const io = processIO();
   const program = new Command('slipway')
     .description(
       'Plan and run Dockerfile builds the way BuildKit does, CDI devices included',
     )
     .showHelpAfterError();
+  const wanted = (name: string) => only === undefined || only === name;
 
-  addBuildFlags(program.command('plan'))
-    .description('print the build plan: stages, args, steps and devices')
-    .option('--json', 'print the plan as JSON')
-    .option('--legacy', "also show the legacy builder's steps")
-    .action(async (contextArg: string, flags: PlanFlagValues) => {
-      const { runPlanCommand } = await import('./commands/plan.ts');
-      setStatus(await runPlanCommand(contextArg, flags, io));
-    });
+  if (wanted('plan')) {
+    addBuildFlags(program.command('plan'))
+      .description('print the build plan: stages, args, steps and devices')
+      .option('--json', 'print the plan as JSON')
+      .option('--legacy', "also show the legacy builder's steps")
+      .action(async (contextArg: string, flags: PlanFlagValues) => {
+        const { runPlanCommand } = await import('./commands/plan.ts');
+        setStatus(await runPlanCommand(contextArg, flags, io));
+      });
+  }
 
-  addBuildFlags(program.command('build'))
-    .description(
-      'build on this host with an OCI runtime and export the outputs',
-    )
-    .option('--check', 'run the build checks and print them; do not build')
-    .action(
-      async (
-        contextArg: string,
-        flags: BuildFlagValues & { check?: boolean },
-      ) => {
-        const run = flags.check
-          ? (await import('./commands/check.ts')).runCheckCommand
-          : (await import('./commands/build.ts')).runBuildCommand;
-        setStatus(await run(contextArg, flags, io));
-      },
-    );
+  if (wanted('build')) {
+    addBuildFlags(program.command('build'))
+      .description(
+        'build on this host with an OCI runtime and export the outputs',
+      )
+      .option('--check', 'run the build checks and print them; do not build')
+      .action(
+        async (
+          contextArg: string,
+          flags: BuildFlagValues & { check?: boolean },
+        ) => {
+          const run = flags.check
+            ? (await import('./commands/check.ts')).runCheckCommand
+            : (await import('./commands/build.ts')).runBuildCommand;
+          setStatus(await run(contextArg, flags, io));
+        },
+      );
+  }
 
-  program
-    .command('prune')
-    .description('remove build cache: snapshots and layers no build can reuse')
-    .option('-a, --all', 'remove every snapshot, layer, record and cache mount')
-    .option('-f, --force', 'do not prompt (slipway never does)')
-    .action(async (flags: PruneFlagValues) => {
-      const { runPruneCommand } = await import('./commands/prune.ts');
-      setStatus(runPruneCommand(flags, io));
-    });
+  if (wanted('prune')) {
+    program
+      .command('prune')
+      .description(
+        'remove build cache: snapshots and layers no build can reuse',
+      )
+      .option(
+        '-a, --all',
+        'remove every snapshot, layer, record and cache mount',
+      )
+      .option('-f, --force', 'do not prompt (slipway never does)')
+      .action(async (flags: PruneFlagValues) => {
+        const { runPruneCommand } = await import('./commands/prune.ts');
+        setStatus(runPruneCommand(flags, io));
+      });
+  }
 
-  program
-    .command('cases')
-    .description(
-      'check behaviour cases (folders with case.json) against the plan and a real build',
-    )
-    .argument('<DIR...>', 'a case folder or a folder of case folders')
-    .option('--json', 'print the results as JSON')
-    .option('--plan-only', 'check the plan only; never run a build')
-    .option('--keep', 'keep the temporary copy of each case')
-    .option(
-      '--verbose',
-      'print every failure and the build log of failed cases',
-    )
-    .option(
-      '--registry-mirror <registry=url>',
-      'pull REGISTRY through a mirror first, e.g. docker.io=http://127.0.0.1:5000 (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .option('--registry-config <file>', 'registry settings in buildkitd.toml form')
-    .option(
-      '--insecure-registry <host>',
-      'allow plain HTTP to a registry host (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .action(async (dirs: string[], flags: CasesFlagValues) => {
-      const { runCasesCommand } = await import('./commands/cases.ts');
-      setStatus(await runCasesCommand(dirs, flags, io));
-    });
+  if (wanted('cases')) {
+    program
+      .command('cases')
+      .description(
+        'check behaviour cases (folders with case.json) against the plan and a real build',
+      )
+      .argument('<DIR...>', 'a case folder or a folder of case folders')
+      .option('--json', 'print the results as JSON')
+      .option('--plan-only', 'check the plan only; never run a build')
+      .option('--keep', 'keep the temporary copy of each case')
+      .option(
+        '--verbose',
+        'print every failure and the build log of failed cases',
+      )
+      .option(
+        '--registry-mirror <registry=url>',
+        'pull REGISTRY through a mirror first, e.g. docker.io=http://127.0.0.1:5000 (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option(
+        '--registry-config <file>',
+        'registry settings in buildkitd.toml form',
+      )
+      .option(
+        '--insecure-registry <host>',
+        'allow plain HTTP to a registry host (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .action(async (dirs: string[], flags: CasesFlagValues) => {
+        const { runCasesCommand } = await import('./commands/cases.ts');
+        setStatus(await runCasesCommand(dirs, flags, io));
+      });
+  }
 
+  if (only !== undefined) return program;
   addDeviceCommands(program, io, setStatus);
 
   const debug =
@@ -117,7 +145,9 @@ export function createProgram(setStatus: (status: number) => void): Command {
         .default('buildkit'),
     )
     .action(async (file: string, flags: DebugParseFlagValues) => {
-      const { runDebugParseCommand } = await import('./commands/debug-parse.ts');
+      const { runDebugParseCommand } = await import(
+        './commands/debug-parse.ts'
+      );
       setStatus(await runDebugParseCommand(file, flags, io));
     });
 
@@ -126,9 +156,11 @@ export function createProgram(setStatus: (status: number) => void): Command {
 
 async function main(argv: string[]): Promise<number> {
   let status = 0;
+  const command = argv[2] ?? '';
+  const only = SINGLE_COMMANDS.includes(command) ? command : undefined;
   const program = createProgram((value) => {
     status = value;
-  }).exitOverride();
+  }, only).exitOverride();
   try {
     await program.parseAsync(argv);
     return status;

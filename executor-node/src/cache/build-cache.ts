@@ -107,7 +107,14 @@ export async function exportCaches(
     const vertex = `cache-export:${i}`;
     const track: TrackRow = async (id, work) => {
       const started = Date.now();
-      emit({ kind: 'vertex-status', vertex, id, current: 0, started, time: started });
+      emit({
+        kind: 'vertex-status',
+        vertex,
+        id,
+        current: 0,
+        started,
+        time: started,
+      });
       const value = await work();
       const completed = Date.now();
       emit({

@@ -12,7 +12,9 @@ import {
 const layer = (n: number): CacheLayer => ({
   digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
   size: 100 + n,
-  diffId: `sha256:${String(n + 1).repeat(64).slice(0, 64)}`,
+  diffId: `sha256:${String(n + 1)
+    .repeat(64)
+    .slice(0, 64)}`,
   mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
 });
 

@@ -190,7 +190,10 @@ export function decodeCacheConfig(
 /** Returns the layer lookup of a config whose layers carry annotations. */
 export function annotatedLayers(
   config: BuildKitCacheConfig,
-  descriptors: Map<string, { mediaType: string; size: number; diffId?: string }>,
+  descriptors: Map<
+    string,
+    { mediaType: string; size: number; diffId?: string }
+  >,
 ): LayerLookup {
   return (digest, index) => {
     const annotations = config.layers?.[index]?.annotations;

@@ -108,7 +108,10 @@ function unsupported(type: string, role: 'exporter' | 'importer'): Error {
   );
 }
 
-function parseBool(value: string | undefined, name: string): boolean | undefined {
+function parseBool(
+  value: string | undefined,
+  name: string,
+): boolean | undefined {
   if (value === undefined) return undefined;
   const lower = value.toLowerCase();
   if (['1', 't', 'true'].includes(lower)) return true;

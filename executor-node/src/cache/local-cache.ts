@@ -90,7 +90,8 @@ export function readLocalCache(dir: string, tag = 'latest'): ImportedCache {
   };
   const manifests = index.manifests ?? [];
   const legacy = manifests.find((m) => m.mediaType === LEGACY_CONFIG_TYPE);
-  const blob = (layer: CacheLayer) => Promise.resolve(blobFile(dir, layer.digest));
+  const blob = (layer: CacheLayer) =>
+    Promise.resolve(blobFile(dir, layer.digest));
   if (legacy) {
     return { source: dir, entries: readLegacy(dir, legacy.digest), blob };
   }
@@ -144,9 +145,9 @@ interface LegacyEntry {
 }
 
 function readLegacy(dir: string, digest: string): Map<string, CacheEntry> {
-  const config = JSON.parse(
-    fs.readFileSync(blobFile(dir, digest), 'utf8'),
-  ) as { entries: LegacyEntry[] };
+  const config = JSON.parse(fs.readFileSync(blobFile(dir, digest), 'utf8')) as {
+    entries: LegacyEntry[];
+  };
   return new Map(
     config.entries.map((entry) => [
       entry.key,

@@ -1,10 +1,15 @@
 // Extended attributes of a whole tree in one `getfattr` run (Node has no
 // xattr API), as raw bytes per path relative to the tree's root.
 
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
+/** execFile as a promise; child_process loads on first use, not at start. */
+const run = (
+  file: string,
+  args: string[],
+  options: ExecFileOptions & { encoding: BufferEncoding },
+) => promisify(execFile)(file, args, options);
 
 /** Attribute values by name, per relative path. */
 export type XattrMap = Map<string, Map<string, Buffer>>;

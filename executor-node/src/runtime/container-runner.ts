@@ -20,6 +20,7 @@ import type { PrivateRoot } from '../snapshot/dir-snapshotter.ts';
 import { resolveUser, type ResolvedUser } from '../snapshot/ownership.ts';
 import { resolveInRoot } from '../snapshot/root-path.ts';
 import { ensureDir } from '../snapshot/copy-files.ts';
+import { onExit } from '../snapshot/exit-cleanup.ts';
 import { ownedContainerId, removeAbandonedContainers } from './abandoned.ts';
 import { emulationProblem, needsLinux32 } from './emulation.ts';
 import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
@@ -69,8 +70,7 @@ export class ContainerRunner implements Runner {
     this.runtime ??= OciRuntime.detect();
 
     const id = ownedContainerId(crypto.randomBytes(6).toString('hex'));
-    const bundle = path.join(this.options.paths.run, id);
-    fs.mkdirSync(bundle, { recursive: true });
+    const bundle = takeBundle(this.options.paths.run);
     // An overlay root not mounted here is mounted by the runtime's launcher
     // in its own namespace; this process reads it through /proc/PID/root.
     const privateRoot = this.options.privateRoot?.(request.rootfs);
@@ -108,7 +108,8 @@ export class ContainerRunner implements Runner {
     } finally {
       // The runtime's mount is gone now: stubs are removed from the upper.
       removeStubs(privateRoot?.upper ?? rootfs, stubs);
-      fs.rmSync(bundle, { recursive: true, force: true });
+      privateRoot?.release();
+      giveBundle(this.options.paths.run, bundle);
     }
   }
 
@@ -138,9 +139,7 @@ export class ContainerRunner implements Runner {
     spec.linux = linux;
 
     const mounts: OciMount[] = [...(spec.mounts ?? [])];
-    const hosts = path.join(bundle, 'hosts');
-    fs.writeFileSync(hosts, HOSTS);
-    mounts.push(bindFile(hosts, '/etc/hosts'));
+    mounts.push(bindFile(path.join(bundle, 'hosts'), '/etc/hosts'));
     if (request.network !== 'none' && fs.existsSync('/etc/resolv.conf')) {
       mounts.push(bindFile('/etc/resolv.conf', '/etc/resolv.conf'));
     }
@@ -183,6 +182,54 @@ function setUser(spec: OciSpec, user: ResolvedUser): void {
     gid: user.gid,
     ...(gids.length > 0 ? { additionalGids: gids } : {}),
   };
+}
+
+// Bundle folders (each with its hosts file) free for the next step, per run
+// folder: a folder made or removed costs more than the rest of a step's
+// bookkeeping on a slow disk. This process removes them when it exits.
+const freeBundles = new Map<string, string[]>();
+const madeBundles = new Set<string>();
+
+/** Returns a bundle folder holding the hosts file, reused between steps. */
+function takeBundle(runDir: string): string {
+  const free = freeBundles.get(runDir)?.pop();
+  if (free) return free;
+  const name = ownedContainerId(crypto.randomBytes(6).toString('hex'));
+  const bundle = path.join(runDir, name);
+  fs.mkdirSync(bundle, { recursive: true });
+  fs.writeFileSync(path.join(bundle, 'hosts'), HOSTS);
+  if (madeBundles.size === 0) onExit(madeBundles, removeBundles);
+  madeBundles.add(bundle);
+  return bundle;
+}
+
+/** Keeps a bundle for the next step unless the step left files in it. */
+function giveBundle(runDir: string, bundle: string): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(bundle);
+  } catch {
+    // Removed on a signal: nothing to keep.
+  }
+  const clean =
+    names.includes('hosts') &&
+    names.every((name) => name === 'hosts' || name === 'config.json');
+  if (clean) {
+    const list = freeBundles.get(runDir) ?? [];
+    list.push(bundle);
+    freeBundles.set(runDir, list);
+    return;
+  }
+  fs.rmSync(bundle, { recursive: true, force: true });
+  madeBundles.delete(bundle);
+}
+
+function removeBundles(): void {
+  for (const bundle of madeBundles) {
+    fs.rmSync(bundle, { recursive: true, force: true });
+  }
+  madeBundles.clear();
+  freeBundles.clear();
 }
 
 function bindFile(source: string, destination: string): OciMount {

@@ -17,7 +17,12 @@ export interface RuntimeChoice {
 }
 
 const UNIFIED = '/sys/fs/cgroup/unified';
-const UNSHARE = fs.existsSync('/usr/bin/unshare') ? '/usr/bin/unshare' : 'unshare';
+
+/** Runtimes found so far, by the preference asked for: a lookup per process. */
+const detected = new Map<string, OciRuntime>();
+const UNSHARE = fs.existsSync('/usr/bin/unshare')
+  ? '/usr/bin/unshare'
+  : 'unshare';
 
 /** Runs containers from bundles with one runtime. */
 export class OciRuntime {
@@ -28,6 +33,16 @@ export class OciRuntime {
    * neither is found.
    */
   static detect(preferred = process.env.SLIPWAY_RUNTIME): OciRuntime {
+    const key = preferred ?? '';
+    let found = detected.get(key);
+    if (!found) {
+      found = OciRuntime.find(preferred);
+      detected.set(key, found);
+    }
+    return found;
+  }
+
+  private static find(preferred: string | undefined): OciRuntime {
     const names: ('crun' | 'runc')[] =
       preferred === 'runc'
         ? ['runc']

@@ -22,7 +22,6 @@ import {
   overlayUsable,
   unmount,
   unmountAll,
-  type OverlayMount,
 } from './overlay.ts';
 import { resolveUser } from './ownership.ts';
 import {
@@ -37,7 +36,8 @@ import {
   type SnapshotMeta,
 } from './snapshot-layout.ts';
 
-const run = promisify(execFile);
+/** execFile as a promise; child_process loads on first use, not at start. */
+const run = (file: string, args: string[]) => promisify(execFile)(file, args);
 
 /** How snapshots keep files: `auto` uses overlayfs where it works. */
 export type SnapshotterMode = SnapshotKind | 'auto';
@@ -55,8 +55,8 @@ interface Pending {
   parent?: SnapshotMeta;
   /** The overlay mount point while the snapshot is active. */
   mounted?: string;
-  /** The overlay to mount on first use of the handle, until then. */
-  deferred?: OverlayMount;
+  /** The layers under the upper folder, until the overlay is mounted here. */
+  deferred?: string[];
 }
 
 /** An active snapshot's overlay for a runtime to mount in its own namespace. */
@@ -64,6 +64,8 @@ export interface PrivateRoot {
   overlay: { options: string; target: string; cwd: string };
   /** Where the step's changes land (the overlay's upper folder). */
   upper: string;
+  /** Gives the overlay's work folder back once the runtime has ended. */
+  release(): void;
 }
 
 /** Keeps snapshots under `dir`; see snapshot-layout.ts for the folders. */
@@ -130,7 +132,6 @@ export class DirSnapshotter implements Snapshotter {
   }
 
   async prepare(key: string, parent?: string): Promise<ActiveSnapshot> {
-
     const work = path.join(this.dir, WORK, ownedName(key));
     fs.mkdirSync(work, { mode: 0o700 });
     const parentMeta =
@@ -153,7 +154,6 @@ export class DirSnapshotter implements Snapshotter {
       },
     });
     this.pending.set(active, pending);
-
     return active;
   }
 
@@ -164,23 +164,30 @@ export class DirSnapshotter implements Snapshotter {
    */
   privateRoot(active: ActiveSnapshot): PrivateRoot | undefined {
     const pending = this.pending.get(active);
-    const deferred = pending?.deferred;
-    if (!pending || !deferred || !deferred.upper) return undefined;
+    if (!pending?.deferred) return undefined;
+    const folders = privateFolders(this.dir);
+    const workdir = folders.take();
+    const upper = path.join(pending.work, 'diff');
     return {
       overlay: {
-        options: overlayOptions(deferred),
-        target: deferred.target,
-        cwd: deferred.cwd,
+        options: overlayOptions({
+          lowers: pending.deferred,
+          upper: path.relative(this.dir, upper),
+          work: path.relative(this.dir, workdir),
+          target: folders.target,
+          cwd: this.dir,
+        }),
+        target: folders.target,
+        cwd: this.dir,
       },
-      upper: path.join(deferred.cwd, deferred.upper),
+      upper,
+      release: () => folders.give(workdir),
     };
   }
 
   async commit(active: ActiveSnapshot): Promise<void> {
-
     const pending = this.take(active);
     this.closeMount(pending);
-    removeEmpty(pending.work, ['ovl/work', 'ovl', 'merged']);
     const parent = pending.parent;
     this.layout.publish(pending.work, {
       key: active.key,
@@ -280,30 +287,38 @@ export class DirSnapshotter implements Snapshotter {
 
     const upper = path.join(work, 'diff');
     fs.mkdirSync(upper, { mode: 0o755 });
-    fs.chmodSync(upper, 0o755);
+    // Each metadata write costs here: set the mode only if umask changed it.
+    if ((process.umask() & 0o755) !== 0) fs.chmodSync(upper, 0o755);
     if (!parent) return upper;
 
+    pending.deferred = this.lowers(parent);
+    // Fail now, not in the middle of a step, when the stack is too deep.
+    overlayOptions({
+      lowers: pending.deferred,
+      upper: path.relative(this.dir, upper),
+      work: path.relative(this.dir, path.join(work, 'ovl')),
+      target: '',
+      cwd: this.dir,
+    });
+    return path.join(work, 'merged');
+  }
+
+  /** Mounts a deferred overlay on this host, making its folders first. */
+  private mountDeferred(pending: Pending): void {
+    if (!pending.deferred) return;
+    const { work } = pending;
     const merged = path.join(work, 'merged');
     fs.mkdirSync(merged);
     fs.mkdirSync(path.join(work, 'ovl'));
     const rel = path.relative(this.dir, work);
-    pending.deferred = {
-      lowers: this.lowers(parent),
+    mountOverlay({
+      lowers: pending.deferred,
       upper: path.join(rel, 'diff'),
       work: path.join(rel, 'ovl'),
       target: merged,
       cwd: this.dir,
-    };
-    // Fail now, not in the middle of a step, when the stack is too deep.
-    overlayOptions(pending.deferred);
-    return merged;
-  }
-
-  /** Mounts a deferred overlay on this host. */
-  private mountDeferred(pending: Pending): void {
-    if (!pending.deferred) return;
-    mountOverlay(pending.deferred);
-    pending.mounted = pending.deferred.target;
+    });
+    pending.mounted = merged;
     pending.deferred = undefined;
   }
 
@@ -342,10 +357,12 @@ export class DirSnapshotter implements Snapshotter {
     return pending;
   }
 
+  /** Unmounts a host mount and removes the folders it needed. */
   private closeMount(pending: Pending): void {
     if (!pending.mounted) return;
     unmount(pending.mounted);
     pending.mounted = undefined;
+    removeEmpty(pending.work, ['ovl/work', 'ovl', 'merged']);
   }
 }
 
@@ -357,9 +374,49 @@ function removeEmpty(dir: string, names: string[]): void {
       fs.rmdirSync(folder);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') fs.rmSync(folder, { recursive: true, force: true });
+      if (code !== 'ENOENT')
+        fs.rmSync(folder, { recursive: true, force: true });
     }
   }
+}
+
+/** Overlay work folders and the mount point private mounts use. */
+interface PrivateFolders {
+  /** One mount point for all: each mount lives in its own namespace. */
+  target: string;
+  take(): string;
+  give(workdir: string): void;
+}
+
+// Per snapshot folder, for this process: work folders are reused (the
+// kernel empties one when it mounts), since each folder made is a folder
+// to remove, and both cost more than the rest of a step's bookkeeping.
+const privateSets = new Map<string, PrivateFolders>();
+
+function privateFolders(dir: string): PrivateFolders {
+  const known = privateSets.get(dir);
+  if (known) return known;
+  const made: string[] = [];
+  const free: string[] = [];
+  const make = (label: string) => {
+    const folder = path.join(dir, WORK, ownedName(label));
+    fs.mkdirSync(folder);
+    made.push(folder);
+    return folder;
+  };
+  const folders: PrivateFolders = {
+    target: make('root'),
+    take: () => free.pop() ?? make('ovl'),
+    give: (workdir) => void free.push(workdir),
+  };
+  privateSets.set(dir, folders);
+  onExit(folders, () => {
+    privateSets.delete(dir);
+    for (const folder of made) {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+  return folders;
 }
 
 function modeFromEnv(): SnapshotterMode {

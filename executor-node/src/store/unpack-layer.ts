@@ -12,7 +12,8 @@ import zlib from 'node:zlib';
 import type { ImageLayer } from '../../../core/src/index.ts';
 import { checkLayer, UnsafeLayerError } from './layer-check.ts';
 
-const run = promisify(execFile);
+/** execFile as a promise; child_process loads on first use, not at start. */
+const run = (file: string, args: string[]) => promisify(execFile)(file, args);
 
 /** Applies the layer file at `file` to the folder `rootfs`. */
 export async function unpackLayer(

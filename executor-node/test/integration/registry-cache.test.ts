@@ -197,9 +197,10 @@ describe('pushing images and caches to the rig', { skip }, () => {
     );
     assert.equal(first.result.error, undefined);
     const manifest = (await raw('inline/app:v1')) as Manifest;
-    const config = JSON.parse(
-      await skopeoConfig(`docker://${ref}`),
-    ) as Record<string, unknown>;
+    const config = JSON.parse(await skopeoConfig(`docker://${ref}`)) as Record<
+      string,
+      unknown
+    >;
     assert.equal(typeof config['moby.buildkit.cache.v0'], 'string');
     assert.equal(manifest.layers.length, 4);
 
