@@ -167,6 +167,7 @@ export class SlipwayApp extends LitElement {
   /** The selected example as loaded, for its runnable variant and needs. */
   private example: Example | undefined;
   private ignoreVersion = 0;
+  private buildOptions: BuildOptions | undefined;
   private indexText = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sequence = 0;
@@ -221,6 +222,15 @@ export class SlipwayApp extends LitElement {
   override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('files')) void this.loadExamples();
     if (changed.has('dropped')) void this.readIgnoreFile();
+    if (
+      changed.has('draft') ||
+      changed.has('specs') ||
+      changed.has('hostFiles') ||
+      changed.has('ignoreText')
+    ) {
+      // One object per change, so the build panel sees new options only then.
+      this.buildOptions = this.planOptions();
+    }
     if (changed.has('response')) {
       this.diagnostics = [
         ...(this.response?.plan?.diagnostics ?? []),
@@ -294,7 +304,7 @@ export class SlipwayApp extends LitElement {
         <h2>Run in the browser</h2>
         <v86-build-panel
           .dockerfile=${this.dockerfile}
-          .options=${this.planOptions()}
+          .options=${this.buildOptions}
           .plan=${this.response?.plan}
           .variant=${this.buildVariant()}
           .blocked=${this.blockedReason()}
@@ -468,7 +478,15 @@ export class SlipwayApp extends LitElement {
   private schedulePlan(delay = PLAN_DELAY_MS) {
     this.writeAddress();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.plan(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.plan();
+    }, delay);
+  }
+
+  /** Tells whether the plan shown answers the page's current text and options. */
+  get planCurrent(): boolean {
+    return !!this.response && !this.busy && this.timer === undefined;
   }
 
   private async plan() {

@@ -162,6 +162,8 @@ export class V86BuildPanel extends LitElement {
   private consoleLoaded: Promise<unknown> | undefined;
   private stopStoreWatch: (() => void) | undefined;
   private variantSequence = 0;
+  private variantPending = false;
+  private imagesPending = true;
   private cancelRequested = false;
 
   constructor() {
@@ -187,10 +189,9 @@ export class V86BuildPanel extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    // Load the worker now (no guest yet), so a Build starts at once.
-    this.client ??= createV86Client(this.config);
-    void this.loadImages();
     this.stopStoreWatch = onStoreChange(() => void this.loadImages());
+    // After a move in the page, the worker starts again.
+    if (this.hasUpdated) this.startWorker();
   }
 
   override disconnectedCallback() {
@@ -203,9 +204,33 @@ export class V86BuildPanel extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('config') && this.client && !this.running) {
+      this.client.dispose();
+      this.client = undefined;
+    }
     if (changed.has('variant') || changed.has('options')) {
       void this.planVariant();
     }
+  }
+
+  override updated() {
+    // Properties set before the element was defined are in place only now.
+    this.startWorker();
+  }
+
+  /** Loads the worker (no guest yet), so a Build starts at once. */
+  private startWorker() {
+    if (this.client || !this.isConnected) return;
+    this.client = createV86Client(this.config);
+    void this.loadImages();
+  }
+
+  /**
+   * Tells whether what Build will run is known: the offline store's list
+   * was read (or could not be) and the variant's plan is in.
+   */
+  get settled(): boolean {
+    return !this.imagesPending && !this.variantPending;
   }
 
   /** Reads a file of the last build's result for a platform. */
@@ -385,10 +410,13 @@ export class V86BuildPanel extends LitElement {
   }
 
   private async loadImages() {
+    this.imagesPending = true;
     try {
       this.images = await this.client?.api.listImages();
     } catch {
       // Without the list, images are not checked before a build.
+    } finally {
+      this.imagesPending = false;
     }
   }
 
@@ -397,14 +425,18 @@ export class V86BuildPanel extends LitElement {
     const variant = this.variant;
     if (!variant || !this.options) {
       this.variantPlan = undefined;
+      this.variantPending = false;
       return;
     }
+    this.variantPending = true;
     this.planner ??= createPlannerClient();
     const response = await this.planner.api.plan({
       dockerfile: variant.dockerfile,
       options: { ...this.options, file: variant.file },
     });
-    if (sequence === this.variantSequence) this.variantPlan = response.plan;
+    if (sequence !== this.variantSequence) return;
+    this.variantPlan = response.plan;
+    this.variantPending = false;
   }
 
   private async build() {
