@@ -8,6 +8,7 @@ import type {
 } from '../../../core/src/index.ts';
 import {
   buildDefinitionEvents,
+  createPlanner,
   createPlainRenderer,
   createSolveStatusWriter,
   formatSourceExcerpt,
@@ -41,7 +42,13 @@ export async function runBuildCommand(
   flags: BuildFlagValues,
   io: CommandIO,
 ): Promise<number> {
-  const first = await planFromFlags(contextArg, flags);
+  // The second plan (with the base images) reuses the first one's reading
+  // of the inputs and its parsed lines and digests.
+  const planner = createPlanner();
+  const cwd = process.cwd();
+  const first = await planFromFlags(contextArg, flags, cwd, undefined, {
+    planner,
+  });
   // Like BuildKit, read every FROM image's config first and plan from it.
   const baseImages =
     planErrors(first.plan).length > 0
@@ -52,7 +59,10 @@ export async function runBuildCommand(
           logger,
         );
   const { plan, source, invocation } = baseImages
-    ? await planFromFlags(contextArg, flags, process.cwd(), baseImages)
+    ? await planFromFlags(contextArg, flags, cwd, baseImages, {
+        planner,
+        inputs: first.inputs,
+      })
     : first;
   const mode = invocation.progress;
   const progress = createProgressPrinter(mode, plan, io);

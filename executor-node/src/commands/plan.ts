@@ -7,6 +7,7 @@ import type {
   BuildPlan,
   CdiSpecFile,
   ImageConfig,
+  Planner,
 } from '../../../core/src/index.ts';
 import { planBuild } from '../../../core/src/index.ts';
 import { findIgnoreFile } from '../context/ignore-file.ts';
@@ -31,6 +32,15 @@ export interface PlannedBuild {
   /** See BuildInputs.definitionBytes and definitionRead. */
   definitionBytes: number;
   definitionRead: { start: number; end: number };
+  /** What the plan was made from, for planning again (PlanReuse). */
+  inputs: BuildInputs;
+}
+
+/** A second plan of the same build: its inputs as read, and a planner. */
+export interface PlanReuse {
+  inputs?: BuildInputs;
+  /** Remembers parsed lines and digests between the plans. */
+  planner?: Planner;
 }
 
 /** What a build is planned from: the flags, the Dockerfile and the CDI specs. */
@@ -90,18 +100,23 @@ export async function planFromFlags(
   flags: BuildFlagValues & { legacy?: boolean },
   cwd: string = process.cwd(),
   baseImages?: Record<string, ImageConfig>,
+  reuse: PlanReuse = {},
 ): Promise<PlannedBuild> {
-  const inputs = await loadBuildInputs(contextArg, flags, cwd);
+  const inputs =
+    reuse.inputs ?? (await loadBuildInputs(contextArg, flags, cwd));
   const { invocation, source, cdiSpecs } = inputs;
   const { definitionBytes, definitionRead } = inputs;
-  const plan = planBuild(source, {
+  const options = {
     builderPlatforms: runnablePlatforms(),
     ...invocation.options,
     cdiSpecs,
     legacy: flags.legacy ?? false,
     ...(baseImages ? { baseImages } : {}),
-  });
-  return { invocation, source, plan, definitionBytes, definitionRead };
+  };
+  const plan = reuse.planner
+    ? reuse.planner.plan(source, options)
+    : planBuild(source, options);
+  return { invocation, source, plan, definitionBytes, definitionRead, inputs };
 }
 
 /** Runs `slipway plan` and returns the exit status. */
