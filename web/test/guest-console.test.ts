@@ -81,6 +81,54 @@ describe('<guest-console>', () => {
     );
   });
 
+  it('draws serial console lines dimmed, whole, between step output', async () => {
+    console_.writeProgress({
+      kind: 'vertex-start',
+      vertex: 'v1',
+      name: '[2/2] RUN env',
+      time: 0,
+    });
+    console_.writeProgress({
+      kind: 'vertex-log',
+      vertex: 'v1',
+      stream: 1,
+      data: 'partial',
+      time: 0,
+    });
+    // A serial line in pieces; it waits for its newline and never joins
+    // the step's unfinished line.
+    console_.writeSerial('@@EXIT 3');
+    console_.writeSerial(' 0\r\n[    0.5');
+    console_.writeProgress({
+      kind: 'vertex-log',
+      vertex: 'v1',
+      stream: 1,
+      data: ' line\n',
+      time: 0,
+    });
+    await waitFor(() => screenText().includes(' line'), 'the step output');
+    expect(screenText()).to.equal(
+      '[2/2] RUN env\npartial\n@@EXIT 3 0\n[2/2] RUN env\n line',
+    );
+
+    const dim = [
+      ...console_.shadowRoot!.querySelectorAll('.xterm-rows .xterm-dim'),
+    ].map((span) => span.textContent);
+    expect(dim.join('')).to.equal('@@EXIT 3 0');
+    const header = console_.shadowRoot!.querySelector('.xterm-rows span');
+    expect(header?.classList.contains('xterm-dim')).to.equal(false);
+  });
+
+  it('shows a canceled step as CANCELED', async () => {
+    console_.writeProgress({
+      kind: 'vertex-error',
+      vertex: 'v1',
+      error: 'Canceled: context canceled',
+      time: 0,
+    });
+    await waitFor(() => screenText() === 'CANCELED', 'CANCELED');
+  });
+
   it('starts empty again after clear()', async () => {
     console_.write('old output\n');
     await waitFor(() => screenText().includes('old'), 'the first text');

@@ -70,8 +70,8 @@ export class BrowserExecutor {
   private canceled: Error | undefined;
   /** Stops the running RUN, when there is one. */
   private halt: ((error: Error) => void) | undefined;
-  /** Starts the running RUN's clock once its process starts. */
-  private processStarted: (() => void) | undefined;
+  /** Per RUN request: starts its clock once its process starts. */
+  private readonly processStarts = new WeakMap<RunRequest, () => void>();
 
   constructor(
     private readonly options: {
@@ -93,7 +93,8 @@ export class BrowserExecutor {
       this.notes.push(note);
       this.noteListener?.(note);
     };
-    const onProcessStart = () => this.processStarted?.();
+    const onProcessStart = (request: RunRequest) =>
+      this.processStarts.get(request)?.();
     this.runner = new V86Runner({
       machine: options.machine,
       emulator: options.emulator,
@@ -170,20 +171,26 @@ export class BrowserExecutor {
     const wasi = isWasiStep(request.platform, request.args);
     let stop!: (error: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
+    let halted: Error | undefined;
     this.halt = (error) => {
+      halted ??= error;
       stop(error);
       if (wasi) this.wasiProcesses.abort(error);
       else this.options.stopGuest?.(error);
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
-    this.processStarted = () => {
+    // The runner calls back with this very object, even after a stop.
+    const step = { ...request };
+    this.processStarts.set(step, () => {
+      // A step stopped while its guest started must not run after all.
+      if (halted) throw halted;
       if (timeoutMs <= 0 || timer !== undefined) return;
       const error = runTimeoutError(request.args, timeoutMs);
       timer = setTimeout(() => this.halt?.(error), timeoutMs);
-    };
+    });
     const work = wasi
-      ? this.wasi.run(request, onOutput)
-      : this.runner.run(request, onOutput);
+      ? this.wasi.run(step, onOutput)
+      : this.runner.run(step, onOutput);
     // A stopped step's own failure comes later and is not the news.
     work.catch(() => undefined);
     try {
@@ -191,7 +198,6 @@ export class BrowserExecutor {
     } finally {
       clearTimeout(timer);
       this.halt = undefined;
-      this.processStarted = undefined;
     }
   }
 

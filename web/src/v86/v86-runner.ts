@@ -47,8 +47,11 @@ export interface V86RunnerOptions {
   onNote?: (note: RunNote) => void;
   /** Returns the QEMU user-mode binary for an emulated platform, if any. */
   emulator?: (platform: string) => Promise<Uint8Array | undefined>;
-  /** Called when the guest is up and the process is about to start. */
-  onProcessStart?: () => void;
+  /**
+   * Called when the guest is up and the process is about to start; a throw
+   * stops the step.
+   */
+  onProcessStart?: (request: RunRequest) => void;
 }
 
 /** Runs RUN steps in the v86 guest. */
@@ -103,7 +106,7 @@ export class V86Runner implements Runner {
     if (interpreter) {
       await machine.registerEmulator(EMULATORS[platform]!, interpreter);
     }
-    this.options.onProcessStart?.();
+    this.options.onProcessStart?.(request);
     const result = await machine.run(
       {
         args: request.args,

@@ -52,8 +52,11 @@ export interface WasiRunnerOptions {
   now?: () => number;
   /** Where programs run; in this thread when unset. */
   process?: WasiProcessRun;
-  /** Called when the program is found and about to start. */
-  onProcessStart?: () => void;
+  /**
+   * Called when the program is found and about to start; a throw stops
+   * the step.
+   */
+  onProcessStart?: (request: RunRequest) => void;
 }
 
 /** Runs RUN steps whose program is a WASI module, with the shim. */
@@ -97,7 +100,7 @@ export class WasiRunner implements Runner {
       throw new Error(found.error);
     }
     const run = this.options.process ?? runWasiProcess;
-    this.options.onProcessStart?.();
+    this.options.onProcessStart?.(request);
     const result = await run(
       {
         path: found.path,
