@@ -95,7 +95,9 @@ export async function loadExample(
 
   const runnableFile = entry.runnable?.file;
   const runnable =
-    runnableFile && runnableFile !== draft.file && loaders[folder + runnableFile]
+    runnableFile &&
+    runnableFile !== draft.file &&
+    loaders[folder + runnableFile]
       ? { file: runnableFile, dockerfile: await read(runnableFile) }
       : undefined;
   return {

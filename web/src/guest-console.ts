@@ -101,7 +101,9 @@ export class GuestConsole extends LitElement {
       this.write(event.data);
     } else if (event.kind === 'vertex-error') {
       if (!this.atLineStart) this.write('\n');
-      const text = isCanceled(event.error) ? 'CANCELED' : `ERROR: ${event.error}`;
+      const text = isCanceled(event.error)
+        ? 'CANCELED'
+        : `ERROR: ${event.error}`;
       this.write(`${ERROR}${text}${RESET}\n`);
       this.lastLogged = undefined;
     }

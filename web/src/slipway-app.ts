@@ -342,7 +342,7 @@ export class SlipwayApp extends LitElement {
     );
   };
 
-  /** The options the planner gets: the form's, the specs and the ignore file. */
+  /** The options the planner gets: the form's, specs and the ignore file. */
   private planOptions(): BuildOptions {
     const options = toBuildOptions(this.draft, this.planSpecs());
     if (this.ignoreText !== undefined) options.dockerignore = this.ignoreText;
@@ -484,7 +484,7 @@ export class SlipwayApp extends LitElement {
     }, delay);
   }
 
-  /** Tells whether the plan shown answers the page's current text and options. */
+  /** Tells whether the plan shown answers the current text and options. */
   get planCurrent(): boolean {
     return !!this.response && !this.busy && this.timer === undefined;
   }
@@ -538,8 +538,7 @@ export class SlipwayApp extends LitElement {
     source.load().then(
       (files) => version === this.hostVersion && this.showHostFiles(files),
       (error: Error) =>
-        version === this.hostVersion &&
-        this.showHostFiles([], error.message),
+        version === this.hostVersion && this.showHostFiles([], error.message),
     );
   }
 
@@ -554,7 +553,10 @@ export class SlipwayApp extends LitElement {
 /** Compares two context paths, ignoring `./` and a leading slash. */
 function samePath(a: string, b: string): boolean {
   const clean = (p: string) =>
-    p.split('/').filter((part) => part !== '' && part !== '.').join('/');
+    p
+      .split('/')
+      .filter((part) => part !== '' && part !== '.')
+      .join('/');
   return clean(a) === clean(b);
 }
 

@@ -74,8 +74,18 @@ const EXPECTED: Record<string, Expected> = {
     ],
     absent: [/stage-1/],
     files: [
-      { platform: 'linux/amd64', path: '/bin/hello', text: HELLO, readme: false },
-      { platform: 'linux/amd64', path: '/src/hello.sh', text: HELLO, readme: false },
+      {
+        platform: 'linux/amd64',
+        path: '/bin/hello',
+        text: HELLO,
+        readme: false,
+      },
+      {
+        platform: 'linux/amd64',
+        path: '/src/hello.sh',
+        text: HELLO,
+        readme: false,
+      },
     ],
   },
   'multi-stage-builder-stages': {

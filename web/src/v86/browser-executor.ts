@@ -80,7 +80,7 @@ export class BrowserExecutor {
       imageDatabase?: string;
       /** Returns the QEMU user-mode binary for an emulated platform. */
       emulator?: (platform: string) => Promise<Uint8Array | undefined>;
-      /** Stops the guest in the middle of a job; the next RUN starts another. */
+      /** Stops the guest in the middle of a job; the next RUN starts one. */
       stopGuest?: (error: Error) => void;
     },
   ) {
@@ -106,8 +106,7 @@ export class BrowserExecutor {
       snapshots: this.snapshots,
       onNote,
       onProcessStart,
-      process: (request, onOutput) =>
-        this.wasiProcesses.run(request, onOutput),
+      process: (request, onOutput) => this.wasiProcesses.run(request, onOutput),
     });
   }
 

@@ -8,7 +8,12 @@ import {
   type Vertex,
 } from '../../../core/src/index.ts';
 import type { OfflineImage } from './bundle-images.ts';
-import { EMULATORS, GUEST_PLATFORM, guestSupport, normalizedPlatform } from './emulation.ts';
+import {
+  EMULATORS,
+  GUEST_PLATFORM,
+  guestSupport,
+  normalizedPlatform,
+} from './emulation.ts';
 import { isWasiStep } from '../wasi/wasi-step.ts';
 
 /** One target platform and, when the page cannot build it, why. */
@@ -51,7 +56,7 @@ export function checkPlatforms(
   });
 }
 
-/** Returns the platforms a Build runs: those the page can, else the guest's own. */
+/** Returns the platforms Build runs: those the page can, else the guest's. */
 export function runnablePlatforms(verdicts: PlatformVerdict[]): string[] {
   const can = verdicts.filter((v) => !v.reason).map((v) => v.platform);
   return can.length > 0 ? can : [GUEST_PLATFORM];

@@ -153,8 +153,7 @@ export class V86BuildPanel extends LitElement {
   declare config: Partial<V86Config> | undefined;
   /** Loads the build context for a Dockerfile name; empty when unset. */
   declare context:
-    | ((dockerfile: string) => Promise<DirNode | undefined>)
-    | undefined;
+    ((dockerfile: string) => Promise<DirNode | undefined>) | undefined;
 
   private client: V86Client | undefined;
   private planner: PlannerClient | undefined;
@@ -344,7 +343,8 @@ export class V86BuildPanel extends LitElement {
   private buttonLabel(fallback: boolean): string {
     const parts = ['Build'];
     if (this.useVariant()) parts.push(this.variant!.file);
-    if (fallback) parts.push(`for ${runnablePlatforms(this.verdicts()).join(', ')}`);
+    if (fallback)
+      parts.push(`for ${runnablePlatforms(this.verdicts()).join(', ')}`);
     return parts.join(' ');
   }
 
@@ -357,13 +357,13 @@ export class V86BuildPanel extends LitElement {
     const starts =
       missing.length > 0
         ? html`The docs' Dockerfile starts from
-            <span class="mono">${[...new Set(missing)].join(', ')}</span>,
-            which the offline image store lacks: `
+            <span class="mono">${[...new Set(missing)].join(', ')}</span>, which
+            the offline image store lacks: `
         : nothing;
     return html`<p class="muted variant">
       ${starts}Build runs
-      <span class="mono">${this.variant!.file}</span>, the example's stand-in
-      on the built-in busybox image. Edit the Dockerfile to build it instead.
+      <span class="mono">${this.variant!.file}</span>, the example's stand-in on
+      the built-in busybox image. Edit the Dockerfile to build it instead.
     </p>`;
   }
 
@@ -374,7 +374,10 @@ export class V86BuildPanel extends LitElement {
       <ul>
         ${foreign.map((v) => html`<li>${v.platform}: ${v.reason}</li>`)}
       </ul>
-      <p>The button plans the same Dockerfile for ${runnable.join(', ')} and runs that.</p>
+      <p>
+        The button plans the same Dockerfile for ${runnable.join(', ')} and runs
+        that.
+      </p>
     </div>`;
   }
 
@@ -392,7 +395,7 @@ export class V86BuildPanel extends LitElement {
     </details>`;
   }
 
-  /** Tells whether Build runs the variant: the store lacks the plan's images. */
+  /** Tells whether Build runs the variant: the store lacks the images. */
   private useVariant(): boolean {
     if (!this.variant) return false;
     if (!this.plan || !this.images) return true;
@@ -491,7 +494,11 @@ export class V86BuildPanel extends LitElement {
         const error = report.error ?? 'build failed';
         this.output += `ERROR: ${error.startsWith('failed to solve') ? error : `failed to solve: ${error}`}\n`;
       }
-      const how = report.ok ? 'done' : this.cancelRequested ? 'canceled' : 'failed';
+      const how = report.ok
+        ? 'done'
+        : this.cancelRequested
+          ? 'canceled'
+          : 'failed';
       this.status = `${how} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
     } catch (error) {
       this.status = '';

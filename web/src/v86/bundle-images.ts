@@ -241,7 +241,8 @@ async function platformsOf(
   };
   if (!isIndex(top.mediaType)) {
     const manifest = await json<{ config: Descriptor }>(top.digest);
-    const config = manifest && (await json<OciPlatform>(manifest.config.digest));
+    const config =
+      manifest && (await json<OciPlatform>(manifest.config.digest));
     const { os, architecture, variant } = config ?? {};
     if (!os || !architecture) return [];
     return [formatPlatform(normalizePlatform({ os, architecture, variant }))];

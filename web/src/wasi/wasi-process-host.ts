@@ -2,10 +2,7 @@
 // its end, so only ending the worker stops one that loops or runs too long.
 
 import * as Comlink from 'comlink';
-import type {
-  WasiProcessRequest,
-  WasiProcessResult,
-} from './wasi-process.ts';
+import type { WasiProcessRequest, WasiProcessResult } from './wasi-process.ts';
 import type { WasiProcessWorkerApi } from './wasi-process-worker.ts';
 
 /** Owns the WASI process worker; a new one starts after an abort. */
@@ -14,7 +11,7 @@ export class WasiProcessHost {
   private api: Comlink.Remote<WasiProcessWorkerApi> | undefined;
   private readonly pending = new Set<(error: Error) => void>();
 
-  /** Runs a program in the worker; rejects with the abort's error if stopped. */
+  /** Runs a program in the worker; rejects with the error that stopped it. */
   run(
     request: WasiProcessRequest,
     onOutput: (stream: 1 | 2, data: string) => void,
