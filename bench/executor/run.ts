@@ -5,6 +5,7 @@
 // medians and ratios against the targets.
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,31 +103,46 @@ async function benchRunStep(work: string, rootfs: string, home: string) {
   // form runs it through /bin/sh -c.
   const execPlan = planBuild('FROM busybox:1.36\nRUN ["/bin/true"]\n', {});
   const shellPlan = planBuild('FROM busybox:1.36\nRUN /bin/true\n', {});
-  const bare: number[] = [];
-  const steps: number[] = [];
-  const shellSteps: number[] = [];
-  const builds: number[] = [];
+  const runs: Record<string, () => Promise<number>> = {
+    bare: async () => {
+      const started = performance.now();
+      const code = await runtime.run(
+        bundle,
+        `slipway-bench-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+        () => {},
+      );
+      if (code !== 0) throw new Error(`bare crun exited ${code}`);
+      return performance.now() - started;
+    },
+    step: () => timeRunStep(execPlan, work, home),
+    shellStep: () => timeRunStep(shellPlan, work, home),
+    build: async () => {
+      const started = performance.now();
+      await timeRunStep(execPlan, work, home);
+      return performance.now() - started;
+    },
+  };
+  const samples: Record<string, number[]> = {};
+  const names = Object.keys(runs);
   for (let i = 0; i < STEP_RUNS + 1; i++) {
-    const started = performance.now();
-    const code = await runtime.run(
-      bundle,
-      `slipway-bench-${process.pid}-${i}`,
-      () => {},
-    );
-    if (code !== 0) throw new Error(`bare crun exited ${code}`);
-    const bareMs = performance.now() - started;
-
-    const buildStart = performance.now();
-    const step = await timeRunStep(execPlan, work, home);
-    const buildMs = performance.now() - buildStart;
-    const shellStep = await timeRunStep(shellPlan, work, home);
-    // The first round warms caches and the page cache; it is not counted.
-    if (i === 0) continue;
-    bare.push(bareMs);
-    steps.push(step);
-    shellSteps.push(shellStep);
-    builds.push(buildMs);
+    // A run can leave kernel work behind (namespace and cgroup teardown)
+    // that slows the next one: each round runs the kinds in a new random
+    // order, so none always follows the same other.
+    for (const name of shuffled(names)) {
+      const ms = await (runs[name] as () => Promise<number>)();
+      // The first round warms caches and the page cache; it is not counted.
+      if (i > 0) (samples[name] ??= []).push(ms);
+    }
   }
+  if (process.env.BENCH_SAMPLES === '1') {
+    for (const name of names) {
+      const sorted = [...(samples[name] ?? [])].sort((a, b) => a - b);
+      console.log(`${name}: ${sorted.map((x) => x.toFixed(1)).join(' ')}`);
+    }
+  }
+  const [bare, steps, shellSteps, builds] = names.map(
+    (name) => samples[name] ?? [],
+  ) as [number[], number[], number[], number[]];
   return {
     bare: median(bare),
     step: median(steps),
@@ -272,6 +288,15 @@ async function unpackBusybox(work: string): Promise<string> {
   fs.mkdirSync(rootfs);
   await store.unpack(image, { key: 'bench', handle: rootfs });
   return rootfs;
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 function median(values: number[]): number {

@@ -407,7 +407,16 @@ function privateFolders(dir: string): PrivateFolders {
   const folders: PrivateFolders = {
     target: make('root'),
     take: () => free.pop() ?? make('ovl'),
-    give: (workdir) => void free.push(workdir),
+    // What the kernel left (a volatile mount's marker) goes in the
+    // background; the folder is free again once it is empty.
+    give: (workdir) => {
+      fs.promises
+        .rm(path.join(workdir, 'work'), { recursive: true, force: true })
+        .then(
+          () => free.push(workdir),
+          () => {},
+        );
+    },
   };
   privateSets.set(dir, folders);
   onExit(folders, () => {

@@ -10,6 +10,16 @@ import path from 'node:path';
 /** Overlay options that keep the upper folder a plain OCI-convertible diff. */
 const PLAIN_UPPER = ['redirect_dir=off', 'metacopy=off', 'index=off'];
 
+/**
+ * Skips the sync of the whole upper filesystem an overlay does when it is
+ * unmounted (Linux 5.10+). Snapshots are committed by rename without fsync,
+ * so the sync bought nothing and cost each step half a millisecond here, more
+ * when other work has dirty pages. The kernel then leaves
+ * `work/incompat/volatile` in the work folder, which must go before the folder
+ * is used again.
+ */
+const VOLATILE = kernelAtLeast(os.release(), 5, 10) ? ['volatile'] : [];
+
 /** util-linux's tools; absolute paths spare a search of PATH per mount. */
 const MOUNT = fs.existsSync('/usr/bin/mount') ? '/usr/bin/mount' : 'mount';
 const UMOUNT = fs.existsSync('/usr/bin/umount') ? '/usr/bin/umount' : 'umount';
@@ -101,6 +111,7 @@ export function overlayOptions(spec: OverlayMount): string {
   const options = [`lowerdir=${spec.lowers.join(':')}`];
   if (spec.upper && spec.work) {
     options.push(`upperdir=${spec.upper}`, `workdir=${spec.work}`);
+    options.push(...VOLATILE);
   }
   options.push(...PLAIN_UPPER);
   const text = options.join(',');
@@ -157,6 +168,16 @@ export function unmountAll(dir: string): void {
       // Already gone, or another namespace owns it; removal will tell.
     }
   }
+}
+
+/** Reports whether a kernel release (`6.1.0-13-amd64`) is at least major.minor. */
+export function kernelAtLeast(
+  release: string,
+  major: number,
+  minor: number,
+): boolean {
+  const [a = 0, b = 0] = release.split(/[.-]/).map((part) => Number(part));
+  return a > major || (a === major && b >= minor);
 }
 
 function kernelHasOverlay(): boolean {
