@@ -452,7 +452,6 @@ export class V86BuildPanel extends LitElement {
     this.notes = [];
     this.report = undefined;
     this.renderer = createPlainRenderer();
-    const started = performance.now();
     try {
       const console_ = await this.loadConsole();
       console_?.clear();
@@ -499,7 +498,7 @@ export class V86BuildPanel extends LitElement {
         : this.cancelRequested
           ? 'canceled'
           : 'failed';
-      this.status = `${how} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+      this.status = `${how} in ${(report.elapsedMs / 1000).toFixed(1)} s`;
     } catch (error) {
       this.status = '';
       this.output += `ERROR: ${error instanceof Error ? error.message : String(error)}\n`;
