@@ -1,10 +1,9 @@
 // <code-editor>: a CodeMirror 6 editor inside the element's shadow root, with
 // Dockerfile, YAML or JSON highlighting and diagnostics underlined in place.
+// YAML and JSON load on first use, so the first paint carries less.
 
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { json } from '@codemirror/lang-json';
-import { yaml } from '@codemirror/lang-yaml';
 import { StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { dockerFile } from '@codemirror/legacy-modes/mode/dockerfile';
 import {
@@ -134,7 +133,7 @@ export class CodeEditor extends LitElement {
     if (changed.has('language') || changed.has('label')) {
       view.dispatch({
         effects: [
-          this.languageSlot.reconfigure(languageOf(this.language)),
+          this.languageSlot.reconfigure(this.languageExtension()),
           this.labelSlot.reconfigure(labelOf(this.label)),
         ],
       });
@@ -167,6 +166,21 @@ export class CodeEditor extends LitElement {
     view.focus();
   }
 
+  /** The language's extension; none until a lazily loaded one arrives. */
+  private languageExtension(): Extension {
+    const language = this.language;
+    const extension = LOADED.get(language);
+    if (extension) return extension;
+    void loadLanguage(language).then((loaded) => {
+      if (this.editor && this.language === language) {
+        this.editor.dispatch({
+          effects: this.languageSlot.reconfigure(loaded),
+        });
+      }
+    });
+    return [];
+  }
+
   private mount() {
     this.editor = new EditorView({
       parent: this.renderRoot.querySelector('.frame')!,
@@ -187,7 +201,7 @@ export class CodeEditor extends LitElement {
         lintGutter(),
         syntaxHighlighting(classHighlighter),
         keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
-        this.languageSlot.of(languageOf(this.language)),
+        this.languageSlot.of(this.languageExtension()),
         this.labelSlot.of(labelOf(this.label)),
         EditorState.tabSize.of(2),
         THEME,
@@ -260,10 +274,19 @@ const THEME = EditorView.theme({
   },
 });
 
-function languageOf(language: CodeLanguage): Extension {
-  if (language === 'yaml') return yaml();
-  if (language === 'json') return json();
-  return DOCKERFILE;
+/** Language extensions loaded so far, by language. */
+const LOADED = new Map<CodeLanguage, Extension>([['dockerfile', DOCKERFILE]]);
+
+/** Loads a language's extension once. */
+async function loadLanguage(language: CodeLanguage): Promise<Extension> {
+  const extension =
+    language === 'yaml'
+      ? (await import('@codemirror/lang-yaml')).yaml()
+      : language === 'json'
+        ? (await import('@codemirror/lang-json')).json()
+        : DOCKERFILE;
+  LOADED.set(language, extension);
+  return extension;
 }
 
 function labelOf(label: string): Extension {
