@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { BuildFlagValues } from './commands/build-flags.ts';
 import { addBuildFlags } from './commands/build-flags.ts';
 import type { CasesFlagValues } from './commands/cases.ts';
-import { processIO } from './commands/command-io.ts';
+import { drainProcessIO, processIO } from './commands/command-io.ts';
 import type { CdiCasesFlagValues } from './commands/debug-cdi-cases.ts';
 import type { DebugParseFlagValues } from './commands/debug-parse.ts';
 import { PARSE_FORMATS } from './commands/debug-parse.ts';
@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     const message = (error as Error).message ?? String(error);
     logger.debug('cli', (error as Error).stack ?? message);
-    process.stderr.write(`ERROR: ${message}\n`);
+    processIO().stderr.write(`ERROR: ${message}\n`);
     return 1;
   }
 }
@@ -187,7 +187,5 @@ for (const [signal, number] of [
 // No top-level await: the bundle is a CommonJS script (scripts/build-cli.mjs).
 void main(process.argv).then((status) =>
   // Let piped output drain before leaving; a lingering handle must not keep us.
-  process.stdout.write('', () =>
-    process.stderr.write('', () => process.exit(status)),
-  ),
+  drainProcessIO(() => process.exit(status)),
 );
