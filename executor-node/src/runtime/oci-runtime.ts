@@ -99,18 +99,18 @@ export class OciRuntime {
     });
     const child = spawn(launch.command, [...launch.args, ...runtimeArgs], {
       cwd: options.overlay?.cwd,
-      stdio: [options.overlay ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+      stdio: options.overlay
+        ? ['pipe', 'pipe', 'pipe', 'pipe']
+        : ['ignore', 'pipe', 'pipe'],
     });
     track(id, { choice, bundle });
     if (options.overlay) launching.add(child);
     const exited = collect(child, onOutput, () => untrack(id));
-
     if (!options.overlay) return exited;
 
     // The launcher says `ready` on fd 3 once the overlay is mounted, then
     // waits for `go` on stdin before it becomes the runtime.
     const ready = await waitReady(child);
-
     if (!ready) {
       await exited.catch(() => 0);
       throw new Error(`failed to mount the step's root: ${launchError(child)}`);
@@ -123,7 +123,6 @@ export class OciRuntime {
       throw error;
     }
     child.stdin?.end('go\n');
-
     return exited;
   }
 
