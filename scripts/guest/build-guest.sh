@@ -95,7 +95,8 @@ if [ ! -f "$kdir/bzImage" ]; then
 fi
 
 # 2. i386 packages from Debian, with their own apt lists: busybox-static
-# for the initramfs, qemu-user-static for linux/amd64 steps.
+# for the initramfs, qemu-user-static for linux/amd64, linux/arm64 and
+# linux/arm/v7 steps.
 debs=$cache/debs/i386
 i386_deb() {
   found=$(ls "$debs"/"$1"_*_i386.deb 2>/dev/null | head -n1 || true)
@@ -142,9 +143,27 @@ find "$root" -exec touch -h -d "@$epoch" {} +
 # 4. Publish: kernel, initramfs, BIOS and the manifest.
 cp "$kdir/bzImage" "$out/bzImage"
 cp "$work/initramfs.cpio" "$out/initramfs"
-dpkg-deb --fsys-tarfile "$qemudeb" |
-  tar -xO ./usr/bin/qemu-x86_64-static >"$work/qemu-x86_64"
-gzip -9 -n -c "$work/qemu-x86_64" >"$out/qemu-x86_64.gz"
+# QEMU user mode, one binary per foreign platform the guest runs (the same
+# list as EMULATORS in web/src/v86/emulation.ts).
+emulators="linux/amd64=x86_64 linux/arm64=aarch64 linux/arm/v7=arm"
+rm -f "$out"/qemu-*.gz
+emulator_json=
+for entry in $emulators; do
+  platform=${entry%%=*}
+  qemu=qemu-${entry#*=}
+  dpkg-deb --fsys-tarfile "$qemudeb" |
+    tar -xO "./usr/bin/$qemu-static" >"$work/$qemu"
+  [ -s "$work/$qemu" ] || die "$qemudeb has no usr/bin/$qemu-static"
+  gzip -9 -n -c "$work/$qemu" >"$out/$qemu.gz"
+  emulator_json="$emulator_json${emulator_json:+,}
+    \"$platform\": {
+      \"file\": \"$qemu.gz\",
+      \"sha256\": \"$(sha "$out/$qemu.gz")\",
+      \"size\": $(stat -c %s "$out/$qemu.gz"),
+      \"binary_sha256\": \"$(sha "$work/$qemu")\",
+      \"from\": \"qemu-user-static:i386=$qemu_ver (usr/bin/$qemu-static)\"
+    }"
+done
 cp /usr/share/seabios/bios.bin "$out/bios.bin"
 cp "$kdir/config" "$out/kernel-config.txt"
 cat >"$out/manifest.json" <<EOF
@@ -170,14 +189,7 @@ cat >"$out/manifest.json" <<EOF
     "size": $(stat -c %s "$out/bios.bin"),
     "from": "seabios=$seabios_ver"
   },
-  "emulators": {
-    "linux/amd64": {
-      "file": "qemu-x86_64.gz",
-      "sha256": "$(sha "$out/qemu-x86_64.gz")",
-      "size": $(stat -c %s "$out/qemu-x86_64.gz"),
-      "binary_sha256": "$(sha "$work/qemu-x86_64")",
-      "from": "qemu-user-static:i386=$qemu_ver (usr/bin/qemu-x86_64-static)"
-    }
+  "emulators": {$emulator_json
   },
   "cmdline": "console=ttyS0 rdinit=/init tsc=reliable random.trust_cpu=on init_on_free=1 quiet loglevel=3"
 }

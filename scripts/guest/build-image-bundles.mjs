@@ -1,6 +1,7 @@
 // Builds the offline image bundles of the playground in public/images/: the
 // busybox image that scripts/setup-images.mjs makes from Debian packages,
-// cut down to the platforms the browser guest runs. Run as root; cached.
+// cut down to the platforms the browser guest runs (natively or under QEMU).
+// Run as root; cached.
 //   node scripts/guest/build-image-bundles.mjs
 
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,8 @@ const BUNDLES = [
     platforms: [
       { os: 'linux', architecture: '386' },
       { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { os: 'linux', architecture: 'arm', variant: 'v7' },
     ],
   },
 ];

@@ -80,11 +80,13 @@ describe('<v86-build-panel>', function () {
 
   it('offers linux/386 for a platform the guest cannot run', async () => {
     const example = await fetchExample('cdi-env');
-    const { plan } = await planExample(example, { platforms: 'linux/arm64' });
+    const { plan } = await planExample(example, {
+      platforms: 'linux/riscv64',
+    });
     await mount(example, plan);
     const root = panel.shadowRoot!;
     expect(root.querySelector('.foreign li')?.textContent).to.equal(
-      'linux/arm64: not executed in the browser: its RUN steps run on linux/arm64, and the guest runs linux/386 (linux/amd64 under QEMU user mode)',
+      'linux/riscv64: not executed in the browser: its RUN steps run on linux/riscv64, and the guest runs linux/386 (linux/amd64, linux/arm64, linux/arm/v7 under QEMU user mode)',
     );
     const button = root.querySelector('button.primary') as HTMLButtonElement;
     expect(button.textContent?.trim()).to.equal('Build for linux/386');

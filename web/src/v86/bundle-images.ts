@@ -211,7 +211,7 @@ export class BundleImages implements ImageSource {
     const have: string[] = [];
     for (const m of manifests) {
       if (m.platform && (await readBlob(this.store, m.digest))) {
-        have.push(`${m.platform.os}/${m.platform.architecture}`);
+        have.push(formatPlatform(normalizePlatform(m.platform)));
       }
     }
     return have.join(', ') || 'no platform';
