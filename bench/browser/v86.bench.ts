@@ -143,10 +143,8 @@ describe('v86 runner measurements', function () {
 
     for (const platform of EMULATED) {
       const [first, others] = await timeEmulated(cold, platform);
-      figures[`first ${platform} RUN, QEMU loaded and registered (ms)`] =
-        first;
-      figures[`trivial ${platform} RUN under QEMU, median of 4 (ms)`] =
-        others;
+      figures[`first ${platform} RUN, QEMU loaded and registered (ms)`] = first;
+      figures[`trivial ${platform} RUN under QEMU, median of 4 (ms)`] = others;
     }
 
     const execs = [];

@@ -58,7 +58,10 @@ export { goQuote } from './diagnostics/go-quote.ts';
 export { suggestName, withSuggestion } from './diagnostics/suggest.ts';
 export { resolveStepDevices } from './cdi/step-devices.ts';
 export type { StepDevices } from './cdi/step-devices.ts';
-export { readDockerfile, readInstruction } from './instructions/read-dockerfile.ts';
+export {
+  readDockerfile,
+  readInstruction,
+} from './instructions/read-dockerfile.ts';
 export { parseMount } from './instructions/run-mount.ts';
 export { parseDevice } from './instructions/run-device.ts';
 export {
@@ -71,7 +74,10 @@ export {
   DEFAULT_PLATFORM,
 } from './platform/platform.ts';
 export type { Platform, PlatformResult } from './platform/platform.ts';
-export { createPlatformArgs, AUTOMATIC_ARG_NAMES } from './platform/platform-args.ts';
+export {
+  createPlatformArgs,
+  AUTOMATIC_ARG_NAMES,
+} from './platform/platform-args.ts';
 export {
   resolveBuildOptions,
   isMultiPlatform,
@@ -88,7 +94,10 @@ export {
   createPlainRenderer,
   renderPlainProgress,
 } from './progress/plain-renderer.ts';
-export type { PlainRenderer, PlainRendererOptions } from './progress/plain-renderer.ts';
+export type {
+  PlainRenderer,
+  PlainRendererOptions,
+} from './progress/plain-renderer.ts';
 export { formatStepName, isCountedStep } from './progress/step-name.ts';
 export type { StepNameParts } from './progress/step-name.ts';
 export { DEFAULT_PATH } from './plan/dispatch-stage.ts';

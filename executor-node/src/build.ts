@@ -261,7 +261,9 @@ export function createBackends(
 }
 
 /** Finds a blob of the built-in store or the pulled-content store by digest. */
-function blobFinder(paths: SlipwayPaths): (digest: string) => string | undefined {
+function blobFinder(
+  paths: SlipwayPaths,
+): (digest: string) => string | undefined {
   const stores = [paths.images, contentStore(paths).dir];
   return (digest) => {
     const [algorithm, hex] = digest.split(':');

@@ -82,36 +82,30 @@ describe('watchCdiSpecDirs', () => {
     const dir = path.join(root, 'etc');
     await mkdir(dir);
     await writeFile(path.join(dir, 'a.yaml'), spec('a'));
-    await watching(
-      [dir],
-      async (rec, w) => {
-        assert.deepEqual(names(w.current()), ['vendor.com/device=a']);
+    await watching([dir], async (rec, w) => {
+      assert.deepEqual(names(w.current()), ['vendor.com/device=a']);
 
-        await writeFile(
-          path.join(dir, 'b.json'),
-          JSON.stringify({
-            cdiVersion: '0.6.0',
-            kind: 'vendor.com/other',
-            devices: [{ name: 'b', containerEdits: { env: ['B=1'] } }],
-          }),
-        );
-        await rec.until((r) => names(r).includes('vendor.com/other=b'), 'add');
+      await writeFile(
+        path.join(dir, 'b.json'),
+        JSON.stringify({
+          cdiVersion: '0.6.0',
+          kind: 'vendor.com/other',
+          devices: [{ name: 'b', containerEdits: { env: ['B=1'] } }],
+        }),
+      );
+      await rec.until((r) => names(r).includes('vendor.com/other=b'), 'add');
 
-        await writeFile(path.join(dir, 'a.yaml'), spec('a2'));
-        await rec.until(
-          (r) => names(r).includes('vendor.com/device=a2'),
-          'edit',
-        );
+      await writeFile(path.join(dir, 'a.yaml'), spec('a2'));
+      await rec.until((r) => names(r).includes('vendor.com/device=a2'), 'edit');
 
-        await rm(path.join(dir, 'b.json'));
-        const last = await rec.until(
-          (r) => !names(r).includes('vendor.com/other=b'),
-          'removal',
-        );
-        assert.deepEqual(names(last), ['vendor.com/device=a2']);
-        assert.deepEqual(names(w.current()), names(rec.seen.at(-1)!));
-      }
-    );
+      await rm(path.join(dir, 'b.json'));
+      const last = await rec.until(
+        (r) => !names(r).includes('vendor.com/other=b'),
+        'removal',
+      );
+      assert.deepEqual(names(last), ['vendor.com/device=a2']);
+      assert.deepEqual(names(w.current()), names(rec.seen.at(-1)!));
+    });
   });
 
   it('picks up a directory made later; the later dir wins', async () => {
@@ -119,62 +113,53 @@ describe('watchCdiSpecDirs', () => {
     const run = path.join(root, 'two/run');
     await mkdir(etc, { recursive: true });
     await writeFile(path.join(etc, 'v.yaml'), spec('x'));
-    await watching(
-      [etc, run],
-      async (rec, w) => {
-        const first = w.current().devices[0]!;
-        assert.equal(first.specPath, path.join(etc, 'v.yaml'));
-        await mkdir(run);
-        // A spec moved in from elsewhere arrives as a plain create.
-        const staged = path.join(root, 'staged.yaml');
-        await writeFile(staged, spec('x'));
-        await pause(60);
-        await rename(staged, path.join(run, 'v.yaml'));
-        const fresh = await rec.until(
-          (r) => r.devices[0]?.specPath === path.join(run, 'v.yaml'),
-          'new directory',
-        );
-        assert.deepEqual(names(fresh), ['vendor.com/device=x']);
-      }
-    );
+    await watching([etc, run], async (rec, w) => {
+      const first = w.current().devices[0]!;
+      assert.equal(first.specPath, path.join(etc, 'v.yaml'));
+      await mkdir(run);
+      // A spec moved in from elsewhere arrives as a plain create.
+      const staged = path.join(root, 'staged.yaml');
+      await writeFile(staged, spec('x'));
+      await pause(60);
+      await rename(staged, path.join(run, 'v.yaml'));
+      const fresh = await rec.until(
+        (r) => r.devices[0]?.specPath === path.join(run, 'v.yaml'),
+        'new directory',
+      );
+      assert.deepEqual(names(fresh), ['vendor.com/device=x']);
+    });
   });
 
   it('survives its directory being removed and made again', async () => {
     const dir = path.join(root, 'gone');
     await mkdir(dir);
     await writeFile(path.join(dir, 'a.yaml'), spec('a'));
-    await watching(
-      [dir],
-      async (rec) => {
-        await rm(dir, { recursive: true });
-        await rec.until((r) => r.devices.length === 0, 'removed directory');
-        await mkdir(dir);
-        await pause(100);
-        await writeFile(path.join(dir, 'b.yaml'), spec('b'));
-        await rec.until(
-          (r) => names(r).includes('vendor.com/device=b'),
-          'recreated directory',
-        );
-      }
-    );
+    await watching([dir], async (rec) => {
+      await rm(dir, { recursive: true });
+      await rec.until((r) => r.devices.length === 0, 'removed directory');
+      await mkdir(dir);
+      await pause(100);
+      await writeFile(path.join(dir, 'b.yaml'), spec('b'));
+      await rec.until(
+        (r) => names(r).includes('vendor.com/device=b'),
+        'recreated directory',
+      );
+    });
   });
 
   it('reports a bad file without hiding the good ones', async () => {
     const dir = path.join(root, 'bad');
     await mkdir(dir);
     await writeFile(path.join(dir, 'good.yaml'), spec('good'));
-    await watching(
-      [dir],
-      async (rec) => {
-        await writeFile(path.join(dir, 'broken.yaml'), 'cdiVersion: 9\n');
-        const r = await rec.until((x) => x.diagnostics.length > 0, 'bad file');
-        assert.deepEqual(names(r), ['vendor.com/device=good']);
-        assert.equal(
-          r.diagnostics[0]!.location?.file,
-          path.join(dir, 'broken.yaml'),
-        );
-      }
-    );
+    await watching([dir], async (rec) => {
+      await writeFile(path.join(dir, 'broken.yaml'), 'cdiVersion: 9\n');
+      const r = await rec.until((x) => x.diagnostics.length > 0, 'bad file');
+      assert.deepEqual(names(r), ['vendor.com/device=good']);
+      assert.equal(
+        r.diagnostics[0]!.location?.file,
+        path.join(dir, 'broken.yaml'),
+      );
+    });
   });
 
   it('rescans once for a burst and ignores other names', async () => {

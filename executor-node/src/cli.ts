@@ -130,9 +130,8 @@ export function createProgram(
     .option('--fixtures <dir>', 'specs for buildkit-find-devices cases')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, flags: CdiCasesFlagValues) => {
-      const { runCdiCasesCommand } = await import(
-        './commands/debug-cdi-cases.ts'
-      );
+      const { runCdiCasesCommand } =
+        await import('./commands/debug-cdi-cases.ts');
       setStatus(await runCdiCasesCommand(file, flags, io));
     });
   debug
@@ -145,9 +144,8 @@ export function createProgram(
         .default('buildkit'),
     )
     .action(async (file: string, flags: DebugParseFlagValues) => {
-      const { runDebugParseCommand } = await import(
-        './commands/debug-parse.ts'
-      );
+      const { runDebugParseCommand } =
+        await import('./commands/debug-parse.ts');
       setStatus(await runDebugParseCommand(file, flags, io));
     });
 

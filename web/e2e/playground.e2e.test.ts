@@ -134,8 +134,12 @@ test('builds only the stages build1 needs and downloads what RUN wrote', async (
   const zipEntries = readZipEntries(await download('zip', 'multi-stage'));
   assert.equal(fileText(zipEntries, 'binary'), firstLine);
   assert.deepEqual(
-    names(zipEntries).filter((n) => !n.includes('/')).sort(),
-    names(tarEntries).filter((n) => !n.includes('/')).sort(),
+    names(zipEntries)
+      .filter((n) => !n.includes('/'))
+      .sort(),
+    names(tarEntries)
+      .filter((n) => !n.includes('/'))
+      .sort(),
   );
 });
 
@@ -244,7 +248,10 @@ async function replaceDockerfile(text: string) {
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText(text);
   const from = text.split('\n').find((line) => line.startsWith('FROM'));
-  await editor.getByText(from ?? text.trim()).first().waitFor();
+  await editor
+    .getByText(from ?? text.trim())
+    .first()
+    .waitFor();
 }
 
 /**

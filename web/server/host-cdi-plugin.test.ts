@@ -14,10 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, resolveConfig, type ViteDevServer } from 'vite';
 
 import type { CdiSpecFile } from '../../core/src/index.ts';
-import {
-  HOST_CDI_ENDPOINT,
-  HOST_CDI_EVENT,
-} from '../src/host-cdi-protocol.ts';
+import { HOST_CDI_ENDPOINT, HOST_CDI_EVENT } from '../src/host-cdi-protocol.ts';
 import { hostCdiSpecDirs } from './host-cdi-plugin.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,8 +114,9 @@ describe('host CDI plugin in the dev server', LIMIT, () => {
 describe('host CDI plugin setup', () => {
   it('is part of the dev server only', async () => {
     const names = async (command: 'serve' | 'build') =>
-      (await resolveConfig({ root, configFile, logLevel: 'silent' }, command))
-        .plugins.map((p) => p.name);
+      (
+        await resolveConfig({ root, configFile, logLevel: 'silent' }, command)
+      ).plugins.map((p) => p.name);
     assert.ok((await names('serve')).includes('slipway-host-cdi'));
     assert.ok(!(await names('build')).includes('slipway-host-cdi'));
   });

@@ -9,16 +9,9 @@ import type { Plugin, ViteDevServer } from 'vite';
 import type { CdiSpecFile } from '../../core/src/index.ts';
 import type { CdiRegistryWatcher } from '../../executor-node/src/cdi-watch.ts';
 import { watchCdiSpecDirs } from '../../executor-node/src/cdi-watch.ts';
-import {
-  DEFAULT_CDI_SPEC_DIRS,
-} from '../../executor-node/src/commands/build-flags.ts';
-import {
-  readCdiSpecDirs,
-} from '../../executor-node/src/commands/cdi-spec-dirs.ts';
-import {
-  HOST_CDI_ENDPOINT,
-  HOST_CDI_EVENT,
-} from '../src/host-cdi-protocol.ts';
+import { DEFAULT_CDI_SPEC_DIRS } from '../../executor-node/src/commands/build-flags.ts';
+import { readCdiSpecDirs } from '../../executor-node/src/commands/cdi-spec-dirs.ts';
+import { HOST_CDI_ENDPOINT, HOST_CDI_EVENT } from '../src/host-cdi-protocol.ts';
 
 /** Settings of the host CDI plugin; both have defaults. */
 export interface HostCdiPluginOptions {

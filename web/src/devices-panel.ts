@@ -69,27 +69,31 @@ export class DevicesPanel extends LitElement {
     const devices = this.summary?.devices ?? [];
     const diagnostics = this.summary?.diagnostics ?? [];
     return html`<h2>Devices</h2>
-      ${devices.length === 0
-        ? html`<p class="muted">No CDI devices are registered.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Spec file</th>
-                <th>Automatically allowed</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${devices.map((d) => this.renderDevice(d))}
-            </tbody>
-          </table>`}
+      ${
+        devices.length === 0
+          ? html`<p class="muted">No CDI devices are registered.</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Spec file</th>
+                  <th>Automatically allowed</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${devices.map((d) => this.renderDevice(d))}
+              </tbody>
+            </table>`
+      }
       ${this.host ? this.renderHost(this.host) : nothing}
-      ${diagnostics.length > 0
-        ? html`<diagnostic-list
-            .diagnostics=${diagnostics}
-            .sourceFile=${''}
-          ></diagnostic-list>`
-        : nothing}`;
+      ${
+        diagnostics.length > 0
+          ? html`<diagnostic-list
+              .diagnostics=${diagnostics}
+              .sourceFile=${''}
+            ></diagnostic-list>`
+          : nothing
+      }`;
   }
 
   private renderHost(host: HostCdiView) {
@@ -110,11 +114,13 @@ export class DevicesPanel extends LitElement {
               <details>
                 <summary>
                   <code>${f.path}</code>
-                  ${host.hidden.includes(f.path)
-                    ? html`<span class="badge off"
-                        >replaced by the editor's file</span
-                      >`
-                    : nothing}
+                  ${
+                    host.hidden.includes(f.path)
+                      ? html`<span class="badge off"
+                          >replaced by the editor's file</span
+                        >`
+                      : nothing
+                  }
                 </summary>
                 <pre>${f.text}</pre>
               </details>
@@ -128,19 +134,22 @@ export class DevicesPanel extends LitElement {
     return html`<tr data-device=${d.qualifiedName}>
       <td>
         <code>${d.qualifiedName}</code>
-        ${keys.length > 0
-          ? html`<pre class="annotations">
-${keys.map((k) => `${k}: ${d.annotations[k]}`).join('\n')}</pre
-            >`
-          : nothing}
+        ${
+          keys.length > 0
+            ? html`<pre class="annotations">
+${keys.map((k) => `${k}: ${d.annotations[k]}`).join('\n')}</pre>`
+            : nothing
+        }
       </td>
       <td><code>${d.onDemand ? 'installed on demand' : d.specPath}</code></td>
       <td>
-        ${d.onDemand
-          ? html`<span class="badge info">On-Demand</span>`
-          : d.autoAllow
-            ? html`<span class="badge ok">true</span>`
-            : html`<span class="badge off">false</span>`}
+        ${
+          d.onDemand
+            ? html`<span class="badge info">On-Demand</span>`
+            : d.autoAllow
+              ? html`<span class="badge ok">true</span>`
+              : html`<span class="badge off">false</span>`
+        }
       </td>
     </tr>`;
   }

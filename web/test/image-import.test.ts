@@ -192,15 +192,13 @@ describe('dropping images', () => {
     const transfer = new DataTransfer();
     transfer.items.add(await dockerSave('mine/saved:1'));
     const zone = drop.shadowRoot!.querySelector('drop-zone')!;
-    zone
-      .shadowRoot!.querySelector('.zone')!
-      .dispatchEvent(
-        new DragEvent('drop', {
-          dataTransfer: transfer,
-          bubbles: true,
-          cancelable: true,
-        }),
-      );
+    zone.shadowRoot!.querySelector('.zone')!.dispatchEvent(
+      new DragEvent('drop', {
+        dataTransfer: transfer,
+        bubbles: true,
+        cancelable: true,
+      }),
+    );
     const item = await waitFor(
       () =>
         drop!.shadowRoot!.querySelector(

@@ -76,8 +76,7 @@ describe('<plan-view>', () => {
       ),
     );
     const plan = response.plan!;
-    const expected = plan.platforms[0]!.stages
-      .filter((stage) => stage.built)
+    const expected = plan.platforms[0]!.stages.filter((stage) => stage.built)
       .flatMap((stage) => stage.vertices)
       .map((id) => {
         const short = id.replace(/^sha256:/, '').slice(0, 12);

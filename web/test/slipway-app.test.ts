@@ -128,7 +128,7 @@ describe('<slipway-app>', () => {
     ).to.equal(null);
   });
 
-  it('shows the picked example\'s Dockerfile in the editor', async () => {
+  it("shows the picked example's Dockerfile in the editor", async () => {
     await waitFor(devicesOfFirstRun, 'first plan');
     const editor = editorIn('dockerfile-editor');
     const events: string[] = [];
@@ -141,7 +141,8 @@ describe('<slipway-app>', () => {
     button.click();
 
     await waitFor(
-      () => editor.view!.state.doc.toString() === app.dockerfile &&
+      () =>
+        editor.view!.state.doc.toString() === app.dockerfile &&
         app.selected === 'multi-stage-target',
       'the new Dockerfile in the editor',
     );

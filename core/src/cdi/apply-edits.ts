@@ -95,8 +95,7 @@ function applyMerged(
   for (const d of e.netDevices ?? []) {
     const linux = (spec.linux ??= {});
     const net = ((linux.netDevices as
-      | Record<string, { name: string }>
-      | undefined) ??= {});
+      Record<string, { name: string }> | undefined) ??= {});
     net[d.hostInterfaceName] = { name: d.name };
     linux.netDevices = net;
   }

@@ -432,7 +432,10 @@ const RULES: Record<string, { fires: RuleCase[]; quiet: RuleCase[] }> = {
 };
 
 test('every rule of BuildKit is here, in its order', () => {
-  assert.deepEqual(Object.keys(RULES), CHECK_RULES.map((r) => r.name));
+  assert.deepEqual(
+    Object.keys(RULES),
+    CHECK_RULES.map((r) => r.name),
+  );
 });
 
 for (const [name, { fires, quiet }] of Object.entries(RULES)) {

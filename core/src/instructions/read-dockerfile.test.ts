@@ -276,7 +276,7 @@ test('ONBUILD keeps its trigger text and refuses FROM and ONBUILD', () => {
   ]);
 });
 
-test('errors that end a build carry BuildKit\'s parse error line', () => {
+test("errors that end a build carry BuildKit's parse error line", () => {
   const syntax = parseDockerfile(
     'FROM scratch\n\nBADCMD\nCOPY --bogus=1 \\\n  a b\n',
   );

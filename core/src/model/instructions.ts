@@ -28,8 +28,7 @@ export interface FromInstruction extends Base {
 
 /** How a command is given: exec form (JSON array) or shell form. */
 export type CommandLine =
-  | { form: 'exec'; args: string[] }
-  | { form: 'shell'; script: string };
+  { form: 'exec'; args: string[] } | { form: 'shell'; script: string };
 
 export interface RunMount {
   type: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';

@@ -6,7 +6,13 @@ import type { Range } from './diagnostic.ts';
 /** One progress event; `time` is milliseconds from a clock the caller passes in. */
 export type ProgressEvent =
   | { kind: 'vertex-start'; vertex: string; name: string; time: number }
-  | { kind: 'vertex-log'; vertex: string; stream: 1 | 2; data: string; time: number }
+  | {
+      kind: 'vertex-log';
+      vertex: string;
+      stream: 1 | 2;
+      data: string;
+      time: number;
+    }
   | { kind: 'vertex-cached'; vertex: string; name: string; time: number }
   | { kind: 'vertex-done'; vertex: string; time: number }
   | { kind: 'vertex-error'; vertex: string; error: string; time: number }

@@ -3,8 +3,7 @@
 
 /** The fields of one CSV record, or the reason it could not be read. */
 export type CsvResult =
-  | { ok: true; values: string[] }
-  | { ok: false; error: string };
+  { ok: true; values: string[] } | { ok: false; error: string };
 
 /** Splits one CSV record into its fields, as Go's encoding/csv reads a line. */
 export function splitCsv(text: string): CsvResult {

@@ -6,8 +6,7 @@ import { splitCsv } from './csv.ts';
 
 /** The result of reading one `--output` value. */
 export type OutputResult =
-  | { ok: true; output: OutputSpec }
-  | { ok: false; error: string };
+  { ok: true; output: OutputSpec } | { ok: false; error: string };
 
 const KNOWN_TYPES = new Set([
   'local',

@@ -33,10 +33,10 @@ test('a stage starts from its image config when it is given', () => {
   });
   assert.equal(plan.ok, true, JSON.stringify(plan.diagnostics));
   const [run] = runs(plan);
-  assert.deepEqual(
-    [...run.env].sort(),
-    ['GOPATH=/go', 'PATH=/x:/go/bin:/usr/bin'],
-  );
+  assert.deepEqual([...run.env].sort(), [
+    'GOPATH=/go',
+    'PATH=/x:/go/bin:/usr/bin',
+  ]);
   assert.equal(run.cwd, '/go');
   assert.equal(run.user, 'gopher');
   const stage = plan.platforms[0].stages[0];

@@ -194,7 +194,5 @@ test('the shared cases folder is present', () => {
 });
 
 for (const name of caseDirs) {
-  test(`case ${name}`, () =>
-    checkCase(path.join(casesDir, name)),
-  );
+  test(`case ${name}`, () => checkCase(path.join(casesDir, name)));
 }

@@ -465,5 +465,9 @@ test('never throws, whatever the input', () => {
 
 test('RUN <<EOF bash passes the heredoc to the shell', () => {
   const p = plan('FROM alpine\nRUN <<EOF bash\necho $0\nEOF\n');
-  assert.deepEqual(runs(p, '0')[0].args, ['/bin/sh', '-c', '<<EOF bash\necho $0\nEOF']);
+  assert.deepEqual(runs(p, '0')[0].args, [
+    '/bin/sh',
+    '-c',
+    '<<EOF bash\necho $0\nEOF',
+  ]);
 });

@@ -11,8 +11,7 @@ export interface Platform {
 
 /** The result of reading a platform string: a platform or BuildKit's error text. */
 export type PlatformResult =
-  | { ok: true; platform: Platform }
-  | { ok: false; error: string };
+  { ok: true; platform: Platform } | { ok: false; error: string };
 
 const SPECIFIER_RE = /^[A-Za-z0-9_.-]+$/;
 const OS_RE =

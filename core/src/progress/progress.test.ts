@@ -165,16 +165,13 @@ test('ends with the failed steps and their last log rows', () => {
   const renderer = createPlainRenderer();
   const events: ProgressEvent[] = [
     { kind: 'vertex-start', vertex: 'r', name: '[2/2] RUN false', time: 0 },
-    ...Array.from(
-      { length: 12 },
-      (_, i): ProgressEvent => ({
-        kind: 'vertex-log',
-        vertex: 'r',
-        stream: 1,
-        data: `line ${i}\n`,
-        time: i * 100,
-      }),
-    ),
+    ...Array.from({ length: 12 }, (_, i): ProgressEvent => ({
+      kind: 'vertex-log',
+      vertex: 'r',
+      stream: 1,
+      data: `line ${i}\n`,
+      time: i * 100,
+    })),
     { kind: 'vertex-error', vertex: 'r', error: 'exit code: 1', time: 1300 },
     { kind: 'vertex-start', vertex: 'c', name: 'RUN sleep', time: 0 },
     { kind: 'vertex-error', vertex: 'c', error: 'context canceled', time: 10 },

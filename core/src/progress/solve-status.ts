@@ -168,9 +168,7 @@ function warningOf(
   if (event.url) warning.url = event.url;
   if (event.range) {
     const { start, end } = event.range;
-    warning.range = [
-      { start: { line: start.line }, end: { line: end.line } },
-    ];
+    warning.range = [{ start: { line: start.line }, end: { line: end.line } }];
   }
   return warning;
 }

@@ -3,8 +3,7 @@
 
 /** The words of a command line, or why it could not be split. */
 export type ShellWordsResult =
-  | { ok: true; words: string[] }
-  | { ok: false; error: string };
+  { ok: true; words: string[] } | { ok: false; error: string };
 
 /** Splits `line` into words honouring single quotes, double quotes and backslashes. */
 export function splitShellWords(line: string): ShellWordsResult {

@@ -170,7 +170,8 @@ export function toBuildInvocation(
     secrets: flags.secret ?? [],
     ssh: flags.ssh ?? [],
     registry: {
-      configFile: flags.registryConfig && path.resolve(cwd, flags.registryConfig),
+      configFile:
+        flags.registryConfig && path.resolve(cwd, flags.registryConfig),
       mirrors: flags.registryMirror ?? [],
       insecure: flags.insecureRegistry ?? [],
     },

@@ -132,8 +132,7 @@ function createProgressPrinter(
   plan: BuildPlan,
   io: CommandIO,
 ): ProgressPrinter {
-  const mode =
-    requested === 'auto' ? (io.isTTY ? 'tty' : 'plain') : requested;
+  const mode = requested === 'auto' ? (io.isTTY ? 'tty' : 'plain') : requested;
   const renderer = createPlainRenderer();
   const status = createSolveStatusWriter(
     (id) => plan.vertices[id]?.inputs ?? [],

@@ -21,8 +21,7 @@ export interface IgnoreFile {
 
 /** The context filter, or BuildKit's error for a pattern it cannot compile. */
 export type ContextFilterResult =
-  | { ok: true; filter: PathFilter }
-  | { ok: false; error: string };
+  { ok: true; filter: PathFilter } | { ok: false; error: string };
 
 /** Finds the ignore file for a Dockerfile and context, if there is one. */
 export async function findIgnoreFile(

@@ -4,13 +4,7 @@
 
 /** An architecture a probe exists for, as OCI platforms name it. */
 export type ProbeArch =
-  | 'amd64'
-  | '386'
-  | 'arm64'
-  | 'arm'
-  | 'riscv64'
-  | 'ppc64le'
-  | 's390x';
+  'amd64' | '386' | 'arm64' | 'arm' | 'riscv64' | 'ppc64le' | 's390x';
 
 interface ProbeSpec {
   bits: 32 | 64;

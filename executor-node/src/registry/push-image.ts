@@ -58,8 +58,7 @@ export async function pushImage(
   const pushManifest = async (descriptor: Descriptor, reference: string) => {
     const bytes = fs.readFileSync(source.path(descriptor.digest));
     const document = JSON.parse(bytes.toString('utf8')) as
-      | ImageIndex
-      | ImageManifest;
+      ImageIndex | ImageManifest;
     if (isIndexType(descriptor.mediaType)) {
       for (const child of (document as ImageIndex).manifests) {
         await pushManifest(child, child.digest);

@@ -132,9 +132,7 @@ function mirrorEndpoint(
   mirror: string,
 ): RegistryEndpoint {
   const scheme = /^(https?):\/\//.exec(mirror)?.[1] as
-    | 'http'
-    | 'https'
-    | undefined;
+    'http' | 'https' | undefined;
   const rest = scheme ? mirror.slice(scheme.length + 3) : mirror;
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.slice(0, slash);

@@ -77,13 +77,11 @@ export class RegistryImageSource implements ImageSource {
         toImageConfig(image.config.config as OciConfig | undefined),
         readConfigPlatform(image.config),
       ),
-      layers: image.manifest.layers.map(
-        (l): ImageLayer => ({
-          digest: l.digest,
-          mediaType: l.mediaType,
-          size: l.size,
-        }),
-      ),
+      layers: image.manifest.layers.map((l): ImageLayer => ({
+        digest: l.digest,
+        mediaType: l.mediaType,
+        size: l.size,
+      })),
     };
   }
 

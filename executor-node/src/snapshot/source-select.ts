@@ -39,8 +39,7 @@ export function createEntryFilter(
     if (!compiled.ok) throw new Error(compiled.error);
     rules = (inner) => compiled.matcher.excludes(inner);
   }
-  return (rel, inner) =>
-    (ignored?.(rel) ?? false) || (rules?.(inner) ?? false);
+  return (rel, inner) => (ignored?.(rel) ?? false) || (rules?.(inner) ?? false);
 }
 
 /** Returns the matches of every source, failing as BuildKit does on none. */

@@ -105,13 +105,11 @@ export class OciImageStore implements ImageSource {
         toImageConfig(config.config as OciConfig | undefined),
         readConfigPlatform(config),
       ),
-      layers: manifest.layers.map(
-        (l): ImageLayer => ({
-          digest: l.digest,
-          mediaType: l.mediaType ?? '',
-          size: l.size ?? 0,
-        }),
-      ),
+      layers: manifest.layers.map((l): ImageLayer => ({
+        digest: l.digest,
+        mediaType: l.mediaType ?? '',
+        size: l.size ?? 0,
+      })),
     };
   }
 

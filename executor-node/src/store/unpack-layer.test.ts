@@ -20,12 +20,7 @@ const isRoot = process.getuid?.() === 0;
 type Entry = {
   name: string;
   type?:
-    | 'file'
-    | 'directory'
-    | 'symlink'
-    | 'link'
-    | 'character-device'
-    | 'fifo';
+    'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'fifo';
   linkname?: string;
   text?: string;
   mode?: number;

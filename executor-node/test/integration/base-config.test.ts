@@ -37,50 +37,58 @@ function pathOf(env: string[]): string | undefined {
   return env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length);
 }
 
-test("RUN sees the image's PATH behind ENV PATH=/x:$PATH", {
-  skip,
-}, async () => {
-  const { home, plan, baseImages } = await planWithImages(dockerfile);
-  const [config] = Object.values(baseImages);
-  const imagePath = pathOf(config?.env ?? []);
-  assert.ok(imagePath, 'busybox config has a PATH');
-  const stage = plan.platforms[0].stages[0];
-  assert.equal(stage.baseConfigKnown, true);
-  assert.deepEqual(stage.config.cmd, config?.cmd);
+test(
+  "RUN sees the image's PATH behind ENV PATH=/x:$PATH",
+  {
+    skip,
+  },
+  async () => {
+    const { home, plan, baseImages } = await planWithImages(dockerfile);
+    const [config] = Object.values(baseImages);
+    const imagePath = pathOf(config?.env ?? []);
+    assert.ok(imagePath, 'busybox config has a PATH');
+    const stage = plan.platforms[0].stages[0];
+    assert.equal(stage.baseConfigKnown, true);
+    assert.deepEqual(stage.config.cmd, config?.cmd);
 
-  const result = await runBuild(plan, {
-    contextDir: tempDir('ctx-'),
-    onEvent: eventLog().onEvent,
-    home,
-  });
-  assert.equal(result.error, undefined);
-  const [only] = result.results;
-  assert.equal(read(only?.rootfs, 'path'), `/x:${imagePath}\n`);
-  assert.equal(read(only?.rootfs, 'count'), '1\n');
-  assert.deepEqual(only?.config, stage.config);
-});
+    const result = await runBuild(plan, {
+      contextDir: tempDir('ctx-'),
+      onEvent: eventLog().onEvent,
+      home,
+    });
+    assert.equal(result.error, undefined);
+    const [only] = result.results;
+    assert.equal(read(only?.rootfs, 'path'), `/x:${imagePath}\n`);
+    assert.equal(read(only?.rootfs, 'count'), '1\n');
+    assert.deepEqual(only?.config, stage.config);
+  },
+);
 
-test('the solve runs the planned env, not the image env again', {
-  skip,
-}, async () => {
-  // The same busybox with its config's PATH and WorkingDir changed: the
-  // planner's result must be what RUN gets.
-  const { home, plan } = await planWithImages(dockerfile, (config) => ({
-    ...config,
-    env: ['PATH=/opt/bin:/bin'],
-    workingDir: '/tmp',
-  }));
-  const result = await runBuild(plan, {
-    contextDir: tempDir('ctx-'),
-    onEvent: eventLog().onEvent,
-    home,
-  });
-  assert.equal(result.error, undefined);
-  const [only] = result.results;
-  assert.equal(read(only?.rootfs, 'path'), '/x:/opt/bin:/bin\n');
-  assert.equal(read(only?.rootfs, 'dir'), '/tmp\n');
-  assert.equal(pathOf(only?.config.env ?? []), '/x:/opt/bin:/bin');
-});
+test(
+  'the solve runs the planned env, not the image env again',
+  {
+    skip,
+  },
+  async () => {
+    // The same busybox with its config's PATH and WorkingDir changed: the
+    // planner's result must be what RUN gets.
+    const { home, plan } = await planWithImages(dockerfile, (config) => ({
+      ...config,
+      env: ['PATH=/opt/bin:/bin'],
+      workingDir: '/tmp',
+    }));
+    const result = await runBuild(plan, {
+      contextDir: tempDir('ctx-'),
+      onEvent: eventLog().onEvent,
+      home,
+    });
+    assert.equal(result.error, undefined);
+    const [only] = result.results;
+    assert.equal(read(only?.rootfs, 'path'), '/x:/opt/bin:/bin\n');
+    assert.equal(read(only?.rootfs, 'dir'), '/tmp\n');
+    assert.equal(pathOf(only?.config.env ?? []), '/x:/opt/bin:/bin');
+  },
+);
 
 test('slipway build plans from the base config', { skip }, async () => {
   const context = tempDir('ctx-');

@@ -118,21 +118,22 @@ describe('base images for another platform', { skip }, () => {
   });
 
   const noArm = emulationProblem('linux/arm64') ?? false;
-  test('without --platform it runs as arm64 where QEMU can', {
-    skip: noArm,
-  }, async () => {
-    const ref = `${rig.host}/single/busybox:arm64`;
-    const { cli, dest } = await build(
-      `FROM ${ref}\nRUN uname -m\n`,
-      [],
-    );
-    assert.equal(cli.status, 0, cli.stderr);
-    assert.ok(!cli.stderr.includes('InvalidBaseImagePlatform'), cli.stderr);
-    assert.match(cli.stderr, /^#\d+ [\d.]+ aarch64$/m);
-    const { manifest, config } = readImage(dest);
-    assert.equal(platformOf(config), 'linux/arm64');
-    assert.equal(manifest.layers.length, 2);
-  });
+  test(
+    'without --platform it runs as arm64 where QEMU can',
+    {
+      skip: noArm,
+    },
+    async () => {
+      const ref = `${rig.host}/single/busybox:arm64`;
+      const { cli, dest } = await build(`FROM ${ref}\nRUN uname -m\n`, []);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.ok(!cli.stderr.includes('InvalidBaseImagePlatform'), cli.stderr);
+      assert.match(cli.stderr, /^#\d+ [\d.]+ aarch64$/m);
+      const { manifest, config } = readImage(dest);
+      assert.equal(platformOf(config), 'linux/arm64');
+      assert.equal(manifest.layers.length, 2);
+    },
+  );
 
   test('an index without the platform fails with BuildKit’s error', async () => {
     const ref = `${rig.host}/multi/busybox`;

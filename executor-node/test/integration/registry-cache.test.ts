@@ -137,8 +137,7 @@ describe('pushing images and caches to the rig', { skip }, () => {
       assert.ok(ran(first.log.events).includes('exporting cache to registry'));
 
       const pushed = (await raw(ref.slice(rig.host.length + 1))) as
-        | Manifest
-        | Index;
+        Manifest | Index;
       if (format.endsWith('true')) {
         const manifest = pushed as Manifest;
         assert.equal(
