@@ -103,7 +103,12 @@ export type { StepNameParts } from './progress/step-name.ts';
 export { DEFAULT_PATH } from './plan/dispatch-stage.ts';
 export { lintCdiSpec } from './cdi/lint-spec.ts';
 export type { CdiSpecLint } from './cdi/lint-spec.ts';
-export { parseGoDuration } from './instructions/go-duration.ts';
+export {
+  formatGoDuration,
+  parseGoDuration,
+} from './instructions/go-duration.ts';
+export { fromOciConfigBody, toOciConfigBody } from './image/oci-config-body.ts';
+export type { OciImageConfigBody } from './image/oci-config-body.ts';
 export { checkBuild } from './checks/check-build.ts';
 export type { CheckResult } from './checks/check-build.ts';
 export { CHECK_RULES, findCheckRule } from './checks/rules.ts';

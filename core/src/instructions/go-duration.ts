@@ -47,3 +47,36 @@ export function parseGoDuration(
   }
   return { nanoseconds: sign * total };
 }
+
+/**
+ * Formats nanoseconds as Go's Duration.String does: `1m30s`, `1.5s`,
+ * `250ms`, `0s`.
+ */
+export function formatGoDuration(nanoseconds: number): string {
+  if (nanoseconds === 0) return '0s';
+  const sign = nanoseconds < 0 ? '-' : '';
+  let ns = Math.abs(Math.round(nanoseconds));
+  if (ns < 1e9) {
+    const [unit, size] =
+      ns < 1e3 ? ['ns', 1] : ns < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
+    return `${sign}${decimal(ns, size)}${unit}`;
+  }
+  const hours = Math.floor(ns / 3600e9);
+  ns -= hours * 3600e9;
+  const minutes = Math.floor(ns / 60e9);
+  ns -= minutes * 60e9;
+  let text = `${decimal(ns, 1e9)}s`;
+  if (hours > 0 || minutes > 0) text = `${minutes}m${text}`;
+  if (hours > 0) text = `${hours}h${text}`;
+  return `${sign}${text}`;
+}
+
+// `value / size` without trailing zeros in the fraction, as Go prints it.
+function decimal(value: number, size: number): string {
+  const whole = Math.floor(value / size);
+  const fraction = value - whole * size;
+  if (fraction === 0) return String(whole);
+  const digits = String(size).length - 1;
+  const text = String(fraction).padStart(digits, '0').replace(/0+$/, '');
+  return `${whole}.${text}`;
+}

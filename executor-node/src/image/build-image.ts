@@ -6,16 +6,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import type { ExportResult } from '../../../core/src/index.ts';
+import { toOciConfigBody, type ExportResult } from '../../../core/src/index.ts';
 import type { LayerBlob } from '../layer/layer-blob.ts';
 import type { LayerStore } from '../layer/layer-store.ts';
 import type { DirSnapshotter } from '../snapshot/dir-snapshotter.ts';
 import type { SnapshotMeta } from '../snapshot/snapshot-layout.ts';
-import {
-  exportedPlatform,
-  toOciConfigBody,
-  type OciPlatform,
-} from './oci-config.ts';
+import { exportedPlatform, type OciPlatform } from './oci-config.ts';
 import { MEDIA_TYPES, type MediaVariant } from './media-types.ts';
 
 /** A blob of an image: bytes in memory or a file. */

@@ -4,34 +4,10 @@
 
 import {
   normalizePlatform,
-  parseGoDuration,
   parsePlatform,
   type ImageConfig,
   type Platform,
 } from '../../../core/src/index.ts';
-
-/** The OCI image config's `config` object. */
-export interface OciImageConfigBody {
-  User?: string;
-  ExposedPorts?: Record<string, object>;
-  Env?: string[];
-  Entrypoint?: string[];
-  Cmd?: string[];
-  Volumes?: Record<string, object>;
-  WorkingDir?: string;
-  Labels?: Record<string, string>;
-  StopSignal?: string;
-  Shell?: string[];
-  OnBuild?: string[];
-  Healthcheck?: {
-    Test: string[];
-    Interval?: number;
-    Timeout?: number;
-    StartPeriod?: number;
-    StartInterval?: number;
-    Retries?: number;
-  };
-}
 
 /** OS, architecture and variant of a platform string such as `linux/arm/v7`. */
 export interface OciPlatform {
@@ -96,45 +72,6 @@ export function exportedPlatform(
   const kept: Platform = { ...want };
   if (base.variant) kept.variant = base.variant;
   return fromPlatform(normalizePlatform(kept));
-}
-
-/** Writes a stage's config in the image config's field names. */
-export function toOciConfigBody(config: ImageConfig): OciImageConfigBody {
-  const out: OciImageConfigBody = {};
-  if (config.user) out.User = config.user;
-  if (config.exposedPorts.length > 0)
-    out.ExposedPorts = asSet(config.exposedPorts);
-  if (config.env.length > 0) out.Env = config.env;
-  if (config.entrypoint) out.Entrypoint = config.entrypoint;
-  if (config.cmd) out.Cmd = config.cmd;
-  if (config.volumes.length > 0) out.Volumes = asSet(config.volumes);
-  if (config.workingDir) out.WorkingDir = config.workingDir;
-  if (Object.keys(config.labels).length > 0) out.Labels = config.labels;
-  if (config.stopSignal) out.StopSignal = config.stopSignal;
-  if (config.shell.length > 0) out.Shell = config.shell;
-  if (config.onBuild.length > 0) out.OnBuild = config.onBuild;
-  const check = config.healthcheck;
-  if (check) {
-    out.Healthcheck = { Test: check.test };
-    const durations = [
-      ['Interval', check.interval],
-      ['Timeout', check.timeout],
-      ['StartPeriod', check.startPeriod],
-      ['StartInterval', check.startInterval],
-    ] as const;
-    for (const [field, text] of durations) {
-      const parsed = text === undefined ? undefined : parseGoDuration(text);
-      if (parsed && parsed.error === undefined) {
-        out.Healthcheck[field] = parsed.nanoseconds;
-      }
-    }
-    if (check.retries !== undefined) out.Healthcheck.Retries = check.retries;
-  }
-  return out;
-}
-
-function asSet(items: string[]): Record<string, object> {
-  return Object.fromEntries(items.map((item) => [item, {}]));
 }
 
 function toPlatform(text: string): Platform {

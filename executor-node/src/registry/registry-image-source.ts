@@ -2,18 +2,16 @@
 // image's registry (through its mirrors), with pulled manifests, configs and
 // layers kept in the content store and pull progress reported as log rows.
 
-import type {
-  ActiveSnapshot,
-  ImageLayer,
-  ImageSource,
-  ResolvedImage,
+import {
+  fromOciConfigBody,
+  type ActiveSnapshot,
+  type ImageLayer,
+  type ImageSource,
+  type OciImageConfigBody,
+  type ResolvedImage,
 } from '../../../core/src/index.ts';
 import { readConfigPlatform, withPlatform } from '../image/oci-config.ts';
-import {
-  OciImageStore,
-  toImageConfig,
-  type OciConfig,
-} from '../store/image-store.ts';
+import { OciImageStore } from '../store/image-store.ts';
 import { unpackLayer } from '../store/unpack-layer.ts';
 import type { ContentStore } from './content-store.ts';
 import { formatSeconds } from './format-bytes.ts';
@@ -74,7 +72,9 @@ export class RegistryImageSource implements ImageSource {
       platform,
       digest: image.digest,
       config: withPlatform(
-        toImageConfig(image.config.config as OciConfig | undefined),
+        fromOciConfigBody(
+          image.config.config as OciImageConfigBody | undefined,
+        ),
         readConfigPlatform(image.config),
       ),
       layers: image.manifest.layers.map((l): ImageLayer => ({

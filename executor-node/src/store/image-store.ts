@@ -4,12 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type {
-  ActiveSnapshot,
-  ImageConfig,
-  ImageLayer,
-  ImageSource,
-  ResolvedImage,
+import {
+  fromOciConfigBody,
+  type ActiveSnapshot,
+  type ImageConfig,
+  type ImageLayer,
+  type ImageSource,
+  type OciImageConfigBody,
+  type ResolvedImage,
 } from '../../../core/src/index.ts';
 import { readConfigPlatform, withPlatform } from '../image/oci-config.ts';
 import { unpackLayer } from './unpack-layer.ts';
@@ -102,7 +104,7 @@ export class OciImageStore implements ImageSource {
       platform,
       digest: manifestDescriptor.digest,
       config: withPlatform(
-        toImageConfig(config.config as OciConfig | undefined),
+        fromOciConfigBody(config.config as OciImageConfigBody | undefined),
         readConfigPlatform(config),
       ),
       layers: manifest.layers.map((l): ImageLayer => ({
@@ -164,36 +166,4 @@ function refName(d: Descriptor): string | undefined {
     d.annotations?.['io.containerd.image.name'] ??
     d.annotations?.['org.opencontainers.image.ref.name']
   );
-}
-
-/** The `config` member of an OCI image config. */
-export interface OciConfig {
-  Env?: string[];
-  WorkingDir?: string;
-  User?: string;
-  Cmd?: string[];
-  Entrypoint?: string[];
-  Labels?: Record<string, string>;
-  ExposedPorts?: Record<string, unknown>;
-  Volumes?: Record<string, unknown>;
-  Shell?: string[];
-  StopSignal?: string;
-  OnBuild?: string[];
-}
-
-/** Converts an OCI image config's `config` member to core's image config. */
-export function toImageConfig(config: OciConfig = {}): ImageConfig {
-  return {
-    env: config.Env ?? [],
-    workingDir: config.WorkingDir || undefined,
-    user: config.User || undefined,
-    cmd: config.Cmd ?? undefined,
-    entrypoint: config.Entrypoint ?? undefined,
-    labels: config.Labels ?? {},
-    exposedPorts: Object.keys(config.ExposedPorts ?? {}),
-    volumes: Object.keys(config.Volumes ?? {}),
-    shell: config.Shell ?? [],
-    stopSignal: config.StopSignal || undefined,
-    onBuild: config.OnBuild ?? [],
-  };
 }

@@ -4,14 +4,15 @@
 
 import type { UseStore } from 'idb-keyval';
 import {
-  emptyImageConfig,
   formatPlatform,
+  fromOciConfigBody,
   normalizeImageName,
   normalizePlatform,
   parsePlatform,
   type ActiveSnapshot,
   type ImageConfig,
   type ImageSource,
+  type OciImageConfigBody,
   type ResolvedImage,
 } from '../../../core/src/index.ts';
 import type { DirNode } from './file-tree.ts';
@@ -74,12 +75,14 @@ export class BundleImages implements ImageSource {
     const body = await this.json<{ config: Descriptor; layers: Descriptor[] }>(
       manifest,
     );
-    const config = await this.json<{ config?: OciConfig }>(body.config);
+    const config = await this.json<{ config?: OciImageConfigBody }>(
+      body.config,
+    );
     return {
       ref: name,
       platform,
       digest: manifest.digest,
-      config: toImageConfig(config.config),
+      config: fromOciConfigBody(config.config),
       layers: body.layers.map((l) => ({
         digest: l.digest,
         mediaType: l.mediaType,
@@ -260,38 +263,6 @@ interface OciPlatform {
   os?: string;
   architecture?: string;
   variant?: string;
-}
-
-interface OciConfig {
-  Env?: string[];
-  WorkingDir?: string;
-  User?: string;
-  Cmd?: string[];
-  Entrypoint?: string[];
-  Labels?: Record<string, string>;
-  ExposedPorts?: Record<string, unknown>;
-  Volumes?: Record<string, unknown>;
-  Shell?: string[];
-  StopSignal?: string;
-  OnBuild?: string[];
-}
-
-/** Turns an OCI image config's `config` into core's ImageConfig. */
-export function toImageConfig(c: OciConfig = {}): ImageConfig {
-  return {
-    ...emptyImageConfig(),
-    env: c.Env ?? [],
-    workingDir: c.WorkingDir || undefined,
-    user: c.User || undefined,
-    cmd: c.Cmd ?? undefined,
-    entrypoint: c.Entrypoint ?? undefined,
-    labels: c.Labels ?? {},
-    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    volumes: Object.keys(c.Volumes ?? {}),
-    shell: c.Shell ?? [],
-    stopSignal: c.StopSignal || undefined,
-    onBuild: c.OnBuild ?? [],
-  };
 }
 
 async function fetchJson<T>(url: string): Promise<T> {
