@@ -107,3 +107,31 @@ function missingPrerequisite(): string | undefined {
   }
   return undefined;
 }
+
+/** Process ids whose command line mentions `text`. */
+export function processesWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes(text)) pids.push(Number(name));
+    } catch {
+      continue;
+    }
+  }
+  return pids;
+}
+
+/** Waits until `check` holds, polling every 50 ms; fails after `limitMs`. */
+export async function until(
+  check: () => boolean,
+  what: string,
+  limitMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 
 import { mountsUnder } from '../../src/snapshot/overlay.ts';
 import { repoRoot, runCli, skipBuilds } from './cli-helpers.ts';
-import { tempDir, testHome } from './harness.ts';
+import { processesWith, tempDir, testHome, until } from './harness.ts';
 
 const skip = await skipBuilds();
 const launcher = path.join(repoRoot, 'executor-node/bin/slipway.js');
@@ -146,27 +146,4 @@ function pointerCount(home: string): number {
   return fs
     .readdirSync(path.join(home, 'snapshots'))
     .filter((name) => /^[0-9a-f]{64}$/.test(name)).length;
-}
-
-/** Process ids whose command line mentions `text`. */
-function processesWith(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.includes(text)) pids.push(Number(name));
-    } catch {
-      continue;
-    }
-  }
-  return pids;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { repoRoot, skipBuilds } from './cli-helpers.ts';
+import { processesWith, until } from './harness.ts';
 
 const skip = await skipBuilds();
 
@@ -48,26 +49,3 @@ test('Ctrl+C during RUN sleep stops the container', { skip }, async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
-
-/** Process ids whose command line mentions `text`. */
-function processesWith(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.includes(text)) pids.push(Number(name));
-    } catch {
-      continue;
-    }
-  }
-  return pids;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
