@@ -1,5 +1,5 @@
-// <plan-view>: the whole plan: a summary, the diagnostics, then per target
-// platform every stage (built or skipped) with its steps.
+// <plan-view>: the whole plan: a summary, the stage graph, the diagnostics,
+// then per target platform every stage (built or skipped) with its steps.
 
 import { LitElement, html, css, nothing } from 'lit';
 import type {
@@ -9,8 +9,11 @@ import type {
 } from '../../core/src/index.ts';
 import type { PlanResponse } from './worker/protocol.ts';
 import { labelStage } from './plan-format.ts';
+import type { StageSelectDetail } from './plan-graph.ts';
 import { sharedStyles } from './shared-styles.ts';
+import type { StageCard } from './stage-card.ts';
 import './diagnostic-list.ts';
+import './plan-graph.ts';
 import './stage-card.ts';
 
 /** Shows a planner response: the plan, its diagnostics, or a failure. */
@@ -19,6 +22,8 @@ export class PlanView extends LitElement {
     response: { attribute: false },
     source: { attribute: false },
     busy: { attribute: false },
+    selection: { state: true },
+    graphOpen: { state: true },
   };
 
   static override styles = [
@@ -70,6 +75,13 @@ export class PlanView extends LitElement {
       section > p {
         margin: 0;
       }
+      details.graph > summary {
+        cursor: pointer;
+        margin-bottom: 0.4rem;
+      }
+      details.graph > summary h2 {
+        display: inline;
+      }
       ol.legacy {
         list-style: none;
         margin: 0;
@@ -84,12 +96,17 @@ export class PlanView extends LitElement {
   /** The Dockerfile text the plan was made from. */
   declare source: string;
   declare busy: boolean;
+  /** The stage picked in the graph, whose card is highlighted. */
+  declare selection: StageSelectDetail | undefined;
+  declare graphOpen: boolean;
 
   constructor() {
     super();
     this.response = undefined;
     this.source = '';
     this.busy = false;
+    this.selection = undefined;
+    this.graphOpen = true;
   }
 
   override render() {
@@ -106,6 +123,7 @@ export class PlanView extends LitElement {
     }
     const plan = response.plan;
     return html`${this.renderSummary(plan, response.elapsedMs)}
+    ${plan.platforms.length ? this.renderGraph(plan) : nothing}
     ${
       plan.diagnostics.length
         ? html`<section>
@@ -163,6 +181,41 @@ export class PlanView extends LitElement {
     </div>`;
   }
 
+  private renderGraph(plan: BuildPlan) {
+    return html`<details
+      class="graph"
+      ?open=${this.graphOpen}
+      @toggle=${(e: Event) => {
+        this.graphOpen = (e.target as HTMLDetailsElement).open;
+      }}
+    >
+      <summary><h2>Stage graph</h2></summary>
+      <plan-graph
+        .plan=${plan}
+        .selected=${this.selection}
+        @stage-select=${(e: CustomEvent<StageSelectDetail>) =>
+          void this.showStage(e.detail)}
+      ></plan-graph>
+    </details>`;
+  }
+
+  /** Highlights a stage's card and scrolls it into view. */
+  private async showStage(detail: StageSelectDetail) {
+    this.selection = detail;
+    await this.updateComplete;
+    const cards = [
+      ...this.renderRoot.querySelectorAll('stage-card'),
+    ] as StageCard[];
+    const card = cards.find(
+      (c) => c.platform === detail.platform && c.stage.index === detail.index,
+    );
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    card?.scrollIntoView({
+      block: 'start',
+      behavior: still ? 'auto' : 'smooth',
+    });
+  }
+
   private renderPlatform(plan: BuildPlan, platform: PlatformPlan) {
     const byIndex = new Map(platform.stages.map((s) => [s.index, s]));
     const target = byIndex.get(platform.target);
@@ -185,6 +238,10 @@ export class PlanView extends LitElement {
             .vertices=${plan.vertices}
             .platform=${platform.platform}
             .isTarget=${stage.index === platform.target}
+            .selected=${
+              this.selection?.platform === platform.platform &&
+              this.selection.index === stage.index
+            }
           ></stage-card>`,
       )}
     </section>`;

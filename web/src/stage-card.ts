@@ -21,6 +21,7 @@ export class StageCard extends LitElement {
     vertices: { attribute: false },
     platform: { attribute: false },
     isTarget: { attribute: false },
+    selected: { type: Boolean, reflect: true },
   };
 
   static override styles = [
@@ -33,6 +34,11 @@ export class StageCard extends LitElement {
       }
       :host([skipped]) {
         background: var(--bg-subtle);
+      }
+      :host([selected]) {
+        border-color: var(--accent);
+        box-shadow: 0 0 0 1px var(--accent);
+        scroll-margin-top: 0.5rem;
       }
       header {
         display: flex;
@@ -102,6 +108,8 @@ export class StageCard extends LitElement {
   /** The platform this card belongs to. */
   declare platform: string;
   declare isTarget: boolean;
+  /** Picked in the plan graph: drawn with the accent colour. */
+  declare selected: boolean;
 
   constructor() {
     super();
@@ -109,6 +117,7 @@ export class StageCard extends LitElement {
     this.vertices = {};
     this.platform = '';
     this.isTarget = false;
+    this.selected = false;
   }
 
   override willUpdate() {
