@@ -2,6 +2,8 @@
 // shows live progress in BuildKit's plain format, the guest's raw output and
 // serial console in a terminal (loaded on the first build), notes and the
 // result. A running build can be canceled, and each RUN has a time limit.
+// Once the Dockerfile or options change, the last build's output is marked
+// as from an earlier Dockerfile, with a button that clears it.
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import * as Comlink from 'comlink';
@@ -126,6 +128,20 @@ export class V86BuildPanel extends LitElement {
         cursor: pointer;
         margin-bottom: 0.3rem;
       }
+      .last {
+        display: contents;
+      }
+      .last.stale {
+        display: grid;
+        gap: 0.6rem;
+        opacity: 0.6;
+      }
+      p.stale {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem;
+        align-items: center;
+      }
     `,
   ];
 
@@ -164,6 +180,10 @@ export class V86BuildPanel extends LitElement {
   private variantPending = false;
   private imagesPending = true;
   private cancelRequested = false;
+  /** The Dockerfile and options on the page, as one string to compare. */
+  private pageInput = '';
+  /** `pageInput` when the last build started. */
+  private builtInput: string | undefined;
 
   constructor() {
     super();
@@ -210,6 +230,15 @@ export class V86BuildPanel extends LitElement {
     if (changed.has('variant') || changed.has('options')) {
       void this.planVariant();
     }
+    if (changed.has('dockerfile') || changed.has('options')) {
+      this.pageInput = JSON.stringify([this.dockerfile, this.options ?? null]);
+    }
+  }
+
+  /** Tells whether the output shown is from an earlier Dockerfile or options. */
+  get stale(): boolean {
+    const shown = this.output !== '' || this.report !== undefined;
+    return shown && this.builtInput !== this.pageInput;
   }
 
   override updated() {
@@ -314,30 +343,59 @@ export class V86BuildPanel extends LitElement {
             </p>`
           : nothing
       }
-      ${this.output ? html`<pre class="progress">${this.output}</pre>` : nothing}
-      <details class="console" open ?hidden=${!this.output && !this.running}>
-        <summary class="muted">Guest console</summary>
-        <guest-console></guest-console>
-      </details>
+      ${this.renderStale()}
+      <div class="last ${this.stale ? 'stale' : ''}">
+        ${this.output ? html`<pre class="progress">${this.output}</pre>` : nothing}
+        <details class="console" open ?hidden=${!this.output && !this.running}>
+          <summary class="muted">Guest console</summary>
+          <guest-console></guest-console>
+        </details>
+        ${
+          this.notes.length > 0
+            ? html`<div class="notes">
+                <h3>Not applied in the browser</h3>
+                <ul>
+                  ${this.notes.map((n) => html`<li class="mono">${n}</li>`)}
+                </ul>
+              </div>`
+            : nothing
+        }
+        ${this.renderResult()}
+        ${
+          this.report?.ok
+            ? html`<wasi-run-panel
+                .targets=${this.report.targets}
+                .run=${(p: string) => this.client!.api.runEntrypoint(p)}
+              ></wasi-run-panel>`
+            : nothing
+        }
+      </div>`;
+  }
+
+  private renderStale() {
+    if (!this.stale) return nothing;
+    return html`<p class="muted stale">
+      The output below is from a build of an earlier Dockerfile or options.
       ${
-        this.notes.length > 0
-          ? html`<div class="notes">
-              <h3>Not applied in the browser</h3>
-              <ul>
-                ${this.notes.map((n) => html`<li class="mono">${n}</li>`)}
-              </ul>
-            </div>`
-          : nothing
+        this.running
+          ? nothing
+          : html`<button
+              class="clear-output"
+              @click=${() => this.clearOutput()}
+            >
+              Clear
+            </button>`
       }
-      ${this.renderResult()}
-      ${
-        this.report?.ok
-          ? html`<wasi-run-panel
-              .targets=${this.report.targets}
-              .run=${(p: string) => this.client!.api.runEntrypoint(p)}
-            ></wasi-run-panel>`
-          : nothing
-      }`;
+    </p>`;
+  }
+
+  /** Forgets the last build's output, notes and result. */
+  private clearOutput() {
+    this.output = '';
+    this.notes = [];
+    this.report = undefined;
+    this.status = '';
+    this.guestConsole()?.clear();
   }
 
   private buttonLabel(fallback: boolean): string {
@@ -448,6 +506,7 @@ export class V86BuildPanel extends LitElement {
     this.running = true;
     this.canceling = false;
     this.cancelRequested = false;
+    this.builtInput = this.pageInput;
     this.output = '';
     this.notes = [];
     this.report = undefined;
