@@ -328,10 +328,16 @@ function routeEdge(
   const from = placed.get(edge.from);
   const to = placed.get(edge.to);
   if (!from || !to) return { ...edge, points: [] };
-  const bends = chain.map((slot) => {
+  // A long edge runs straight down through each layer it crosses, so it
+  // bends only between layers, where no box is.
+  const bends = chain.flatMap((slot) => {
     const layer = layers.findIndex((l) => l.includes(slot));
     const rowHeight = Math.max(0, ...layers[layer]!.map((s) => s.height));
-    return { x: slot.center, y: tops[layer]! + rowHeight / 2 };
+    const top = tops[layer]!;
+    return [
+      { x: slot.center, y: top },
+      { x: slot.center, y: top + rowHeight },
+    ];
   });
   return {
     ...edge,

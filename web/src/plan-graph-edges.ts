@@ -1,6 +1,6 @@
 // The edges of the plan graph: a curve per way a stage reads a source, solid
-// for FROM, dashed for COPY --from, dotted for RUN --mount, with one label
-// per source and target naming every way.
+// for FROM, dashed for COPY --from, dotted for RUN --mount, each labelled
+// with its kind.
 
 import { svg, type SVGTemplateResult } from 'lit';
 import type {
@@ -11,6 +11,9 @@ import type {
 import type { RoutedEdge } from './layered-layout.ts';
 
 type Point = { x: number; y: number };
+
+// Labels of edges into one stage closer than this share one label.
+const MERGE_DISTANCE = 80;
 
 /** How each kind of edge is labelled, as the Dockerfile writes it. */
 export const EDGE_LABELS: Record<GraphEdgeKind, string> = {
@@ -45,7 +48,7 @@ export function renderEdges(
   const edges = routes.map((route, i) =>
     renderEdge(data, data.edges[i]!, route),
   );
-  const labels = labelGroups(data.edges, routes).map(renderLabel);
+  const labels = placeLabels(data.edges, routes).map(renderLabel);
   return svg`${edges} ${labels}`;
 }
 
@@ -72,24 +75,36 @@ function renderEdge(data: PlanGraphData, edge: GraphEdge, route: RoutedEdge) {
   </g>`;
 }
 
-// One label per source and target, naming every way the target reads it,
-// on the middle of those edges' last stretch.
-function labelGroups(edges: GraphEdge[], routes: RoutedEdge[]) {
-  const groups = new Map<string, { text: string[]; points: Point[] }>();
+// Labels sit on the middle of each edge's last stretch. Labels of edges
+// that meet at one stage and would overlap become one, naming each kind once.
+function placeLabels(edges: GraphEdge[], routes: RoutedEdge[]) {
+  const byTarget = new Map<string, (Point & { kind: GraphEdgeKind })[]>();
   for (const [i, edge] of edges.entries()) {
     const [a, b] = routes[i]!.points.slice(-2);
     if (!a || !b) continue;
-    const key = `${edge.from} ${edge.to}`;
-    const group = groups.get(key) ?? { text: [], points: [] };
-    group.text.push(EDGE_LABELS[edge.kind]);
-    group.points.push({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
-    groups.set(key, group);
+    const group = byTarget.get(edge.to) ?? [];
+    group.push({ kind: edge.kind, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+    byTarget.set(edge.to, group);
   }
-  return [...groups.values()].map(({ text, points }) => ({
-    text: text.join(' + '),
-    x: points.reduce((sum, p) => sum + p.x, 0) / points.length,
-    y: points.reduce((sum, p) => sum + p.y, 0) / points.length,
-  }));
+  const labels: (Point & { text: string })[] = [];
+  for (const group of byTarget.values()) {
+    const clusters: (typeof group)[] = [];
+    for (const label of [...group].sort((a, b) => a.x - b.x)) {
+      const last = clusters[clusters.length - 1];
+      const previous = last?.[last.length - 1];
+      if (previous && label.x - previous.x < MERGE_DISTANCE) last!.push(label);
+      else clusters.push([label]);
+    }
+    for (const cluster of clusters) {
+      const kinds = [...new Set(cluster.map((l) => l.kind))];
+      labels.push({
+        text: kinds.map((kind) => EDGE_LABELS[kind]).join(' + '),
+        x: cluster.reduce((sum, l) => sum + l.x, 0) / cluster.length,
+        y: cluster.reduce((sum, l) => sum + l.y, 0) / cluster.length,
+      });
+    }
+  }
+  return labels;
 }
 
 function renderLabel(label: Point & { text: string }) {

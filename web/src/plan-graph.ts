@@ -44,6 +44,8 @@ const IMAGE_HEIGHT = 28;
 const MIN_WIDTH = 120;
 const MAX_WIDTH = 240;
 const PILL_WIDTH = 50;
+// A wide graph shrinks to the column down to this scale, then scrolls.
+const MIN_SCALE = 0.75;
 /** Draws one platform's stage graph; picking a stage fires `stage-select`. */
 export class PlanGraph extends LitElement {
   static override properties = {
@@ -84,6 +86,8 @@ export class PlanGraph extends LitElement {
       svg {
         display: block;
         margin: 0 auto;
+        max-width: 100%;
+        height: auto;
         overflow: visible;
       }
       text {
@@ -281,6 +285,7 @@ export class PlanGraph extends LitElement {
       data-platform=${shown.platform}
       width=${layout.width}
       height=${layout.height}
+      style="min-width: ${MIN_SCALE * layout.width}px"
       viewBox="0 0 ${layout.width} ${layout.height}"
       @keydown=${(e: KeyboardEvent) => this.onKeyDown(e, layout)}
     >
