@@ -205,6 +205,8 @@ export class PlanGraph extends LitElement {
 
   private data: PlanGraphData | undefined;
   private layout: Layout | undefined;
+  /** The stage last focused: the graph's one Tab stop (arrows move it). */
+  private focusKey: string | undefined;
 
   constructor() {
     super();
@@ -279,6 +281,13 @@ export class PlanGraph extends LitElement {
     const images = data.nodes.filter(
       (n): n is GraphImageNode => n.kind === 'image',
     );
+    const picked = (n: GraphStageNode) =>
+      this.selected?.platform === shown.platform &&
+      this.selected.index === n.stage.index;
+    const tabStop =
+      stages.find((n) => n.key === this.focusKey) ??
+      stages.find(picked) ??
+      stages[0];
     return html`<svg
       role="group"
       aria-label="Stages for ${shown.platform}"
@@ -292,7 +301,11 @@ export class PlanGraph extends LitElement {
       ${renderMarkers()} ${renderEdges(data, layout.edges)}
       ${images.map((node) => renderImage(node, layout.nodes.get(node.key)!))}
       ${stages.map((node) =>
-        this.renderStage(shown, node, layout.nodes.get(node.key)!, data),
+        this.renderStage(shown, node, layout.nodes.get(node.key)!, {
+          data,
+          selected: picked(node),
+          tabStop: node === tabStop,
+        }),
       )}
     </svg>`;
   }
@@ -301,12 +314,10 @@ export class PlanGraph extends LitElement {
     shown: PlatformPlan,
     node: GraphStageNode,
     box: PlacedNode,
-    data: PlanGraphData,
+    state: { data: PlanGraphData; selected: boolean; tabStop: boolean },
   ) {
     const stage = node.stage;
-    const selected =
-      this.selected?.platform === shown.platform &&
-      this.selected.index === stage.index;
+    const { data, selected } = state;
     const classes = [
       'node',
       stage.built ? 'built' : 'skipped',
@@ -324,7 +335,7 @@ export class PlanGraph extends LitElement {
     return svg`<g
       class=${classes.filter(Boolean).join(' ')}
       transform="translate(${box.x} ${box.y})"
-      tabindex="0"
+      tabindex=${state.tabStop ? 0 : -1}
       role="button"
       aria-pressed=${selected ? 'true' : 'false'}
       aria-label=${describeForReader(node, data)}
@@ -332,6 +343,10 @@ export class PlanGraph extends LitElement {
       data-stage=${stage.index}
       data-name=${stage.id}
       @click=${() => this.select(shown, stage.index)}
+      @focus=${() => {
+        this.focusKey = node.key;
+        this.requestUpdate();
+      }}
       @keydown=${(e: KeyboardEvent) => {
         if (e.key !== 'Enter' && e.key !== ' ') return;
         e.preventDefault();

@@ -1,7 +1,7 @@
 // <plan-view>: the whole plan: a summary, the stage graph, the diagnostics,
 // then per target platform every stage (built or skipped) with its steps.
 
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import type {
   BuildPlan,
   PlatformPlan,
@@ -99,6 +99,7 @@ export class PlanView extends LitElement {
   /** The stage picked in the graph, whose card is highlighted. */
   declare selection: StageSelectDetail | undefined;
   declare graphOpen: boolean;
+  private selectedId: string | undefined;
 
   constructor() {
     super();
@@ -107,6 +108,17 @@ export class PlanView extends LitElement {
     this.busy = false;
     this.selection = undefined;
     this.graphOpen = true;
+  }
+
+  // A new plan keeps the pick only while that stage is still the same one.
+  override willUpdate(changed: PropertyValues<this>) {
+    const picked = this.selection;
+    if (!changed.has('response') || !picked) return;
+    const platform = this.response?.plan?.platforms.find(
+      (p) => p.platform === picked.platform,
+    );
+    const stage = platform?.stages.find((s) => s.index === picked.index);
+    if (stage?.id !== this.selectedId) this.selection = undefined;
   }
 
   override render() {
@@ -202,6 +214,9 @@ export class PlanView extends LitElement {
   /** Highlights a stage's card and scrolls it into view. */
   private async showStage(detail: StageSelectDetail) {
     this.selection = detail;
+    this.selectedId = this.response?.plan?.platforms
+      .find((p) => p.platform === detail.platform)
+      ?.stages.find((s) => s.index === detail.index)?.id;
     await this.updateComplete;
     const cards = [
       ...this.renderRoot.querySelectorAll('stage-card'),

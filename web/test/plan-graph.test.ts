@@ -192,6 +192,12 @@ describe('<plan-view> with its graph', () => {
     await waitFor(() => selectedCards(view).length > 0, 'a selected card');
     expect(selectedCards(view)).to.deep.equal(['build2']);
     expect(node(graph, 'build2').getAttribute('aria-pressed')).to.equal('true');
+
+    // Another Dockerfile whose stage 2 is another stage drops the pick.
+    const legacy = await fetchExample('multi-stage-legacy-stage2');
+    view.response = await planExample(legacy);
+    await view.updateComplete;
+    expect(selectedCards(view)).to.deep.equal([]);
   });
 
   it('moves between nodes with the arrow keys and picks one with Enter', async () => {
@@ -203,6 +209,12 @@ describe('<plan-view> with its graph', () => {
       'build1',
     );
     await sendKeys({ press: 'ArrowRight' });
+    await graph.updateComplete;
+    // The graph is one Tab stop: the stage focused last.
+    const stops = graph.shadowRoot!.querySelectorAll('.node[tabindex="0"]');
+    expect([...stops].map((n) => n.getAttribute('data-name'))).to.deep.equal([
+      'build2',
+    ]);
     await sendKeys({ press: 'Enter' });
     await waitFor(() => selectedCards(view).length > 0, 'a selected card');
     expect(selectedCards(view)).to.deep.equal(['build2']);
