@@ -39,6 +39,7 @@ export interface GraphImageNode {
   ref: string;
 }
 
+/** A box of the graph: a stage or an image. */
 export type GraphNode = GraphStageNode | GraphImageNode;
 
 /** One way a stage reads a source; one per source, target and kind. */
