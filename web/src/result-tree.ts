@@ -3,7 +3,7 @@
 // export as a tar or a zip archive reported as `result-download`.
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { sharedStyles } from './shared-styles.ts';
+import { actionStyles, sharedStyles } from './shared-styles.ts';
 import { formatBytes } from './stored-data.ts';
 import type { FileInfo } from './worker/v86-protocol.ts';
 
@@ -21,25 +21,11 @@ export class ResultTree extends LitElement {
 
   static override styles = [
     sharedStyles,
+    actionStyles,
     css`
       :host {
         display: grid;
         gap: 0.4rem;
-      }
-      .bar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem;
-        align-items: center;
-      }
-      button {
-        font: inherit;
-        padding: 0.2rem 0.7rem;
-        border-radius: 6px;
-        border: 1px solid var(--border);
-        background: var(--bg-subtle);
-        color: var(--fg);
-        cursor: pointer;
       }
       ul {
         list-style: none;

@@ -3,7 +3,7 @@
 // button to clear each.
 
 import { LitElement, css, html } from 'lit';
-import { sharedStyles } from './shared-styles.ts';
+import { actionStyles, sharedStyles } from './shared-styles.ts';
 import { onStoreChange } from './store-change.ts';
 import {
   clearImages,
@@ -24,6 +24,7 @@ export class SettingsPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    actionStyles,
     css`
       table {
         border-collapse: collapse;
@@ -31,15 +32,6 @@ export class SettingsPanel extends LitElement {
       td {
         padding: 0.25rem 0.6rem 0.25rem 0;
         vertical-align: baseline;
-      }
-      button {
-        font: inherit;
-        padding: 0.2rem 0.7rem;
-        border-radius: 6px;
-        border: 1px solid var(--border);
-        background: var(--bg-subtle);
-        color: var(--fg);
-        cursor: pointer;
       }
       button:disabled {
         opacity: 0.6;

@@ -111,3 +111,22 @@ export const sharedStyles = css`
     background: var(--bg-subtle);
   }
 `;
+
+/** A row of actions and the bigger buttons panels put in it. */
+export const actionStyles = css`
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.6rem;
+    align-items: center;
+  }
+  button {
+    font: inherit;
+    padding: 0.3rem 0.8rem;
+    border-radius: 6px;
+    border: 1px solid var(--border);
+    background: var(--bg-subtle);
+    color: var(--fg);
+    cursor: pointer;
+  }
+`;

@@ -15,7 +15,7 @@ import {
 } from '../../../core/src/index.ts';
 import type { GuestConsole } from '../guest-console.ts';
 import { createPlannerClient, type PlannerClient } from '../planner-client.ts';
-import { sharedStyles } from '../shared-styles.ts';
+import { actionStyles, sharedStyles } from '../shared-styles.ts';
 import { onStoreChange } from '../store-change.ts';
 import type {
   BuildReport,
@@ -72,25 +72,11 @@ export class V86BuildPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    actionStyles,
     css`
       :host {
         display: grid;
         gap: 0.6rem;
-      }
-      .bar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem;
-        align-items: center;
-      }
-      button {
-        font: inherit;
-        padding: 0.3rem 0.8rem;
-        border-radius: 6px;
-        border: 1px solid var(--border);
-        background: var(--bg-subtle);
-        color: var(--fg);
-        cursor: pointer;
       }
       button.primary {
         background: var(--accent);

@@ -2,7 +2,7 @@
 // to run it in the page, as `docker run` would, and shows what it printed.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { sharedStyles } from '../shared-styles.ts';
+import { actionStyles, sharedStyles } from '../shared-styles.ts';
 import type { TargetFiles } from '../worker/v86-protocol.ts';
 import type { WasiRunReport } from './wasi-runner.ts';
 
@@ -22,25 +22,11 @@ export class WasiRunPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    actionStyles,
     css`
       :host {
         display: grid;
         gap: 0.4rem;
-      }
-      .bar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem;
-        align-items: center;
-      }
-      button {
-        font: inherit;
-        padding: 0.3rem 0.8rem;
-        border-radius: 6px;
-        border: 1px solid var(--border);
-        background: var(--bg-subtle);
-        color: var(--fg);
-        cursor: pointer;
       }
       pre {
         margin: 0;
