@@ -3,7 +3,6 @@
 // (or the example's folder when none was dropped), and <context-drop>.
 
 import { expect } from '@esm-bundle/chai';
-import type { BuildPlan } from '../../core/src/index.ts';
 import {
   applyDockerignore,
   createContextTree,
@@ -13,10 +12,8 @@ import {
 import type { ContextDrop } from '../src/context-drop.ts';
 import '../src/context-drop.ts';
 import { loadExampleContext } from '../src/example-context.ts';
-import { createPlannerClient } from '../src/planner-client.ts';
-import { BrowserExecutor } from '../src/v86/browser-executor.ts';
 import { lookup, walkTree, type DirNode } from '../src/v86/file-tree.ts';
-import { waitFor } from './helpers.ts';
+import { buildWithoutGuest, waitFor } from './helpers.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -44,25 +41,8 @@ function paths(tree: DirNode): string[] {
 }
 
 /** Plans for linux/386 and builds in the page (no RUN, so no guest). */
-async function build(dockerfile: string, context: DirNode | undefined) {
-  const planner = createPlannerClient();
-  let plan: BuildPlan | undefined;
-  try {
-    plan = (
-      await planner.api.plan({
-        dockerfile,
-        options: { platforms: ['linux/386'] },
-      })
-    ).plan;
-  } finally {
-    planner.dispose();
-  }
-  const executor = new BrowserExecutor({
-    machine: () => Promise.reject(new Error('no guest in this test')),
-    imagesUrl: '/public/images/',
-    imageDatabase: 'slipway-images-test',
-  });
-  return executor.build(plan!, { onEvent: () => undefined, context });
+function build(dockerfile: string, context: DirNode | undefined) {
+  return buildWithoutGuest(dockerfile, 'slipway-images-test', context);
 }
 
 describe('build context', () => {

@@ -1,5 +1,5 @@
-// Shared test helpers: read examples from the test server and plan them
-// through the real planner worker.
+// Shared test helpers: read examples from the test server, plan them
+// through the real planner worker, and build without a guest.
 
 import type { BuildPlan, RunVertex } from '../../core/src/index.ts';
 import {
@@ -9,6 +9,8 @@ import {
 } from '../src/examples.ts';
 import { toBuildOptions, type OptionsDraft } from '../src/options-draft.ts';
 import { createPlannerClient } from '../src/planner-client.ts';
+import { BrowserExecutor } from '../src/v86/browser-executor.ts';
+import type { DirNode } from '../src/v86/file-tree.ts';
 import type { PlanResponse } from '../src/worker/protocol.ts';
 
 /** Loads an example the way the page does, fetching its listed files. */
@@ -99,4 +101,33 @@ async function fetchText(path: string): Promise<string> {
   const response = await fetch(path);
   if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
   return response.text();
+}
+
+/**
+ * Plans `dockerfile` for linux/386 and builds it in the page's executor with
+ * no guest (so it may have no RUN), from `database`'s image store.
+ */
+export async function buildWithoutGuest(
+  dockerfile: string,
+  database: string,
+  context?: DirNode,
+) {
+  const planner = createPlannerClient();
+  let plan: BuildPlan | undefined;
+  try {
+    plan = (
+      await planner.api.plan({
+        dockerfile,
+        options: { platforms: ['linux/386'] },
+      })
+    ).plan;
+  } finally {
+    planner.dispose();
+  }
+  const executor = new BrowserExecutor({
+    machine: () => Promise.reject(new Error('no guest in this test')),
+    imagesUrl: '/public/images/',
+    imageDatabase: database,
+  });
+  return executor.build(plan!, { onEvent: () => undefined, context });
 }

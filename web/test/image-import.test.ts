@@ -4,12 +4,9 @@
 
 import { expect } from '@esm-bundle/chai';
 import { clear } from 'idb-keyval';
-import type { BuildPlan } from '../../core/src/index.ts';
 import type { DroppedItems } from '../src/dropped-files.ts';
 import type { ImageDrop } from '../src/image-drop.ts';
 import '../src/image-drop.ts';
-import { createPlannerClient } from '../src/planner-client.ts';
-import { BrowserExecutor } from '../src/v86/browser-executor.ts';
 import { emptyDir, lookup, putNode } from '../src/v86/file-tree.ts';
 import { importImages } from '../src/v86/image-import.ts';
 import {
@@ -18,7 +15,7 @@ import {
   openImageStore,
 } from '../src/v86/image-store.ts';
 import { writeTar } from '../src/v86/tar-write.ts';
-import { waitFor } from './helpers.ts';
+import { buildWithoutGuest, waitFor } from './helpers.ts';
 
 const DATABASE = 'slipway-images-import-test';
 const BUNDLE = '/public/images/busybox/';
@@ -123,25 +120,8 @@ async function dockerSave(repoTag: string, corrupt = false): Promise<File> {
 }
 
 /** Plans for linux/386 and builds in the page; no RUN, so no guest. */
-async function buildInPage(dockerfile: string) {
-  const planner = createPlannerClient();
-  let plan: BuildPlan | undefined;
-  try {
-    plan = (
-      await planner.api.plan({
-        dockerfile,
-        options: { platforms: ['linux/386'] },
-      })
-    ).plan;
-  } finally {
-    planner.dispose();
-  }
-  const executor = new BrowserExecutor({
-    machine: () => Promise.reject(new Error('no guest in this test')),
-    imagesUrl: '/public/images/',
-    imageDatabase: DATABASE,
-  });
-  return executor.build(plan!, { onEvent: () => undefined });
+function buildInPage(dockerfile: string) {
+  return buildWithoutGuest(dockerfile, DATABASE);
 }
 
 describe('dropping images', () => {
