@@ -69,6 +69,7 @@ export function createCdiRegistry(
       rejected.push({
         path: file.path,
         kind: declaredKind(file.text),
+        devices: declaredDeviceNames(file.text),
         reason: reason?.message ?? 'invalid spec',
       });
       for (const d of parsed.diagnostics) {
@@ -200,4 +201,14 @@ function compare(a: string, b: string): number {
 function declaredKind(text: string): string | undefined {
   const match = /^\s*"?kind"?\s*:\s*["']?([^"'\s,}]+)/m.exec(text);
   return match?.[1];
+}
+
+// Reads the device names a spec's text declares (`name:` keys; in a CDI spec
+// only devices have them), so a request can blame the rejected file that
+// defines its device rather than any file of the same kind.
+function declaredDeviceNames(text: string): string[] {
+  const names: string[] = [];
+  const pattern = /(?:^|[\s{,-])"?name"?\s*:\s*["']?([^"'\s,}#]+)/gm;
+  for (const match of text.matchAll(pattern)) names.push(match[1]!);
+  return names;
 }

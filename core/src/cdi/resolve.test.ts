@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 import type { CdiSpecFile } from '../model/cdi.ts';
 import { createCdiRegistry } from './registry.ts';
-import { findDevices, resolveDeviceRequest } from './resolve.ts';
+import {
+  findDevices,
+  rejectedSpecError,
+  resolveDeviceRequest,
+} from './resolve.ts';
 
 const repoRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -303,5 +307,38 @@ describe('request resolution', () => {
     assert.equal(r.error, undefined);
     assert.deepEqual(r.devices, ['vendor1.com/device=foo']);
     assert.deepEqual(r.edits, [{ env: ['SPEC=1'] }, { env: ['FOO=1'] }]);
+  });
+});
+
+describe('rejectedSpecError', () => {
+  const broken: CdiSpecFile = {
+    path: '/cdi/broken.yaml',
+    priority: 0,
+    text: 'cdiVersion: "0.6.0"\nkind: vendor.com/gpu\ndevices:\n  - name: other\n    containerEdits:\n      env: [ "BAD" ]\n',
+  };
+  const vendor: CdiSpecFile = {
+    path: '/cdi/vendor.yaml',
+    priority: 0,
+    text: 'cdiVersion: "0.6.0"\nkind: vendor.com/gpu\ndevices:\n  - name: gpu0\n    containerEdits:\n      env: [ "GPU0" ]\n',
+  };
+
+  it('blames the rejected spec that defines the requested device', () => {
+    const reg = createCdiRegistry([broken, vendor]);
+    assert.equal(
+      rejectedSpecError(reg, 'vendor.com/gpu=gpu0'),
+      'device "vendor.com/gpu=gpu0" is not registered: its spec /cdi/vendor.yaml was rejected: invalid CDI Spec: failed add device "gpu0": invalid device "gpu0": invalid container edits: invalid environment variable "GPU0"',
+    );
+  });
+
+  it('falls back to the first rejected spec of the kind', () => {
+    const reg = createCdiRegistry([broken, vendor]);
+    assert.match(
+      rejectedSpecError(reg, 'vendor.com/gpu=gpu9') ?? '',
+      /its spec \/cdi\/broken\.yaml was rejected/,
+    );
+    assert.match(
+      rejectedSpecError(reg, 'vendor.com/gpu') ?? '',
+      /its spec \/cdi\/broken\.yaml was rejected/,
+    );
   });
 });

@@ -273,9 +273,13 @@ export function rejectedSpecError(
   registry: CdiRegistry,
   request: string,
 ): string | undefined {
-  const kind = request.split('=')[0]!;
+  const [kind = '', name] = request.split('=');
   if (registry.devices.some((d) => d.kind === kind)) return undefined;
-  const broken = registry.rejected?.find((r) => r.kind === kind);
+  const ofKind = (registry.rejected ?? []).filter((r) => r.kind === kind);
+  // Blame the rejected file that defines the device when one does.
+  const broken =
+    ofKind.find((r) => name !== undefined && r.devices?.includes(name)) ??
+    ofKind[0];
   if (!broken) return undefined;
   return `device ${goQuote(request)} is not registered: its spec ${broken.path} was rejected: ${broken.reason}`;
 }

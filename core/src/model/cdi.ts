@@ -93,8 +93,16 @@ export interface RegisteredDevice {
 export interface CdiRegistry {
   specs: { path: string; priority: number; spec: CdiSpec }[];
   devices: RegisteredDevice[];
-  /** Spec files that did not load, with the kind they declare when readable. */
-  rejected?: { path: string; kind?: string; reason: string }[];
+  /**
+   * Spec files that did not load, with the kind and device names they
+   * declare when readable.
+   */
+  rejected?: {
+    path: string;
+    kind?: string;
+    devices?: string[];
+    reason: string;
+  }[];
   diagnostics: Diagnostic[];
 }
 
