@@ -72,6 +72,8 @@ export interface RunVertex extends VertexBase {
   cwd: string;
   user: string;
   network: 'default' | 'none' | 'host';
+  /** `--security=insecure` runs with every capability and no /proc masks; absent means sandbox. */
+  security?: 'sandbox' | 'insecure';
   mounts: RunMount[];
   /** Resolved `--device` requests, in the order written. */
   devices: DeviceResolution[];

@@ -1,12 +1,17 @@
-// RUN --device and the frontend a build runs: labs resolves devices, a
-// current mainline (or the built-in one) refuses them when dispatching,
-// frontends before 1.14 do not know the flag.
+// RUN --device and RUN --security against the frontend a build runs: labs
+// resolves devices, a current mainline (or the built-in one) refuses them
+// when dispatching, older frontends do not know the flags.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { BuildOptions } from '../model/options.ts';
-import { deviceSupport, frontendSyntax, isLabsSyntax } from './frontend.ts';
+import {
+  deviceSupport,
+  frontendSyntax,
+  isLabsSyntax,
+  knowsSecurityFlag,
+} from './frontend.ts';
 import { planBuild } from './plan-build.ts';
 
 const LABS_ERROR =
@@ -93,4 +98,37 @@ test('labs resolves the device', () => {
   if (run?.kind === 'run') {
     assert.deepEqual(run.devices[0].devices, ['acme.test/gpu=g0']);
   }
+});
+
+test('RUN --security: labs and mainline from 1.20 know it, older mainline does not', () => {
+  const cases: [string | undefined, boolean][] = [
+    [undefined, true],
+    ['docker/dockerfile:1', true],
+    ['docker/dockerfile', true],
+    ['docker/dockerfile:1.20', true],
+    ['docker/dockerfile:1.19', false],
+    ['docker/dockerfile:1.4', false],
+    ['docker/dockerfile:1.4-labs', true],
+    ['docker/dockerfile:1-labs', true],
+  ];
+  for (const [syntax, known] of cases) {
+    assert.equal(knowsSecurityFlag(syntax), known, String(syntax));
+  }
+  const text = (syntax: string) =>
+    `# syntax=${syntax}\nFROM alpine AS unused\nRUN --security=insecure true\nFROM alpine\nRUN true\n`;
+  assert.deepEqual(errors(text('docker/dockerfile:1.19')), [
+    '3: unknown flag: --security',
+  ]);
+  assert.deepEqual(errors(text('docker/dockerfile:1.19-labs')), []);
+  assert.deepEqual(errors(text('docker/dockerfile:1')), []);
+});
+
+test('the planned RUN vertex carries security=insecure', () => {
+  const text = 'FROM alpine\nRUN --security=insecure true\n';
+  const plan = planBuild(text, { allow: ['security.insecure'] });
+  const run = Object.values(plan.vertices).find((v) => v.kind === 'run');
+  assert.equal(run?.kind === 'run' && run.security, 'insecure');
+  const sandbox = planBuild('FROM alpine\nRUN true\n', {});
+  const plain = Object.values(sandbox.vertices).find((v) => v.kind === 'run');
+  assert.equal(plain?.kind === 'run' && plain.security, undefined);
 });

@@ -1,4 +1,5 @@
-// Which Dockerfile frontend a build runs, as far as RUN --device cares: the
+// Which Dockerfile frontend a build runs, as far as RUN --device and
+// --security care: the
 // `# syntax=` image (or BUILDKIT_SYNTAX), else the builder's built-in one.
 
 /**
@@ -41,6 +42,25 @@ export function deviceSupport(syntax: string | undefined): DeviceSupport {
     if (old) return 'unknown-flag';
   }
   return tag.includes('labs') ? 'labs' : 'mainline';
+}
+
+/** The first mainline version whose frontends know `RUN --security`. */
+const SECURITY_SINCE = [1, 20];
+
+/**
+ * Tells whether the frontend named by a `# syntax=` value knows
+ * `RUN --security`: labs channels always, mainline from 1.20 (and the
+ * built-in frontend); older mainline frontends fail on the flag.
+ */
+export function knowsSecurityFlag(syntax: string | undefined): boolean {
+  if (!syntax) return true;
+  const tag = syntaxTag(syntax);
+  if (tag.includes('labs')) return true;
+  const version = /^(\d+)(?:\.(\d+))?/.exec(tag);
+  if (!version) return true;
+  const major = Number(version[1]);
+  if (major !== SECURITY_SINCE[0]) return major > SECURITY_SINCE[0];
+  return version[2] === undefined || Number(version[2]) >= SECURITY_SINCE[1];
 }
 
 /** Tells whether a `# syntax=` value names a labs Dockerfile frontend (needed for RUN --device). */

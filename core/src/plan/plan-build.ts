@@ -25,7 +25,11 @@ import type { ParseMemo } from '../parse/parse-dockerfile.ts';
 import { parseDockerfile } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
 import type { HashMemo } from './content-hash.ts';
-import { deviceSupport, frontendSyntax } from './frontend.ts';
+import {
+  deviceSupport,
+  frontendSyntax,
+  knowsSecurityFlag,
+} from './frontend.ts';
 import { planLegacy } from './legacy.ts';
 import { planPlatform } from './plan-platform.ts';
 
@@ -200,27 +204,36 @@ function planPlatforms(
   return platforms;
 }
 
-// Frontends before 1.14 do not know RUN --device: reading the Dockerfile
-// fails on it, in any stage.
+// Frontends before 1.14 do not know RUN --device, and mainline ones before
+// 1.20 do not know RUN --security: reading the Dockerfile fails on them, in
+// any stage.
 function unknownDeviceFlags(
   dockerfile: Dockerfile,
   options: ResolvedBuildOptions,
 ): Diagnostic[] {
   const syntax = frontendSyntax(dockerfile.syntax, options.buildArgs);
-  if (deviceSupport(syntax) !== 'unknown-flag') return [];
+  const noDevice = deviceSupport(syntax) === 'unknown-flag';
+  const noSecurity = !knowsSecurityFlag(syntax);
+  if (!noDevice && !noSecurity) return [];
   return dockerfile.stages.flatMap((stage) =>
-    stage.commands.flatMap((c): Diagnostic[] =>
-      c.kind === 'RUN' && c.devices.length > 0
-        ? [
-            {
-              code: 'unknown-flag',
-              severity: 'error',
-              message: 'unknown flag: --device',
-              location: { file: dockerfile.file, range: c.range },
-            },
-          ]
-        : [],
-    ),
+    stage.commands.flatMap((c): Diagnostic[] => {
+      if (c.kind !== 'RUN') return [];
+      const flag =
+        noDevice && c.devices.length > 0
+          ? '--device'
+          : noSecurity && c.security !== undefined
+            ? '--security'
+            : undefined;
+      if (!flag) return [];
+      return [
+        {
+          code: 'unknown-flag',
+          severity: 'error',
+          message: `unknown flag: ${flag}`,
+          location: { file: dockerfile.file, range: c.range },
+        },
+      ];
+    }),
   );
 }
 

@@ -96,6 +96,7 @@ export function planRun(
     cwd: state.dir,
     user: state.user,
     network,
+    ...(c.security === 'insecure' ? { security: 'insecure' as const } : {}),
     mounts: mounts.list,
     devices,
     files,

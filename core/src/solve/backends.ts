@@ -108,6 +108,8 @@ export interface RunRequest {
   cwd: string;
   user: string;
   network: 'default' | 'none' | 'host';
+  /** `insecure` asks for a privileged process; absent means sandbox. */
+  security?: 'sandbox' | 'insecure';
   mounts: ResolvedRunMount[];
   devices: DeviceResolution[];
   files: InlineFile[];

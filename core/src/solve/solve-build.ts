@@ -308,6 +308,7 @@ class Solver {
           : image?.config.workingDir || '/',
       user: vertex.user || image?.config.user || '',
       network: vertex.network,
+      ...(vertex.security ? { security: vertex.security } : {}),
       mounts,
       devices: vertex.devices,
       files: vertex.files,

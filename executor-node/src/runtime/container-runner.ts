@@ -1,5 +1,6 @@
 // Runs one RUN step in its snapshot with an OCI runtime: builds the bundle's
-// config (user, env, mounts, network, CDI edits), starts it, cleans up.
+// config (user, env, mounts, network, security mode, CDI edits), starts it,
+// cleans up.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +24,7 @@ import { ensureDir } from '../snapshot/copy-files.ts';
 import { onExit } from '../snapshot/exit-cleanup.ts';
 import { ownedContainerId, removeAbandonedContainers } from './abandoned.ts';
 import { emulationProblem, needsLinux32 } from './emulation.ts';
+import { makeInsecure } from './insecure-spec.ts';
 import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { planRunMounts } from './run-mounts.ts';
@@ -160,6 +162,7 @@ export class ContainerRunner implements Runner {
     // Secret files and agent sockets (session-runner.ts).
     mounts.push(...((request as HostRunRequest).hostMounts ?? []));
     spec.mounts = mounts;
+    if (request.security === 'insecure') makeInsecure(spec);
 
     const edits = request.devices.flatMap((d) => d.edits);
     if (edits.length === 0) return spec;
