@@ -15,6 +15,7 @@ import { addDeviceCommands } from './commands/device-commands.ts';
 import type { PlanFlagValues } from './commands/plan.ts';
 import type { PruneFlagValues } from './commands/prune.ts';
 import { logger } from './logger.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 
 /** Top-level commands that can be set up alone (see `createProgram`). */
 const SINGLE_COMMANDS = ['plan', 'build', 'prune', 'cases'];
@@ -33,6 +34,7 @@ export function createProgram(
     .description(
       'Plan and run Dockerfile builds the way BuildKit does, CDI devices included',
     )
+    .version(packageJson.version, '-v, --version', 'print the version')
     .showHelpAfterError();
   const wanted = (name: string) => only === undefined || only === name;
 
@@ -153,6 +155,10 @@ export function createProgram(
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `npm run slipway` runs in the package root; paths are the caller's.
+  if (process.env.npm_lifecycle_event === 'slipway' && process.env.INIT_CWD) {
+    process.chdir(process.env.INIT_CWD);
+  }
   let status = 0;
   const command = argv[2] ?? '';
   const only = SINGLE_COMMANDS.includes(command) ? command : undefined;

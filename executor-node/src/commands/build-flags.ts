@@ -1,6 +1,8 @@
 // The `docker buildx build` flags that `plan`, `build` and the case runner
 // share, and their translation into core's BuildOptions.
 
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { Command, Option } from 'commander';
@@ -41,7 +43,17 @@ export interface BuildFlagValues {
   secret?: string[];
   /** `--ssh` values (`default|ID[=SOCKET|KEY[,KEY]]`). */
   ssh?: string[];
+  /** `-t/--tag` image names. */
+  tag?: string[];
+  /** `--push`: a shorthand for `--output=type=registry`. */
+  push?: boolean;
+  /** `--load`: a shorthand for `--output=type=docker`. */
+  load?: boolean;
 }
+
+/** The text for `--load`: this host has no Docker engine to load into. */
+export const NO_DOCKER_DAEMON =
+  '--load needs a Docker daemon to load the image into and there is none here; write a loadable tarball with -o type=docker,dest=FILE instead';
 
 /** Flags turned into the inputs of a plan. */
 export interface BuildInvocation {
@@ -88,6 +100,13 @@ export function addBuildFlags(command: Command): Command {
       'output destination (format: "type=local,dest=path")',
       collect,
     )
+    .option(
+      '-t, --tag <name>',
+      'name and optionally a tag (format: "name:tag"), repeatable',
+      collect,
+    )
+    .option('--push', 'shorthand for "--output=type=registry"')
+    .option('--load', 'shorthand for "--output=type=docker"')
     .addOption(
       new Option('--progress <type>', 'set type of progress output').choices([
         'plain',
@@ -146,17 +165,30 @@ export function toBuildInvocation(
   cwd: string,
   env: Record<string, string | undefined>,
 ): BuildInvocation {
-  const contextDir = path.resolve(cwd, contextArg);
-  const dockerfilePath = flags.file
-    ? path.resolve(cwd, flags.file)
-    : path.join(contextDir, 'Dockerfile');
+  if (contextArg === '-' && flags.file === '-') {
+    throw new Error(
+      "invalid argument: can't use stdin for both build context and dockerfile",
+    );
+  }
+  // `-` reads a Dockerfile from stdin; as context it also means no files.
+  const stdin =
+    contextArg === '-' || flags.file === '-' ? stdinDockerfile() : undefined;
+  const contextDir =
+    contextArg === '-' && stdin
+      ? stdin.emptyContext
+      : path.resolve(cwd, contextArg);
+  const dockerfilePath = stdin
+    ? stdin.file
+    : flags.file
+      ? path.resolve(cwd, flags.file)
+      : path.join(contextDir, 'Dockerfile');
 
   const options: BuildOptions = {
     file: path.basename(dockerfilePath),
     platforms: flags.platform ?? [],
     buildArgs: parseBuildArgs(flags.buildArg ?? [], env),
     allow: flags.allow ?? [],
-    outputs: flags.output ?? [],
+    outputs: outputsFromFlags(flags),
   };
   if (flags.target !== undefined) options.target = flags.target;
 
@@ -183,6 +215,68 @@ export function toBuildInvocation(
         ? flags.progress
         : 'auto',
   };
+}
+
+/**
+ * Returns the `--output` values with `--push`, `--load` and `-t` applied as
+ * buildx applies them: the tags name every image output.
+ */
+export function outputsFromFlags(flags: BuildFlagValues): string[] {
+  const outputs = [...(flags.output ?? [])];
+  const firstType = () => typeOf(outputs[0] ?? '');
+  if (flags.push) {
+    if (flags.load) {
+      throw new Error('push and load may not be set together at the moment');
+    }
+    if (outputs.length === 0) outputs.push('type=registry');
+    else if (firstType() === 'image') outputs[0] += ',push=true';
+    else if (firstType() !== 'registry') {
+      throw new Error(
+        `push and "${firstType()}" output can't be used together`,
+      );
+    }
+  }
+  if (flags.load) {
+    if (outputs.length > 0 && firstType() !== 'docker') {
+      throw new Error(
+        `load and "${firstType()}" output can't be used together`,
+      );
+    }
+    if (outputs.length === 0) throw new Error(NO_DOCKER_DAEMON);
+  }
+  const tags = [...new Set(flags.tag ?? [])];
+  if (tags.length === 0) return outputs;
+  const name = `"name=${tags.join(',').replaceAll('"', '""')}"`;
+  return outputs.map((output) =>
+    ['image', 'registry', 'oci', 'docker'].includes(typeOf(output))
+      ? `${output},${name}`
+      : output,
+  );
+}
+
+// The exporter type of an `--output` value; a bare path is the local one.
+function typeOf(output: string): string {
+  const field = output
+    .split(',')
+    .map((item) => item.trim().replace(/^"/, ''))
+    .find((item) => item.toLowerCase().startsWith('type='));
+  if (field) return field.slice('type='.length);
+  return output === '-' ? 'tar' : 'local';
+}
+
+let stdinRead: { file: string; emptyContext: string } | undefined;
+
+// Stdin is read once per process: a build plans twice from the same flags.
+function stdinDockerfile(): { file: string; emptyContext: string } {
+  if (stdinRead) return stdinRead;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-stdin-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'Dockerfile');
+  fs.writeFileSync(file, fs.readFileSync(0));
+  const emptyContext = path.join(dir, 'context');
+  fs.mkdirSync(emptyContext);
+  stdinRead = { file, emptyContext };
+  return stdinRead;
 }
 
 /** Splits `--build-arg` values; a bare `NAME` takes its value from `env`, as docker does. */

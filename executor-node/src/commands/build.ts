@@ -13,9 +13,14 @@ import {
   createSolveStatusWriter,
   formatSourceExcerpt,
   isCheckWarning,
+  parseOutput,
 } from '../../../core/src/index.ts';
 import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
+import {
+  checkOutputDestination,
+  unknownImageOptions,
+} from '../export/output-checks.ts';
 import {
   closeBuildSession,
   openBuildSession,
@@ -27,11 +32,16 @@ import {
   createTtyProgress,
 } from '../progress/tty-progress.ts';
 import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
+import { outputsFromFlags } from './build-flags.ts';
 import { formatWarningSummary } from './check.ts';
 import type { CommandIO } from './command-io.ts';
 import { formatDiagnostics } from './format-plan.ts';
 import { planErrors } from './plan-errors.ts';
 import { planFromFlags } from './plan.ts';
+
+/** What buildx prints when a build has no output (not the docker driver). */
+export const NO_OUTPUT_WARNING =
+  'WARNING: No output specified with docker-container driver. Build result will only remain in the build cache. To push result image into registry use --push or to load image into docker use --load';
 
 /** Log rows buildx repeats under a failed step. */
 const FAILED_LOG_ROWS = 10;
@@ -46,6 +56,12 @@ export async function runBuildCommand(
   // of the inputs and its parsed lines and digests.
   const planner = createPlanner();
   const cwd = process.cwd();
+  // buildx checks where the outputs go before it reads anything else.
+  const outputError = checkOutputs(flags, cwd, io);
+  if (outputError !== undefined) {
+    io.stderr.write(`ERROR: ${outputError}\n`);
+    return 1;
+  }
   const first = await planFromFlags(contextArg, flags, cwd, undefined, {
     planner,
   });
@@ -115,6 +131,29 @@ export async function runBuildCommand(
   logger.debug('build', `built ${result.results.length} platform(s)`);
   printWarnings(plan.diagnostics, mode, io);
   return 0;
+}
+
+// Checks each readable `--output` value (core reports unreadable ones), warns
+// about options no BuildKit exporter knows, and warns as buildx does when
+// the result stays in the cache only.
+function checkOutputs(
+  flags: BuildFlagValues,
+  cwd: string,
+  io: CommandIO,
+): string | undefined {
+  const values = outputsFromFlags(flags);
+  if (values.length === 0) io.stderr.write(`${NO_OUTPUT_WARNING}\n`);
+  const stdoutIsTTY = (io.stdout as { isTTY?: boolean }).isTTY === true;
+  for (const value of values) {
+    const parsed = parseOutput(value);
+    if (!parsed.ok) continue;
+    const error = checkOutputDestination(parsed.output, cwd, stdoutIsTTY);
+    if (error !== undefined) return error;
+    for (const key of unknownImageOptions(parsed.output)) {
+      logger.warn(`unknown ${parsed.output.type} exporter option "${key}"`);
+    }
+  }
+  return undefined;
 }
 
 interface ProgressPrinter {
