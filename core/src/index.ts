@@ -166,3 +166,4 @@ export type {
   SolveVertexStatus,
   SolveWarning,
 } from './progress/solve-status.ts';
+export type { SourceTexts } from './diagnostics/format.ts';

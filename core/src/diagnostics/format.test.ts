@@ -91,6 +91,38 @@ test('a parser diagnostic prints with its excerpt', () => {
   );
 });
 
+test('takes the excerpt from the file the diagnostic points at', () => {
+  const spec = 'cdiVersion: "0.6.0"\nkind: a.com/b\ndevices:\n  - name:\n';
+  const inSpec: Diagnostic = {
+    ...at(4),
+    location: { ...at(4).location!, file: '/cdi/broken.yaml' },
+  };
+  const sources = new Map([
+    ['Dockerfile', SOURCE],
+    ['/cdi/broken.yaml', spec],
+  ]);
+  assert.equal(
+    formatDiagnostic(inSpec, sources),
+    [
+      '/cdi/broken.yaml:4: boom',
+      '--------------------',
+      '   2 |     kind: a.com/b',
+      '   3 |     devices:',
+      '   4 | >>>   - name:',
+      '   5 |     ',
+      '--------------------',
+    ].join('\n'),
+  );
+  assert.match(formatDiagnostic(at(4), sources), /   4 \| >>> RUN d/);
+  // A file whose text is not known gets no excerpt, and no stray rule.
+  const dockerfileOnly = new Map([['Dockerfile', SOURCE]]);
+  assert.equal(
+    formatDiagnostic(inSpec, dockerfileOnly),
+    '/cdi/broken.yaml:4: boom',
+  );
+  assert.equal(formatSourceExcerpt(inSpec.location!, dockerfileOnly), '');
+});
+
 test('quotes strings as Go strconv.Quote does', () => {
   assert.equal(goQuote('a"b\\c'), '"a\\"b\\\\c"');
   assert.equal(goQuote('\t\n\r\u0007\u0000\u007f'), '"\\t\\n\\r\\a\\x00\\x7f"');

@@ -5,6 +5,12 @@ import type { Diagnostic, Location } from '../model/diagnostic.ts';
 
 const RULE = '--------------------';
 
+/**
+ * Source texts by file name (as diagnostics' locations name them), for
+ * excerpts of diagnostics that point into several files.
+ */
+export type SourceTexts = ReadonlyMap<string, string>;
+
 /** Formats a location as `file:line` (the first line of its range). */
 export function formatLocation(location: Location): string {
   return `${location.file}:${location.range.start.line}`;
@@ -12,11 +18,16 @@ export function formatLocation(location: Location): string {
 
 /**
  * Formats a diagnostic as `file:line: message` (or the bare message when it
- * has no location); with `source`, adds BuildKit's numbered excerpt.
+ * has no location); with the text of the file it points at (`source`, or
+ * found by name in a SourceTexts map), adds BuildKit's numbered excerpt.
  */
-export function formatDiagnostic(d: Diagnostic, source?: string): string {
+export function formatDiagnostic(
+  d: Diagnostic,
+  sources?: string | SourceTexts,
+): string {
   if (d.location === undefined) return d.message;
   const head = `${formatLocation(d.location)}: ${d.message}`;
+  const source = sourceOf(d.location, sources);
   if (source === undefined) return head;
   const lines = excerptLines(d.location, source);
   if (lines.length === 0) return head;
@@ -26,15 +37,27 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
 /**
  * Prints the source excerpt exactly as buildx does after a failed build:
  * `file:line`, a rule, ` %3d | >>> text` rows and a closing rule. Returns
- * an empty string when the range lies outside the source.
+ * an empty string when the range lies outside the source, or when a
+ * SourceTexts map lacks the location's file.
  */
 export function formatSourceExcerpt(
   location: Location,
-  source: string,
+  sources: string | SourceTexts,
 ): string {
+  const source = sourceOf(location, sources);
+  if (source === undefined) return '';
   const lines = excerptLines(location, source);
   if (lines.length === 0) return '';
   return [formatLocation(location), RULE, ...lines, RULE, ''].join('\n');
+}
+
+// A plain string is the text of the located file; a map is looked up by name.
+function sourceOf(
+  location: Location,
+  sources: string | SourceTexts | undefined,
+): string | undefined {
+  if (sources === undefined || typeof sources === 'string') return sources;
+  return sources.get(location.file);
 }
 
 function excerptLines(location: Location, source: string): string[] {

@@ -5,6 +5,7 @@ import type {
   BuildPlan,
   Diagnostic,
   ProgressEvent,
+  SourceTexts,
 } from '../../../core/src/index.ts';
 import {
   buildDefinitionEvents,
@@ -35,13 +36,16 @@ import type { BuildFlagValues, BuildInvocation } from './build-flags.ts';
 import { outputsFromFlags } from './build-flags.ts';
 import { formatWarningSummary } from './check.ts';
 import type { CommandIO } from './command-io.ts';
-import { formatDiagnostics } from './format-plan.ts';
+import { formatDiagnostics, planSources } from './format-plan.ts';
 import { planErrors } from './plan-errors.ts';
 import { planFromFlags } from './plan.ts';
 
 /** What buildx prints when a build has no output (not the docker driver). */
 export const NO_OUTPUT_WARNING =
   'WARNING: No output specified with docker-container driver. Build result will only remain in the build cache. To push result image into registry use --push or to load image into docker use --load';
+
+/** What buildx prints when a build is interrupted. */
+const CANCELED_ERROR = 'Canceled: context canceled';
 
 /** Log rows buildx repeats under a failed step. */
 const FAILED_LOG_ROWS = 10;
@@ -81,6 +85,8 @@ export async function runBuildCommand(
       })
     : first;
   const mode = invocation.progress;
+  // Diagnostics point into the Dockerfile or a CDI spec file.
+  const sources = planSources(plan, source, first.inputs.cdiSpecs);
   const progress = createProgressPrinter(mode, plan, io);
   // BuildKit's first vertex: the Dockerfile read, its checks as WARN rows.
   const definition = buildDefinitionEvents({
@@ -93,7 +99,7 @@ export async function runBuildCommand(
   const errors = planErrors(plan);
   if (errors.length > 0) {
     progress.end();
-    printPlanFailure(plan, source, errors, mode, io);
+    printPlanFailure(plan, sources, errors, mode, io);
     return 1;
   }
 
@@ -108,6 +114,17 @@ export async function runBuildCommand(
     io.stderr.write(`ERROR: ${(error as Error).message}\n`);
     return 1;
   }
+  // Ctrl+C: the running steps end as CANCELED and buildx's error follows;
+  // the CLI then exits 130 and the runtime stops the containers.
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) return;
+    interrupted = true;
+    progress.cancel();
+    progress.end();
+    io.stderr.write(`ERROR: failed to solve: ${CANCELED_ERROR}\n`);
+  };
+  process.on('SIGINT', onInterrupt);
   const result = await runBuild(plan, {
     contextDir: invocation.contextDir,
     noCache: invocation.noCache,
@@ -120,11 +137,15 @@ export async function runBuildCommand(
     session,
     dockerignore: invocation.options.dockerignore ?? '',
     implicitTarget: (invocation.options.platforms ?? []).length === 0,
-  }).finally(() => closeBuildSession(session));
+  }).finally(() => {
+    process.off('SIGINT', onInterrupt);
+    closeBuildSession(session);
+  });
+  if (interrupted) return 130;
   progress.end();
   if (!result.ok) {
     const error = result.error ?? 'build failed';
-    printRunFailure(plan, source, progress, error, mode, io);
+    printRunFailure(plan, sources, progress, error, mode, io);
     return 1;
   }
 
@@ -164,6 +185,8 @@ interface ProgressPrinter {
   logOf(vertex: string): string[];
   /** Stops live output (tty) once the build has ended. */
   end(): void;
+  /** Ends each running step as canceled. */
+  cancel(): void;
 }
 
 function createProgressPrinter(
@@ -182,10 +205,21 @@ function createProgressPrinter(
       ? createTtyProgress(io.stderr as unknown as NodeJS.WriteStream)
       : undefined;
   const logs = new Map<string, string[]>();
+  const running = new Set<string>();
   let failed: string | undefined;
+  let lastTime = 0;
 
-  return {
+  const printer: ProgressPrinter = {
     write(event) {
+      if ('time' in event) lastTime = event.time;
+      if (event.kind === 'vertex-start') running.add(event.vertex);
+      if (
+        event.kind === 'vertex-done' ||
+        event.kind === 'vertex-error' ||
+        event.kind === 'vertex-cached'
+      ) {
+        running.delete(event.vertex);
+      }
       if (event.kind === 'vertex-error') failed ??= event.vertex;
       if (event.kind === 'vertex-log') {
         const rows = logs.get(event.vertex) ?? [];
@@ -200,12 +234,20 @@ function createProgressPrinter(
     failedVertex: () => failed,
     logOf: (vertex) => logs.get(vertex) ?? [],
     end: () => tty?.end(),
+    cancel() {
+      for (const vertex of [...running]) {
+        const error = `${CANCELED_ERROR}`;
+        printer.write({ kind: 'vertex-error', vertex, error, time: lastTime });
+      }
+      failed = undefined;
+    },
   };
+  return printer;
 }
 
 function printPlanFailure(
   plan: BuildPlan,
-  source: string,
+  sources: SourceTexts,
   errors: string[],
   mode: BuildInvocation['progress'],
   io: CommandIO,
@@ -215,18 +257,18 @@ function printPlanFailure(
     (d) => d !== first && d.severity !== 'warning',
   );
   if (others.length > 0) {
-    io.stderr.write(formatDiagnostics(others, source) + '\n');
+    io.stderr.write(formatDiagnostics(others, sources) + '\n');
   }
   printWarnings(plan.diagnostics, mode, io);
   if (first?.location)
-    io.stderr.write(formatSourceExcerpt(first.location, source));
+    io.stderr.write(formatSourceExcerpt(first.location, sources));
   const text = first ? (first.failure ?? first.message) : errors[0];
   io.stderr.write(`ERROR: failed to solve: ${text}\n`);
 }
 
 function printRunFailure(
   plan: BuildPlan,
-  source: string,
+  sources: SourceTexts,
   progress: ProgressPrinter,
   error: string,
   mode: BuildInvocation['progress'],
@@ -243,7 +285,7 @@ function printRunFailure(
   printWarnings(plan.diagnostics, mode, io);
   if (vertex) {
     if (vertex.location)
-      io.stderr.write(formatSourceExcerpt(vertex.location, source));
+      io.stderr.write(formatSourceExcerpt(vertex.location, sources));
   }
   // The executor's errors may already carry buildx's `failed to solve:`.
   const text = error.startsWith('failed to solve')

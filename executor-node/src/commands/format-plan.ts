@@ -4,15 +4,24 @@
 import type {
   BuildPlan,
   CdiContainerEdits,
+  CdiSpecFile,
   DeviceResolution,
   Diagnostic,
   PlatformPlan,
+  SourceTexts,
   StagePlan,
 } from '../../../core/src/index.ts';
 import { findCheckRule, formatDiagnostic } from '../../../core/src/index.ts';
 
-/** Returns the readable plan text; `source` is the Dockerfile, for excerpts. */
-export function formatPlan(plan: BuildPlan, source: string): string {
+/**
+ * Returns the readable plan text; `source` (the Dockerfile) and the CDI spec
+ * files give the diagnostics their excerpts.
+ */
+export function formatPlan(
+  plan: BuildPlan,
+  source: string,
+  cdiSpecs: CdiSpecFile[] = [],
+): string {
   const lines: string[] = [];
   const options = plan.options;
   lines.push(`Dockerfile: ${plan.file}`);
@@ -38,22 +47,37 @@ export function formatPlan(plan: BuildPlan, source: string): string {
     }
   }
 
-  const diagnostics = formatDiagnostics(plan.diagnostics, source);
+  const diagnostics = formatDiagnostics(
+    plan.diagnostics,
+    planSources(plan, source, cdiSpecs),
+  );
   if (diagnostics) lines.push('', 'Diagnostics:', diagnostics);
   lines.push('', plan.ok ? 'Plan OK' : 'Plan has errors: the build would fail');
   return lines.join('\n') + '\n';
 }
 
+/** Maps the plan's Dockerfile and each CDI spec file to its text, by name. */
+export function planSources(
+  plan: BuildPlan,
+  source: string,
+  cdiSpecs: CdiSpecFile[] = [],
+): SourceTexts {
+  const texts = new Map(cdiSpecs.map((f) => [f.path, f.text] as const));
+  texts.set(plan.file, source);
+  return texts;
+}
+
 /**
- * Formats diagnostics as `Dockerfile:N: message` blocks with excerpts; a
- * build check reads `Dockerfile:N: WARN: <Rule>: message`.
+ * Formats diagnostics as `file:N: message` blocks, each with an excerpt of
+ * its own file when `sources` has its text; a build check reads
+ * `Dockerfile:N: WARN: <Rule>: message`.
  */
 export function formatDiagnostics(
   diagnostics: Diagnostic[],
-  source: string,
+  sources: SourceTexts,
 ): string {
   return diagnostics
-    .map((d) => formatDiagnostic(labelled(d), source).replace(/\n+$/, ''))
+    .map((d) => formatDiagnostic(labelled(d), sources).replace(/\n+$/, ''))
     .join('\n');
 }
 

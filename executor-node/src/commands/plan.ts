@@ -125,9 +125,9 @@ export async function runPlanCommand(
   flags: PlanFlagValues,
   io: CommandIO,
 ): Promise<number> {
-  const { plan, source } = await planFromFlags(contextArg, flags);
+  const { plan, source, inputs } = await planFromFlags(contextArg, flags);
   if (flags.json) io.stdout.write(JSON.stringify(plan, null, 2) + '\n');
-  else io.stdout.write(formatPlan(plan, source));
+  else io.stdout.write(formatPlan(plan, source, inputs.cdiSpecs));
   return plan.ok ? 0 : 1;
 }
 

@@ -263,3 +263,27 @@ describe('slipway cdi generate nvidia', () => {
     assert.match(run.stderr, /failed to determine driver version/);
   });
 });
+
+describe('slipway plan with a broken CDI spec', () => {
+  test('excerpts the spec file, not the Dockerfile, under its diagnostic', async () => {
+    const dir = path.join(temp, 'plan-broken-spec');
+    await mkdir(path.join(dir, 'cdi'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      '# syntax=docker/dockerfile:1-labs\nFROM busybox:1.36\nRUN true\nRUN true\nRUN true\n',
+    );
+    await writeFile(
+      path.join(dir, 'cdi/broken.yaml'),
+      'cdiVersion: "0.6.0"\nkind: vendor9.com/x\ndevices:\n  - name: \n',
+    );
+    const run = await runCli(
+      ['plan', '--allow', 'device', '--cdi-spec-dir', 'cdi', '.'],
+      { cwd: dir },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const shown = run.stdout.slice(run.stdout.indexOf('Diagnostics:'));
+    assert.match(shown, /broken\.yaml:4: WARN: failed to load CDI Spec/);
+    assert.match(shown, / {3}4 \| >>> {3}- name: $/m);
+    assert.doesNotMatch(shown, /RUN/);
+  });
+});
