@@ -34,7 +34,8 @@ function checkDependencies() {
 
 /**
  * Seeds the built-in image store for `slipway build` when it is missing.
- * The playground itself only plans, so every failure here is a note.
+ * The playground builds in the browser and needs no store, so every
+ * failure here is a note.
  */
 function seedImageStore() {
   const home = slipwayHome();
@@ -51,7 +52,7 @@ function seedImageStore() {
   if (process.getuid?.() !== 0) {
     note(`no image store at ${store}; seeding it needs root:`);
     note(`  sudo env SLIPWAY_HOME=${home} scripts/setup-images.sh`);
-    note('(only `slipway build` needs it; the playground plans without it)');
+    note('(only `slipway build` needs it; the playground builds without it)');
     return;
   }
 

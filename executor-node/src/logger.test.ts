@@ -11,7 +11,7 @@ const capture = (options: Parameters<typeof createLogger>[0] = {}) => {
   return { logger, lines };
 };
 
-test('writes info and above with the prefix, one line per message line', () => {
+test('writes info and above, one line per message line; warnings as buildx does', () => {
   const { logger, lines } = capture();
   logger.info('two\nlines');
   logger.warn('careful');
@@ -20,7 +20,7 @@ test('writes info and above with the prefix, one line per message line', () => {
   assert.deepEqual(lines, [
     '[slipway] two',
     '[slipway] lines',
-    '[slipway] warning: careful',
+    'WARNING: careful',
     '[slipway] error: broken',
   ]);
 });

@@ -1,5 +1,6 @@
-// The executor's one logger: levels, a fixed prefix, and per-area debug output
-// switched on with SLIPWAY_DEBUG=area[,area...] (or `*` for every area).
+// The executor's one logger: levels, a fixed prefix (warnings read `WARNING:`
+// as buildx prints them), and per-area debug output switched on with
+// SLIPWAY_DEBUG=area[,area...] (or `*` for every area).
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -50,8 +51,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     error: (message) => {
       if (RANK[logger.level] >= RANK.error) write('error: ', message);
     },
+    // Warnings read as buildx prints its own: `WARNING: ...`, no prefix.
     warn: (message) => {
-      if (RANK[logger.level] >= RANK.warn) write('warning: ', message);
+      if (RANK[logger.level] < RANK.warn) return;
+      for (const line of message.split('\n')) sink(`WARNING: ${line}`);
     },
     info: (message) => {
       if (RANK[logger.level] >= RANK.info) write('', message);

@@ -89,7 +89,7 @@ function formatReports(
       continue;
     }
     for (const d of shown) {
-      const severity = d.severity === 'error' ? '' : `${d.severity}: `;
+      const severity = d.severity === 'warning' ? 'WARNING: ' : '';
       out.push(severity + formatDiagnostic(d));
     }
   }
