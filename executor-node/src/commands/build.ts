@@ -236,7 +236,7 @@ function createProgressPrinter(
     end: () => tty?.end(),
     cancel() {
       for (const vertex of [...running]) {
-        const error = `${CANCELED_ERROR}`;
+        const error = CANCELED_ERROR;
         printer.write({ kind: 'vertex-error', vertex, error, time: lastTime });
       }
       failed = undefined;

@@ -1,5 +1,6 @@
 // Ctrl+C in the middle of a RUN: the build stops and takes its container
-// with it, instead of leaving the step running in the background.
+// with it, instead of leaving the step running in the background, and the
+// step ends as CANCELED with buildx's error line.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +28,7 @@ test('Ctrl+C during RUN sleep stops the container', { skip }, async () => {
   const launcher = path.join(repoRoot, 'executor-node/bin/slipway.js');
   const child = spawn(
     process.execPath,
-    [launcher, 'build', '--no-cache', dir],
+    [launcher, 'build', '--progress=plain', '--no-cache', dir],
     { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -42,6 +43,13 @@ test('Ctrl+C during RUN sleep stops the container', { skip }, async () => {
       () => processesWith(token).length === 0,
       `the step to stop\n${stderr}`,
     );
+    assert.match(stderr, /^#4 \[2\/2\] RUN echo /m);
+    assert.match(stderr, /^#4 CANCELED$/m);
+    assert.match(
+      stderr,
+      /\nERROR: failed to solve: Canceled: context canceled\n$/,
+    );
+    assert.doesNotMatch(stderr, /did not complete successfully/);
   } finally {
     for (const pid of processesWith(token)) process.kill(pid, 'SIGKILL');
     child.kill('SIGKILL');
