@@ -565,6 +565,8 @@ export class V86BuildPanel extends LitElement {
   /** Tells whether some RUN needs the guest (WASI programs do not). */
   private needsGuest(): boolean {
     const plan = this.sourcePlan();
+    // A plan that already failed ends the build before any step.
+    if (plan && !plan.ok) return false;
     const runs = Object.values(plan?.vertices ?? {}).filter(
       (v) => v.kind === 'run',
     );
