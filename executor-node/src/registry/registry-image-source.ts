@@ -2,6 +2,9 @@
 // image's registry (through its mirrors), with pulled manifests, configs and
 // layers kept in the content store and pull progress reported as log rows.
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 import {
   fromOciConfigBody,
   type ActiveSnapshot,
@@ -62,8 +65,9 @@ export class RegistryImageSource implements ImageSource {
         platform,
       );
     } catch (error) {
+      const message = (error as Error).message;
       throw new Error(
-        `failed to resolve source metadata for ${parsed.full}: ${(error as Error).message}`,
+        `failed to resolve source metadata for ${parsed.full}: ${message}${seedHint(builtin, message)}`,
       );
     }
     this.remote.set(image.digest, image);
@@ -121,4 +125,16 @@ export class RegistryImageSource implements ImageSource {
     }
     return pending;
   }
+}
+
+// An unreachable registry with an image the built-in store lacks usually
+// means an offline machine whose store was never seeded: say how to seed it.
+function seedHint(store: OciImageStore, message: string): string {
+  const offline =
+    /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|EHOSTUNREACH)\b|fetch failed/;
+  if (!offline.test(message)) return '';
+  if (!fs.existsSync(path.join(store.dir, 'index.json'))) {
+    return ` (the registry is unreachable and there is no built-in image store at ${store.dir}: run scripts/setup-images.sh as root to seed it)`;
+  }
+  return ` (the registry is unreachable and the built-in image store at ${store.dir} lacks this image: scripts/setup-images.sh seeds the images the examples use)`;
 }
