@@ -1,13 +1,15 @@
-// `slipway cdi validate FILE...`: every problem of each spec file with its
-// line, plus devices that two of the files define in the same directory.
+// `slipway cdi validate FILE|DIR...`: every problem of each spec file (a
+// directory stands for its .json/.yaml files) with its line, plus devices
+// that two of the files define in the same directory.
 
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { CdiSpecFile, Diagnostic } from '../../../core/src/index.ts';
 import {
   createCdiRegistry,
   formatDiagnostic,
+  isSpecFileName,
   lintCdiSpec,
 } from '../../../core/src/index.ts';
 import type { CommandIO } from './command-io.ts';
@@ -34,7 +36,7 @@ export async function runCdiValidateCommand(
   const reports: SpecFileReport[] = [];
   const loaded: CdiSpecFile[] = [];
   const dirs: string[] = [];
-  for (const file of files) {
+  for (const file of await expandDirs(files, cwd, reports)) {
     const text = await readSpec(path.resolve(cwd, file));
     if (text === undefined) {
       reports.push({
@@ -100,6 +102,47 @@ function formatReports(
     `${reports.length} ${plural(reports.length, 'file')}, ${bad} with problems, ${problems} ${plural(problems, 'problem')}`,
   );
   return out.join('\n') + '\n';
+}
+
+// A directory stands for its spec files, sorted, as CDI reads a spec dir;
+// one without any is reported by name.
+async function expandDirs(
+  files: string[],
+  cwd: string,
+  reports: SpecFileReport[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of files) {
+    const full = path.resolve(cwd, file);
+    const isDir = await stat(full).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
+    if (!isDir) {
+      out.push(file);
+      continue;
+    }
+    const entries = await readdir(full, { withFileTypes: true });
+    const names = entries
+      .filter((e) => !e.isDirectory() && isSpecFileName(e.name))
+      .map((e) => e.name)
+      .sort();
+    if (names.length === 0) {
+      reports.push({
+        file,
+        loads: false,
+        diagnostics: [
+          {
+            code: 'cdi-spec-unreadable',
+            severity: 'error',
+            message: `no CDI spec files (.json, .yaml) in directory ${JSON.stringify(file)}`,
+          },
+        ],
+      });
+    }
+    out.push(...names.map((name) => path.join(file, name)));
+  }
+  return out;
 }
 
 async function readSpec(file: string): Promise<string | undefined> {

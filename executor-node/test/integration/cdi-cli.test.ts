@@ -156,6 +156,36 @@ describe('slipway cdi validate', () => {
     );
   });
 
+  test('validates each spec file of a directory', async () => {
+    const dir = path.join(corpus, 'scenarios/conflict/run');
+    const run = await runCli(['cdi', 'validate', dir]);
+    assert.equal(run.status, 1, run.stdout);
+    assert.doesNotMatch(run.stdout, /EISDIR/);
+    assert.match(run.stdout, /vendor1\.yaml/);
+    assert.match(
+      run.stdout,
+      /vendor1-other\.yaml:\d+: conflicting device "vendor1\.com\/device=dev1"/,
+    );
+    const good = await runCli([
+      'cdi',
+      'validate',
+      path.join(repoRoot, 'examples/cdi-env/cdi'),
+    ]);
+    assert.equal(good.status, 0, good.stdout);
+    assert.match(good.stdout, /cdi\/foo\.yaml: valid/);
+  });
+
+  test('names a directory without spec files', async () => {
+    const empty = path.join(temp, 'empty-dir');
+    await mkdir(empty, { recursive: true });
+    const run = await runCli(['cdi', 'validate', empty]);
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stdout,
+      /no CDI spec files \(\.json, \.yaml\) in directory ".*empty-dir"/,
+    );
+  });
+
   test('reports a file that does not exist', async () => {
     const run = await runCli(['cdi', 'validate', path.join(temp, 'nope.yaml')]);
     assert.equal(run.status, 1);
