@@ -163,7 +163,12 @@ function checkOutputs(
   io: CommandIO,
 ): string | undefined {
   const values = outputsFromFlags(flags);
-  if (values.length === 0) io.stderr.write(`${NO_OUTPUT_WARNING}\n`);
+  // Machine-read (rawjson) and quiet progress keep stderr to themselves.
+  const quietStderr =
+    flags.progress === 'rawjson' || flags.progress === 'quiet';
+  if (values.length === 0 && !quietStderr) {
+    io.stderr.write(`${NO_OUTPUT_WARNING}\n`);
+  }
   const stdoutIsTTY = (io.stdout as { isTTY?: boolean }).isTTY === true;
   for (const value of values) {
     const parsed = parseOutput(value);

@@ -174,7 +174,9 @@ test(
       run.stderr,
       new RegExp(
         [
-          '^#1 \\[internal\\] load build definition from Dockerfile',
+          // No -o: buildx's no-output warning comes first.
+          '^WARNING: No output specified with docker-container driver\\.[^\\n]*',
+          '#1 \\[internal\\] load build definition from Dockerfile',
           '#1 transferring dockerfile: 50B done',
           "#1 WARN: StageNameCasing: Stage name 'Build' should be lowercase \\(line 1\\)",
           '#1 WARN: MaintainerDeprecated: Maintainer instruction is deprecated in favor of using label \\(line 2\\)',
