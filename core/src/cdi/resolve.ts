@@ -217,7 +217,10 @@ function resolveAlias(
   };
 }
 
-/** Lists edits for devices in order: a spec's own edits when its first device is met, then each device's. */
+/**
+ * Lists edits for devices in order: a spec's own edits when its first
+ * device is met, then each device's.
+ */
 export function editsFor(
   registry: CdiRegistry,
   devices: RegisteredDevice[],

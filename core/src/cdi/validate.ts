@@ -28,7 +28,10 @@ const HOOK_NAMES = [
 ];
 const NODE_TYPES = ['', 'b', 'c', 'u', 'p'];
 
-/** Validates a decoded spec; returns the first problem (text without the `invalid CDI Spec: ` prefix). */
+/**
+ * Validates a decoded spec; returns the first problem (text without the
+ * `invalid CDI Spec: ` prefix).
+ */
 export function validateSpec(spec: CdiSpec): SpecProblem | undefined {
   const version = checkSpecVersion(spec);
   if (version) return version;

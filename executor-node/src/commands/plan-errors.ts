@@ -3,7 +3,10 @@
 
 import type { BuildPlan, RunVertex } from '../../../core/src/index.ts';
 
-/** Lists the plan's error messages: error diagnostics and failed device requests in built stages. */
+/**
+ * Lists the plan's error messages: error diagnostics and failed device
+ * requests in built stages.
+ */
 export function planErrors(plan: BuildPlan): string[] {
   const messages = plan.diagnostics
     .filter((d) => d.severity === 'error')

@@ -14,7 +14,10 @@ import type { LayoutFile } from './image-layout.ts';
 /** A byte sink for `dest=-`. */
 export type OutputStream = NodeJS.WritableStream;
 
-/** Streams a tar filled by `fill` to `dest` (a file, replaced atomically) or to `stdout` for `-`. */
+/**
+ * Streams a tar filled by `fill` to `dest` (a file, replaced atomically) or
+ * to `stdout` for `-`.
+ */
 export async function writeTarOutput(
   dest: string,
   stdout: OutputStream,

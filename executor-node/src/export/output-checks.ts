@@ -11,7 +11,10 @@ import type { OutputSpec } from '../../../core/src/index.ts';
 export const NO_DOCKER_ENGINE =
   'docker exporter needs dest=FILE: there is no Docker engine here to load into';
 
-/** Options BuildKit's image exporters know that Slipway does not carry out, with the values it can honour. */
+/**
+ * Options BuildKit's image exporters know that Slipway does not carry out,
+ * with the values it can honour.
+ */
 const UNSUPPORTED_IMAGE_OPTIONS: Record<string, (value: string) => boolean> = {
   compression: (value) => value.toLowerCase() === 'gzip',
   'compression-level': () => false,

@@ -51,7 +51,10 @@ export function manifestReference(ref: RegistryReference): string {
   return ref.digest ?? ref.tag ?? 'latest';
 }
 
-/** Returns the host that serves the API for a registry name (`docker.io` → `registry-1.docker.io`). */
+/**
+ * Returns the host that serves the API for a registry name (`docker.io` →
+ * `registry-1.docker.io`).
+ */
 export function apiHost(registry: string): string {
   return registry === 'docker.io' ? 'registry-1.docker.io' : registry;
 }

@@ -203,7 +203,10 @@ export class RegistryAuth {
   }
 }
 
-/** Merges scopes on one resource: `repository:a:pull` and `repository:a:push` become `repository:a:pull,push`. */
+/**
+ * Merges scopes on one resource: `repository:a:pull` and
+ * `repository:a:push` become `repository:a:pull,push`.
+ */
 export function mergeScopes(scopes: string[]): string[] {
   const actions = new Map<string, Set<string>>();
   for (const scope of scopes) {
