@@ -306,14 +306,22 @@ async function waitForStages(expected: string[][]) {
   assert.fail(`stage cards: expected ${want}, saw ${seen}`);
 }
 
-/** Reads each stage card's name and its built or skipped badge. */
+/**
+ * Reads each stage card's name and its built or skipped badge; a card that
+ * a new plan removed while it was read gives an empty list, read again.
+ */
 async function stageStates(): Promise<string[][]> {
   const cards = await page.locator('stage-card').all();
   const states: string[][] = [];
-  for (const card of cards) {
-    const name = (await card.locator('h3').textContent())?.trim() ?? '';
-    const badge = await card.locator('header .badge').first().textContent();
-    states.push([name, badge?.trim() ?? '']);
+  const quick = { timeout: 1000 };
+  try {
+    for (const card of cards) {
+      const name = (await card.locator('h3').textContent(quick))?.trim();
+      const badge = card.locator('header .badge').first();
+      states.push([name ?? '', (await badge.textContent(quick))?.trim() ?? '']);
+    }
+  } catch {
+    return [];
   }
   return states;
 }
