@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import type { GitRef } from '../../../core/src/index.ts';
+import { makeFixtureRepo } from './fixture-repo.ts';
 import { GitSource } from './git-source.ts';
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
@@ -23,45 +24,16 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 /** Makes a repository: main (2 commits), feature, tag v1, annotated v1a. */
 function makeRepo(): { remote: string; commits: Record<string, string> } {
   const work = path.join(dir, 'work');
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-C', work, ...args], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-        GIT_COMMITTER_DATE: '2020-01-02T03:04:05Z',
-        GIT_AUTHOR_DATE: '2020-01-02T03:04:05Z',
-      },
-    }).trim();
-  fs.mkdirSync(path.join(work, 'docs/inner'), { recursive: true });
-  execFileSync('git', ['init', '-q', '-b', 'main', work]);
-  fs.writeFileSync(path.join(work, 'README'), 'readme\n');
-  fs.writeFileSync(path.join(work, 'docs/inner/a.md'), 'doc\n');
-  fs.writeFileSync(path.join(work, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
-  git('add', '-A');
-  git('commit', '-qm', 'one');
-  git('tag', 'v1');
-  git('tag', '-a', 'v1a', '-m', 'annotated');
-  const one = git('rev-parse', 'HEAD');
-  fs.writeFileSync(path.join(work, 'two.txt'), 'two\n');
-  git('add', '-A');
-  git('commit', '-qm', 'two');
-  const two = git('rev-parse', 'HEAD');
-  git('checkout', '-qb', 'feature');
-  fs.writeFileSync(path.join(work, 'feat.txt'), 'feat\n');
-  git('add', '-A');
-  git('commit', '-qm', 'feat');
-  const feature = git('rev-parse', 'HEAD');
-  git('checkout', '-q', 'main');
+  const { one, two, feature } = makeFixtureRepo(work, { second: true });
   const bare = path.join(dir, 'repo.git');
   execFileSync('git', ['clone', '-q', '--bare', work, bare]);
   const tag = execFileSync('git', ['-C', bare, 'rev-parse', 'v1a'], {
     encoding: 'utf8',
   }).trim();
-  return { remote: `file://${bare}`, commits: { one, two, feature, tag } };
+  return {
+    remote: `file://${bare}`,
+    commits: { one: one!, two: two!, feature: feature!, tag },
+  };
 }
 
 const repo = hasGit ? makeRepo() : { remote: '', commits: {} };

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { fixtureGit, makeFixtureRepo } from '../../src/remote/fixture-repo.ts';
 import { runCli } from './cli-helpers.ts';
 import {
   build,
@@ -74,37 +75,14 @@ after(() => {
 });
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-C', work, ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  }).trim();
+  return fixtureGit(work)(...args);
 }
 
 /** Serves a repository (main, feature, tags v1 and annotated v1a) with git daemon. */
 async function startGitDaemon(): Promise<void> {
   const root = tempDir('git-');
   work = path.join(root, 'work');
-  fs.mkdirSync(path.join(work, 'docs/inner'), { recursive: true });
-  execFileSync('git', ['init', '-q', '-b', 'main', work]);
-  fs.writeFileSync(path.join(work, 'README'), 'readme\n');
-  fs.writeFileSync(path.join(work, 'docs/inner/a.md'), 'doc\n');
-  fs.writeFileSync(path.join(work, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
-  git('add', '-A');
-  git('commit', '-qm', 'one');
-  git('tag', 'v1');
-  git('tag', '-a', 'v1a', '-m', 'annotated');
-  commits.one = git('rev-parse', 'HEAD');
-  git('checkout', '-qb', 'feature');
-  fs.writeFileSync(path.join(work, 'feat.txt'), 'feat\n');
-  git('add', '-A');
-  git('commit', '-qm', 'feat');
-  git('checkout', '-q', 'main');
+  Object.assign(commits, makeFixtureRepo(work));
   served = path.join(root, 'serve');
   fs.mkdirSync(served);
   git('clone', '-q', '--bare', work, path.join(root, 'serve/repo.git'));
