@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ItemsDropDetail } from './drop-zone.ts';
 import { sharedStyles } from './shared-styles.ts';
-import { announceStoreChange, onStoreChange } from './store-change.ts';
+import { announceStoreChange, StoreChangeController } from './store-change.ts';
 import { formatBytes } from './stored-data.ts';
 import { importImages } from './v86/image-import.ts';
 import {
@@ -60,22 +60,12 @@ export class ImageDrop extends LitElement {
 
   constructor() {
     super();
+    new StoreChangeController(this, () => void this.refresh());
     this.database = undefined;
     this.images = [];
     this.busy = false;
     this.message = '';
     this.error = '';
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    this.stopListening = onStoreChange(() => void this.refresh());
-    void this.refresh();
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.stopListening?.();
   }
 
   override render() {
@@ -115,8 +105,6 @@ export class ImageDrop extends LitElement {
             </p>`
       }`;
   }
-
-  private stopListening: (() => void) | undefined;
 
   /** Re-reads the imported names from the store. */
   refresh = async () => {

@@ -4,7 +4,7 @@
 
 import { LitElement, css, html } from 'lit';
 import { actionStyles, sharedStyles } from './shared-styles.ts';
-import { onStoreChange } from './store-change.ts';
+import { StoreChangeController } from './store-change.ts';
 import {
   clearImages,
   clearSnapshots,
@@ -47,20 +47,10 @@ export class SettingsPanel extends LitElement {
 
   constructor() {
     super();
+    new StoreChangeController(this, () => void this.refresh());
     this.names = {};
     this.data = undefined;
     this.busy = false;
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    this.stopListening = onStoreChange(() => void this.refresh());
-    void this.refresh();
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.stopListening?.();
   }
 
   override render() {
@@ -100,8 +90,6 @@ export class SettingsPanel extends LitElement {
       </tr>
     </table>`;
   }
-
-  private stopListening: (() => void) | undefined;
 
   /** Reads the counts and sizes again. */
   refresh = async () => {

@@ -1,6 +1,8 @@
 // Tells every view of the page, and the page from its workers, that stored
 // data (guest snapshots, the image store) changed, over a BroadcastChannel.
 
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
 const CHANNEL = 'slipway-stored-data';
 let sender: BroadcastChannel | undefined;
 
@@ -15,4 +17,29 @@ export function onStoreChange(listener: () => void): () => void {
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = () => listener();
   return () => channel.close();
+}
+
+/**
+ * Calls `refresh` when its element connects and after each announced
+ * change while it stays connected.
+ */
+export class StoreChangeController implements ReactiveController {
+  private stop: (() => void) | undefined;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly refresh: () => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    this.stop = onStoreChange(this.refresh);
+    this.refresh();
+  }
+
+  hostDisconnected() {
+    this.stop?.();
+    this.stop = undefined;
+  }
 }
