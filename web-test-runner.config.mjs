@@ -5,15 +5,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
+import { chromiumArgs, chromiumPath } from './web/chromium.mjs';
 
 /** Serves a `.css?inline` import as a module whose default export is the CSS. */
 function inlineCssPlugin() {
@@ -46,9 +38,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: chromiumPath,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: chromiumArgs,
       },
     }),
   ],

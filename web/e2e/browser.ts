@@ -11,19 +11,11 @@ import {
   type Page,
 } from 'playwright-core';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
 
 /** Launches the Chromium the browser tests use, headless. */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = chromiumPath;
   if (!fs.existsSync(executablePath)) {
     throw new Error(
       `no Chromium at ${executablePath}: install Debian's chromium package ` +
@@ -33,7 +25,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: chromiumArgs,
   });
 }
 
