@@ -1,5 +1,5 @@
-// Content addresses for plan vertices: sha256 over a canonical JSON form, so
-// equal operations on equal inputs get equal ids wherever they are planned.
+// Content addresses of plain values: sha256 over a canonical JSON form, so
+// equal values get equal digests wherever they are computed.
 
 import { sha256Digest } from './sha256.ts';
 
@@ -26,27 +26,3 @@ export function canonicalJson(value: unknown): string {
 export function contentHash(value: unknown): string {
   return sha256Digest(canonicalJson(value));
 }
-
-/**
- * Hashes an operation given as a fixed-order list of parts (strings,
- * numbers, booleans, arrays of them, or canonical JSON made beforehand) to a
- * `sha256:<hex>` digest. The planner's vertices use it: their parts always
- * come in the same order, so no key sorting is needed.
- */
-export function hashParts(parts: readonly unknown[], memo?: HashMemo): string {
-  const text = JSON.stringify(parts);
-  if (memo === undefined) return sha256Digest(text);
-  let digest = memo.get(text);
-  if (digest === undefined) {
-    // Bounded: a long editing session must not grow it forever.
-    if (memo.size >= HASH_MEMO_LIMIT) memo.clear();
-    digest = sha256Digest(text);
-    memo.set(text, digest);
-  }
-  return digest;
-}
-
-/** Digests already computed, by the text they were computed from. */
-export type HashMemo = Map<string, string>;
-
-const HASH_MEMO_LIMIT = 100_000;

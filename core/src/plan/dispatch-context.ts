@@ -2,7 +2,6 @@
 // helpers every instruction planner shares: errors, expansion, names, vertices.
 
 import type { Linter } from '../checks/linter.ts';
-import type { HashMemo } from './content-hash.ts';
 import type { DeviceSupport } from './frontend.ts';
 import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
@@ -64,8 +63,6 @@ export interface DispatchContext {
   diagnostics: Diagnostic[];
   /** Build checks that run while instructions are dispatched. */
   lint: Linter;
-  /** Digests from earlier plans, when re-planning (see createPlanner). */
-  hashMemo?: HashMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
 }

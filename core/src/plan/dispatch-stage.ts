@@ -6,7 +6,7 @@ import { checkBaseImagePlatform } from '../checks/from-checks.ts';
 import type { Platform } from '../platform/platform.ts';
 import { formatPlatformAll, parsePlatform } from '../platform/platform.ts';
 import { findBaseImage } from './base-images.ts';
-import { hashParts } from './content-hash.ts';
+import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { nextStepName } from './dispatch-context.ts';
 import { configEnvSet, envAddAll, envFromStrings, envGet } from './env-list.ts';
@@ -183,7 +183,7 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   const text = `FROM ${ref}`;
   const vertex: ImageVertex = {
     kind: 'image',
-    id: hashParts(['source', ref, platform], ctx.hashMemo),
+    id: hashParts(['source', ref, platform]),
     stage: state.node.owner ?? state.node.index,
     platform,
     name: nextStepName(ctx, state, text, undefined),

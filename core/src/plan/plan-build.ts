@@ -24,7 +24,6 @@ import {
 import type { ParseMemo } from '../parse/parse-dockerfile.ts';
 import { parseDockerfile } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
-import type { HashMemo } from './content-hash.ts';
 import {
   deviceSupport,
   frontendSyntax,
@@ -39,8 +38,6 @@ export { isLabsSyntax } from './frontend.ts';
 export interface PlanMode {
   /** Dispatch every stage, needed or not, as `docker build --check` lints. */
   allStages: boolean;
-  /** Vertex digests of earlier plans (see createPlanner). */
-  hashMemo?: HashMemo;
   /** Instruction lines read by earlier plans (see createPlanner). */
   parseMemo?: ParseMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
@@ -195,7 +192,6 @@ function planPlatforms(
       vertices,
       lint,
       allStages: mode.allStages,
-      ...(mode.hashMemo ? { hashMemo: mode.hashMemo } : {}),
       ...(mode.baseImages ? { baseImages: mode.baseImages } : {}),
     });
     diagnostics.push(...result.diagnostics);

@@ -7,7 +7,7 @@ import { checkCopyIgnored } from '../checks/copy-checks.ts';
 import type { CopyVertex, InlineFile } from '../model/plan.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { hashParts } from './content-hash.ts';
+import { hashParts } from './vertex-id.ts';
 import { checkDigest } from './digest.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
@@ -80,26 +80,23 @@ export function planCopy(
     ];
     const vertex: CopyVertex = {
       kind: 'copy',
-      id: hashParts(
-        [
-          'copy',
-          platform,
-          c.kind,
-          dest,
-          c.link,
-          c.parents,
-          c.exclude,
-          expanded.chmod ?? '',
-          expanded.chown ?? '',
-          expanded.checksum ?? '',
-          c.keepGitDir ?? null,
-          c.unpack ?? null,
-          sourceKey(part.source),
-          part.sources,
-          inputs,
-        ],
-        ctx.hashMemo,
-      ),
+      id: hashParts([
+        'copy',
+        platform,
+        c.kind,
+        dest,
+        c.link,
+        c.parents,
+        c.exclude,
+        expanded.chmod ?? '',
+        expanded.chown ?? '',
+        expanded.checksum ?? '',
+        c.keepGitDir ?? null,
+        c.unpack ?? null,
+        sourceKey(part.source),
+        part.sources,
+        inputs,
+      ]),
       stage: state.node.index,
       platform,
       name,

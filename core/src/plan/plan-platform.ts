@@ -13,7 +13,6 @@ import type {
   Vertex,
 } from '../model/plan.ts';
 import { checkDefaultBaseNames } from '../checks/from-checks.ts';
-import type { HashMemo } from './content-hash.ts';
 import type { DeviceSupport } from './frontend.ts';
 import type { Linter } from '../checks/linter.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -41,7 +40,6 @@ export interface PlatformInput {
   lint: Linter;
   /** Dispatch every stage (for `--check`), not only those the target needs. */
   allStages: boolean;
-  hashMemo?: HashMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
 }
@@ -102,7 +100,6 @@ export function planPlatform(input: PlatformInput): {
     diagnostics,
     lint: input.lint,
   };
-  if (input.hashMemo) ctx.hashMemo = input.hashMemo;
   if (input.baseImages) ctx.baseImages = input.baseImages;
   // Sources added by --from or mounts resolve before any stage runs.
   const needed = (node: StageNode) => graph.reachable.has(node);

@@ -12,7 +12,7 @@ import { expandWord } from '../expand/expand-word.ts';
 import { isHeredocWord } from '../instructions/copy.ts';
 import { parseMount } from '../instructions/run-mount.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { canonicalJson, hashParts } from './content-hash.ts';
+import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
@@ -59,23 +59,20 @@ export function planRun(
     ...(state.result ? [state.result] : []),
     ...mounts.inputs.filter((id) => id !== state.result),
   ];
-  const id = hashParts(
-    [
-      'exec',
-      platform,
-      args,
-      env,
-      state.dir,
-      state.user,
-      network,
-      c.security ?? 'sandbox',
-      mounts.keyed.length > 0 ? canonicalJson(mounts.keyed) : '',
-      c.devices.map((d) => [d.name, d.required]),
-      files.map((f) => [f.path, f.content, f.mode ?? 0]),
-      inputs,
-    ],
-    ctx.hashMemo,
-  );
+  const id = hashParts([
+    'exec',
+    platform,
+    args,
+    env,
+    state.dir,
+    state.user,
+    network,
+    c.security ?? 'sandbox',
+    mounts.keyed,
+    c.devices.map((d) => [d.name, d.required]),
+    files.map((f) => [f.path, f.content, f.mode ?? 0]),
+    inputs,
+  ]);
 
   const masked = withSecretEnvMask(state, mounts.list);
   const text = stepText(ctx, masked, c.original + summary, {

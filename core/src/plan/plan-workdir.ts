@@ -5,7 +5,7 @@ import type { WorkdirInstruction } from '../model/instructions.ts';
 import { checkWorkdir } from '../checks/dispatch-checks.ts';
 import type { WorkdirVertex } from '../model/plan.ts';
 import { formatPlatformAll } from '../platform/platform.ts';
-import { hashParts } from './content-hash.ts';
+import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
@@ -36,7 +36,7 @@ export function planWorkdir(
   const text = stepText(ctx, state, c.original);
   const vertex: WorkdirVertex = {
     kind: 'workdir',
-    id: hashParts(['mkdir', platform, dir, state.user, inputs], ctx.hashMemo),
+    id: hashParts(['mkdir', platform, dir, state.user, inputs]),
     stage: state.node.index,
     platform,
     name: nextStepName(ctx, state, text),

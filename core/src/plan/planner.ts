@@ -4,7 +4,6 @@
 import type { BuildOptions } from '../model/options.ts';
 import type { BuildPlan } from '../model/plan.ts';
 import type { ParseMemo } from '../parse/parse-dockerfile.ts';
-import type { HashMemo } from './content-hash.ts';
 import { planDockerfile } from './plan-build.ts';
 
 /** Plans builds one after another, reusing what earlier plans computed. */
@@ -14,16 +13,14 @@ export interface Planner {
 }
 
 /**
- * Creates a planner that remembers the instruction lines it has read and
- * the content digests of earlier vertices, so after an edit only the lines
- * and steps the edit changed are read and hashed again.
+ * Creates a planner that remembers the instruction lines it has read, so
+ * after an edit only the lines the edit changed are read again.
  */
 export function createPlanner(): Planner {
-  const hashMemo: HashMemo = new Map();
   const parseMemo: ParseMemo = new Map();
   return {
     plan(text, options = {}) {
-      const mode = { allStages: false, hashMemo, parseMemo };
+      const mode = { allStages: false, parseMemo };
       return planDockerfile(text, options, mode);
     },
   };
