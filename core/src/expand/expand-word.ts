@@ -35,7 +35,7 @@ export function expandWord(
   if (isPlain(word, escapeToken, options)) {
     return { value: word, unmatched: NOTHING, matched: NOTHING };
   }
-  const result = lexShellWord(word, lookup, escapeToken, options);
+  const result = lexShellWord(word, lookup, escapeToken, options, false);
   if (result.error !== undefined) {
     return {
       value: '',

@@ -43,14 +43,19 @@ const EOF = -1;
 
 class LexError extends Error {}
 
-/** Runs BuildKit's lexer over `source`; never throws. */
+/**
+ * Runs BuildKit's lexer over `source`; never throws. With `split` false the
+ * words are not collected (`words` comes back empty), which saves the work
+ * when only the expanded value is wanted.
+ */
 export function lexShellWord(
   source: string,
   lookup: Lookup,
   escapeToken = '\\',
   options: LexOptions = {},
+  split = true,
 ): LexResult {
-  const lexer = new ShellLexer(source, lookup, escapeToken, options);
+  const lexer = new ShellLexer(source, lookup, escapeToken, options, split);
   try {
     const { text, words } = lexer.processStopOn(EOF, lexer.rawEscapes);
     return {
@@ -87,6 +92,7 @@ class ShellLexer {
     private readonly lookup: Lookup,
     escapeToken: string,
     private readonly options: LexOptions,
+    private readonly split: boolean,
   ) {
     this.escape = escapeToken.charCodeAt(0);
     this.rawEscapes = options.rawEscapes === true;
@@ -132,6 +138,8 @@ class ShellLexer {
     const words: string[] = [];
     let inWord = false;
     const quotes = this.options.skipProcessQuotes !== true;
+    const split = this.split;
+    const src = this.src;
     // BuildKit shares one word buffer between nested scans and clears it on
     // entry, so `${v:-w}` drops the partial word before it when splitting.
     this.buf = '';
@@ -147,6 +155,24 @@ class ShellLexer {
       }
       this.buf += String.fromCodePoint(ch);
       inWord = true;
+    };
+    // Adds src[start, end), which holds no character the lexer treats
+    // specially, as addChar would one character at a time.
+    const addRun = (start: number, end: number): void => {
+      let from = start;
+      for (let i = start; i < end; i++) {
+        if (!isGoSpace(src.charCodeAt(i))) continue;
+        if (i > from) {
+          this.buf += src.slice(from, i);
+          inWord = true;
+        }
+        addChar(0x20);
+        from = i + 1;
+      }
+      if (end > from) {
+        this.buf += src.slice(from, end);
+        inWord = true;
+      }
     };
     const flush = (): string[] => {
       if (this.buf.length > 0) {
@@ -173,6 +199,7 @@ class ShellLexer {
         else if (ch === 0x27) piece = this.processSingleQuote();
         else piece = this.processDoubleQuote();
         result += piece;
+        if (!split) continue;
         if (ch === 0x24) {
           for (const char of piece) addChar(char.codePointAt(0) as number);
         } else {
@@ -181,19 +208,28 @@ class ShellLexer {
         }
         continue;
       }
-      ch = this.next();
-      if (ch === this.escape) {
-        if (this.rawEscapes) {
+      if (ch !== this.escape) {
+        // A run of ordinary characters is taken in one piece.
+        const start = this.pos;
+        const end = this.plainRunEnd(start, stop, quotes);
+        result += src.slice(start, end);
+        if (split) addRun(start, end);
+        this.pos = end;
+        continue;
+      }
+      this.next();
+      if (this.rawEscapes) {
+        if (split) {
           this.buf += String.fromCodePoint(ch);
           inWord = true;
-          result += String.fromCodePoint(ch);
         }
-        ch = this.next();
-        if (ch === EOF) break;
+        result += String.fromCodePoint(ch);
+      }
+      ch = this.next();
+      if (ch === EOF) break;
+      if (split) {
         this.buf += String.fromCodePoint(ch);
         inWord = true;
-      } else {
-        addChar(ch);
       }
       result += String.fromCodePoint(ch);
     }
@@ -202,7 +238,28 @@ class ShellLexer {
         `unexpected end of statement while looking for matching ${String.fromCodePoint(stop)}`,
       );
     }
-    return { text: result, words: flush() };
+    return { text: result, words: split ? flush() : words };
+  }
+
+  // Finds where the ordinary characters from `start` end. Every special
+  // character is in the BMP, so code units can be compared one by one.
+  private plainRunEnd(start: number, stop: number, quotes: boolean): number {
+    const src = this.src;
+    const escape = this.escape;
+    let end = start + 1;
+    for (; end < src.length; end++) {
+      const code = src.charCodeAt(end);
+      if (
+        code === 0x24 ||
+        code === 0x3c ||
+        code === escape ||
+        code === stop ||
+        (quotes && (code === 0x27 || code === 0x22))
+      ) {
+        break;
+      }
+    }
+    return end;
   }
 
   private processSingleQuote(): string {

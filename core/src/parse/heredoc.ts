@@ -18,6 +18,9 @@ const unset = (): undefined => undefined;
 export function findHeredocs(
   line: string,
 ): { markers: HeredocMarker[] } | { error: string } {
+  // A marker word starts with `<<` as written: expansion, quotes and escapes
+  // cannot make one, so a line without `<<` needs no lexing.
+  if (!line.includes('<<')) return { markers: [] };
   // BuildKit lexes the line with `\` whatever the escape directive says.
   const lexed = lexShellWord(line, unset, '\\', {
     rawQuotes: true,

@@ -92,12 +92,15 @@ function writeString(text: string) {
 // Writes the 32 bytes a lower-case hex digest spells; false if it is not one.
 function writeDigest(text: string): boolean {
   reserve(32);
+  const bytes = buffer;
+  let end = at;
   for (let i = DIGEST_PREFIX.length; i < DIGEST_LENGTH; i += 2) {
     const high = hexValue(text.charCodeAt(i));
     const low = hexValue(text.charCodeAt(i + 1));
     if (high < 0 || low < 0) return false;
-    buffer[at++] = (high << 4) | low;
+    bytes[end++] = (high << 4) | low;
   }
+  at = end;
   return true;
 }
 
@@ -116,29 +119,33 @@ function writeText(text: string) {
   const length = text.length;
   writeLength(length);
   reserve(length * 3);
+  // Locals, not the module's variables, inside the loop: this is the hot path.
+  const bytes = buffer;
+  let end = at;
   for (let i = 0; i < length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
-      buffer[at++] = code;
+      bytes[end++] = code;
       continue;
     }
     if (code < 0x800) {
-      buffer[at++] = 0xc0 | (code >> 6);
-      buffer[at++] = 0x80 | (code & 0x3f);
+      bytes[end++] = 0xc0 | (code >> 6);
+      bytes[end++] = 0x80 | (code & 0x3f);
       continue;
     }
     const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
     if (code >= 0xd800 && code < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
       code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
       i++;
-      buffer[at++] = 0xf0 | (code >> 18);
-      buffer[at++] = 0x80 | ((code >> 12) & 0x3f);
+      bytes[end++] = 0xf0 | (code >> 18);
+      bytes[end++] = 0x80 | ((code >> 12) & 0x3f);
     } else {
-      buffer[at++] = 0xe0 | (code >> 12);
+      bytes[end++] = 0xe0 | (code >> 12);
     }
-    buffer[at++] = 0x80 | ((code >> 6) & 0x3f);
-    buffer[at++] = 0x80 | (code & 0x3f);
+    bytes[end++] = 0x80 | ((code >> 6) & 0x3f);
+    bytes[end++] = 0x80 | (code & 0x3f);
   }
+  at = end;
 }
 
 function writeTag(tag: number) {
@@ -167,9 +174,9 @@ function reserve(bytes: number) {
 
 function formatId(bytes: Uint8Array): string {
   let i = DIGEST_PREFIX.length;
-  for (const byte of bytes) {
-    idCodes[i++] = HEX_CODES[byte >> 4];
-    idCodes[i++] = HEX_CODES[byte & 15];
+  for (let j = 0; j < bytes.length; j++) {
+    idCodes[i++] = HEX_CODES[bytes[j] >> 4];
+    idCodes[i++] = HEX_CODES[bytes[j] & 15];
   }
-  return String.fromCharCode(...idCodes);
+  return String.fromCharCode.apply(null, idCodes);
 }
