@@ -33,14 +33,25 @@ export interface PeerContext {
   slipwayHome: string;
 }
 
-/** Slipway's CLI through its launcher (the bundle when it is fresh). */
-export function slipwayPeer(context: PeerContext, exportOci: boolean): Peer {
+/**
+ * Slipway's CLI through its launcher (the bundle when it is fresh). Node
+ * reads the whole file NODE_EXTRA_CA_CERTS names as it starts, before any
+ * of Slipway's code (about 40 ms for Debian's CA bundle on the bench
+ * machine); a default Node install has no such variable, so the CLI runs
+ * without it unless `keepCaCerts`.
+ */
+export function slipwayPeer(
+  context: PeerContext,
+  exportOci: boolean,
+  keepCaCerts = false,
+): Peer {
   const launcher = path.join(context.repo, 'executor-node/bin/slipway.js');
   const output = exportOci
     ? ['-o', `type=oci,dest=${path.join(context.work, 'oci-out')},tar=false`]
     : [];
+  const name = exportOci ? 'Slipway -o type=oci' : 'Slipway';
   return {
-    name: exportOci ? 'Slipway -o type=oci' : 'Slipway',
+    name: keepCaCerts ? `${name}, NODE_EXTRA_CA_CERTS set` : name,
     async build(cold) {
       await run(
         process.execPath,
@@ -54,7 +65,10 @@ export function slipwayPeer(context: PeerContext, exportOci: boolean): Peer {
           ...output,
           context.context,
         ],
-        { SLIPWAY_HOME: context.slipwayHome },
+        {
+          SLIPWAY_HOME: context.slipwayHome,
+          ...(keepCaCerts ? {} : { NODE_EXTRA_CA_CERTS: undefined }),
+        },
       );
     },
   };

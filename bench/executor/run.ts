@@ -70,6 +70,10 @@ async function main() {
     for (const make of [
       () => slipwayPeer(context, false),
       () => slipwayPeer(context, true),
+      // As this machine's environment has it (see slipwayPeer).
+      ...(process.env.NODE_EXTRA_CA_CERTS
+        ? [() => slipwayPeer(context, false, true)]
+        : []),
       () => buildahPeer(context),
       () => dockerPeer(context),
     ]) {

@@ -1,7 +1,7 @@
 // Reads CDI spec files from an ordered list of directories, the way BuildKit
 // scans its spec dirs: `.json` and `.yaml` files, later directories win.
 
-import { readdir, readFile } from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import type { CdiSpecFile } from '../../../core/src/index.ts';
@@ -22,7 +22,7 @@ export async function readCdiSpecDirs(
   for (const [priority, entry] of dirs.entries()) {
     const source = typeof entry === 'string' ? { dir: entry } : entry;
     for (const name of await listSpecNames(source.dir)) {
-      const text = await readFile(path.join(source.dir, name), 'utf8');
+      const text = fs.readFileSync(path.join(source.dir, name), 'utf8');
       const shown = path.join(source.shownAs ?? source.dir, name);
       files.push({ path: shown, priority, text });
     }
@@ -32,7 +32,7 @@ export async function readCdiSpecDirs(
 
 async function listSpecNames(dir: string): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
     return entries
       .filter((entry) => !entry.isDirectory() && isSpecFileName(entry.name))
       .map((entry) => entry.name)

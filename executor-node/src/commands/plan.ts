@@ -1,7 +1,7 @@
 // `slipway plan`: plans a build the way `docker buildx build` would run it and
 // prints the plan, readable or as JSON. Exit status 1 when the plan has errors.
 
-import { readFile, stat } from 'node:fs/promises';
+import fs from 'node:fs';
 
 import type {
   BuildPlan,
@@ -133,7 +133,7 @@ export async function runPlanCommand(
 
 // buildx checks the context before it reads the Dockerfile, with this text.
 async function checkContextDir(dir: string, shown: string): Promise<void> {
-  const info = await stat(dir).catch(() => undefined);
+  const info = fs.statSync(dir, { throwIfNoEntry: false });
   if (!info?.isDirectory()) {
     throw new Error(`unable to prepare context: path "${shown}" not found`);
   }
@@ -141,7 +141,7 @@ async function checkContextDir(dir: string, shown: string): Promise<void> {
 
 async function readDockerfile(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

@@ -3,7 +3,6 @@
 // its patterns compiled with BuildKit's rules and errors.
 
 import fs from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { readDockerignore } from '../../../core/src/index.ts';
@@ -34,7 +33,7 @@ export async function findIgnoreFile(
   if (dockerfilePath)
     candidates.unshift([`${dockerfilePath}.dockerignore`, true]);
   for (const [file, own] of candidates) {
-    const data = await readFile(file).catch(() => undefined);
+    const data = readOrUndefined(file);
     if (data) {
       return {
         path: file,
@@ -64,4 +63,12 @@ export function createContextFilter(
   const { matcher } = compiled;
   if (matcher.patterns.length === 0) return { ok: true, filter: () => false };
   return { ok: true, filter: (rel) => matcher.excludes(rel) };
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }

@@ -19,14 +19,20 @@ import type { Logger } from '../logger.ts';
 import type { SlipwayPaths } from '../paths.ts';
 import type { PrivateRoot } from '../snapshot/dir-snapshotter.ts';
 import { resolveUser, type ResolvedUser } from '../snapshot/ownership.ts';
-import { resolveInRoot } from '../snapshot/root-path.ts';
 import { ensureDir } from '../snapshot/copy-files.ts';
+import { resolveInRoot } from '../snapshot/root-path.ts';
 import { onExit } from '../snapshot/exit-cleanup.ts';
 import { ownedContainerId, removeAbandonedContainers } from './abandoned.ts';
 import { emulationProblem, needsLinux32 } from './emulation.ts';
 import { makeInsecure } from './insecure-spec.ts';
 import { createDefaultSpec, hostDeviceLookup } from './oci-spec.ts';
 import { OciRuntime } from './oci-runtime.ts';
+import {
+  knownStart,
+  readRootFacts,
+  writeRootFacts,
+  type Stub,
+} from './root-facts.ts';
 import { planRunMounts } from './run-mounts.ts';
 import type { HostRunRequest } from './session-runner.ts';
 
@@ -88,24 +94,48 @@ export class ContainerRunner implements Runner {
       // Host folders the mounts read are ready before the runtime's private
       // namespace is made; only what depends on the root waits for it.
       const spec = this.buildSpec(request, bundle, rootfs);
+      const checked = (spec.mounts ?? [])
+        .map((mount) => mount.destination)
+        .filter((dest) => !/^\/(dev|proc|sys)\//.test(dest));
+      const config = path.join(bundle, 'config.json');
+      const facts = privateRoot?.factsFile
+        ? readRootFacts(privateRoot.factsFile)
+        : undefined;
+      const known =
+        facts && knownStart(facts, request.user, request.cwd, checked);
+      if (known) {
+        // The root's user and folders are known: no need to look at it.
+        setUser(spec, known.user);
+        stubs.push(...known.stubs);
+        env = spec.process?.env ?? [];
+        fs.writeFileSync(config, JSON.stringify(spec));
+      }
       const exitCode = await this.runtime.run(bundle, id, onOutput, {
         overlay: privateRoot?.overlay,
-        prepare: (prefix) => {
-          const view = prefix + rootfs;
-          setUser(spec, resolveUser(view, request.user));
-          ensureDir(view, request.cwd);
-          for (const mount of spec.mounts ?? []) {
-            if (/^\/(dev|proc|sys)\//.test(mount.destination)) continue;
-            const missing = missingRoot(view, mount.destination);
-            if (missing && !stubs.some((s) => s.path === missing)) {
-              stubs.push(stubOf(view, missing));
-            }
-          }
-          env = spec.process?.env ?? [];
-          const config = path.join(bundle, 'config.json');
-          fs.writeFileSync(config, JSON.stringify(spec));
-        },
+        prepare: known
+          ? undefined
+          : (prefix) => {
+              const view = prefix + rootfs;
+              const user = resolveUser(view, request.user);
+              if (facts) facts.users[request.user] = user;
+              setUser(spec, user);
+              if (facts) facts.dirs[request.cwd] = isDir(view, request.cwd);
+              ensureDir(view, request.cwd);
+              for (const dest of checked) {
+                const missing = missingRoot(view, dest);
+                const stub = missing && stubOf(view, missing);
+                if (facts) facts.paths[dest] = stub || true;
+                if (stub && !stubs.some((s) => s.path === stub.path)) {
+                  stubs.push(stub);
+                }
+              }
+              env = spec.process?.env ?? [];
+              fs.writeFileSync(config, JSON.stringify(spec));
+            },
       });
+      if (facts && !known && privateRoot?.factsFile) {
+        writeRootFacts(privateRoot.factsFile, facts);
+      }
       return { exitCode, env };
     } finally {
       // The runtime's mount is gone now: stubs are removed from the upper.
@@ -244,6 +274,15 @@ function bindFile(source: string, destination: string): OciMount {
   };
 }
 
+/** Tells whether `dir` is a folder in the root (symlinks followed). */
+function isDir(rootfs: string, dir: string): boolean {
+  try {
+    return fs.statSync(resolveInRoot(rootfs, dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Returns the first missing part of `dest` in the root, if any is missing. */
 function missingRoot(rootfs: string, dest: string): string | undefined {
   let current = '/';
@@ -252,16 +291,6 @@ function missingRoot(rootfs: string, dest: string): string | undefined {
     if (!fs.existsSync(resolveInRoot(rootfs, current, false))) return current;
   }
   return undefined;
-}
-
-/**
- * A mount point the runtime will create, and the folder it goes in, both
- * relative to the root with symlinks resolved.
- */
-interface Stub {
-  path: string;
-  host: string;
-  parent: string;
 }
 
 function stubOf(root: string, stub: string): Stub {

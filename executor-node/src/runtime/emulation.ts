@@ -70,12 +70,18 @@ const CANDIDATES = [
  * BuildKit's worker reports, natively or through registered emulators.
  */
 export function runnablePlatforms(): string[] {
-  const host = hostPlatform();
-  const others = CANDIDATES.filter(
-    (p) => p !== host && emulationProblem(p) === undefined,
-  );
-  return [host, ...others];
+  // binfmt_misc is read once a process: a build plans twice.
+  runnable ??= (() => {
+    const host = hostPlatform();
+    const others = CANDIDATES.filter(
+      (p) => p !== host && emulationProblem(p) === undefined,
+    );
+    return [host, ...others];
+  })();
+  return [...runnable];
 }
+
+let runnable: string[] | undefined;
 
 /** Reports whether a 32-bit personality must be set for `platform`. */
 export function needsLinux32(platform: string): boolean {

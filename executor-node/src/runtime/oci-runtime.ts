@@ -93,24 +93,37 @@ export class OciRuntime {
       return this.spawnRuntime(runtimeArgs, id, bundle, onOutput);
     }
     if (!options.overlay) await options.prepare?.('');
+    // The launcher says `ready` on fd 3 once the overlay is mounted. With
+    // `prepare` it then waits for `go` on stdin before it becomes the
+    // runtime; without, it goes on at once.
+    const wait = options.prepare !== undefined;
     const launch = launcher({
       hideUnified: choice.hideUnifiedCgroup,
       overlay: options.overlay,
+      wait,
     });
     const child = spawn(launch.command, [...launch.args, ...runtimeArgs], {
       cwd: options.overlay?.cwd,
       stdio: options.overlay
-        ? ['pipe', 'pipe', 'pipe', 'pipe']
+        ? [wait ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe']
         : ['ignore', 'pipe', 'pipe'],
     });
     track(id, { choice, bundle });
-    if (options.overlay) launching.add(child);
+    if (!options.overlay) return collect(child, onOutput, () => untrack(id));
+    // Until `ready`, stderr is the mount's, kept for the error below; a
+    // launcher that does not wait may write the step's own output at once.
+    if (wait) launching.add(child);
+    const mounted = waitReady(child);
     const exited = collect(child, onOutput, () => untrack(id));
-    if (!options.overlay) return exited;
+    if (!wait) {
+      const code = await exited;
+      if (!(await mounted)) {
+        throw new Error(`failed to mount the step's root: exit code ${code}`);
+      }
+      return code;
+    }
 
-    // The launcher says `ready` on fd 3 once the overlay is mounted, then
-    // waits for `go` on stdin before it becomes the runtime.
-    const ready = await waitReady(child);
+    const ready = await mounted;
     if (!ready) {
       await exited.catch(() => 0);
       throw new Error(`failed to mount the step's root: ${launchError(child)}`);
@@ -164,7 +177,11 @@ export interface PrivateOverlay {
  * runtime. busybox's shell runs umount as a built-in applet, which saves a
  * process start per step; any POSIX shell works too.
  */
-function launcher(plan: { hideUnified: boolean; overlay?: PrivateOverlay }): {
+function launcher(plan: {
+  hideUnified: boolean;
+  overlay?: PrivateOverlay;
+  wait: boolean;
+}): {
   command: string;
   args: string[];
 } {
@@ -177,9 +194,10 @@ function launcher(plan: { hideUnified: boolean; overlay?: PrivateOverlay }): {
       'shift 2',
       'echo ready >&3',
       'exec 3>&-',
-      'read -r go || exit 125',
-      '[ "$go" = go ] || exit 125',
     );
+    if (plan.wait) {
+      script.push('read -r go || exit 125', '[ "$go" = go ] || exit 125');
+    }
     params.push(plan.overlay.options, plan.overlay.target);
   }
   script.push('exec "$@" </dev/null 3>&-');

@@ -39,6 +39,9 @@ import {
 /** execFile as a promise; child_process loads on first use, not at start. */
 const run = (file: string, args: string[]) => promisify(execFile)(file, args);
 
+/** The file beside a version's layer that keeps facts about its root. */
+const ROOT_FACTS = 'root-facts.json';
+
 /** How snapshots keep files: `auto` uses overlayfs where it works. */
 export type SnapshotterMode = SnapshotKind | 'auto';
 
@@ -64,6 +67,8 @@ export interface PrivateRoot {
   overlay: { options: string; target: string; cwd: string };
   /** Where the step's changes land (the overlay's upper folder). */
   upper: string;
+  /** Where facts about the root the step starts from are kept (root-facts.ts). */
+  factsFile?: string;
   /** Gives the overlay's work folder back once the runtime has ended. */
   release(): void;
 }
@@ -181,6 +186,14 @@ export class DirSnapshotter implements Snapshotter {
         cwd: this.dir,
       },
       upper,
+      ...(pending.parent
+        ? {
+            factsFile: path.join(
+              this.layout.version(pending.parent.id),
+              ROOT_FACTS,
+            ),
+          }
+        : {}),
       release: () => folders.give(workdir),
     };
   }

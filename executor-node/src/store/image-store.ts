@@ -42,6 +42,15 @@ interface ManifestDocument {
   layers: Descriptor[];
 }
 
+/** Images resolved in this process, by store, index.json stamp and platform. */
+const resolvedImages = new Map<string, ResolvedImage>();
+
+/** Identifies one state of index.json; undefined when there is none. */
+function indexStamp(file: string): string | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false, bigint: true });
+  return st && `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
 /** Finds images in an OCI image layout folder and unpacks them. */
 export class OciImageStore implements ImageSource {
   constructor(readonly dir: string) {}
@@ -78,12 +87,27 @@ export class OciImageStore implements ImageSource {
     const full = normalizeReference(ref);
     const fail = (why: string) =>
       new Error(`failed to resolve source metadata for ${full}: ${why}`);
-    if (!fs.existsSync(path.join(this.dir, 'index.json'))) {
+    const stamp = indexStamp(path.join(this.dir, 'index.json'));
+    if (stamp === undefined) {
       throw fail(
         `no image store at ${this.dir} (run scripts/setup-images.sh as root)`,
       );
     }
+    // A build resolves each base image several times (the plan's configs,
+    // the solve); while index.json is unchanged the answer is too.
+    const key = `${this.dir}\0${stamp}\0${full}\0${platform}`;
+    const known = resolvedImages.get(key);
+    if (known) return structuredClone(known);
+    const image = this.resolveFresh(full, platform, fail);
+    resolvedImages.set(key, image);
+    return structuredClone(image);
+  }
 
+  private resolveFresh(
+    full: string,
+    platform: string,
+    fail: (why: string) => Error,
+  ): ResolvedImage {
     const top = this.findTop(full);
     if (!top) {
       throw fail(

@@ -98,6 +98,46 @@ test(
   },
 );
 
+test(
+  'a RUN started from facts kept beside its parent runs as it did the first time',
+  { skip },
+  async () => {
+    const home = testHome();
+    const dockerfile = (file: string) =>
+      [
+        'FROM busybox:1.36',
+        'WORKDIR /srv/app',
+        'USER nobody',
+        `RUN echo "$(id -u):$(id -g) $(pwd)" > /tmp/${file}`,
+        '',
+      ].join('\n');
+    const first = await build(dockerfile('out'), {}, { home });
+    assert.equal(first.result.error, undefined);
+    // The WORKDIR step's snapshot now holds what the RUN learned on mounting.
+    const facts = findFiles(path.join(home, 'snapshots/v'), 'root-facts.json');
+    assert.equal(facts.length, 1);
+    const kept = JSON.parse(fs.readFileSync(facts[0] as string, 'utf8'));
+    assert.deepEqual(kept.users.nobody, {
+      uid: 65534,
+      gid: 65534,
+      additionalGids: [],
+    });
+    assert.equal(kept.dirs['/srv/app'], true);
+    // busybox has no /etc/hosts: the runtime makes a mount point for it.
+    assert.equal(kept.paths['/etc/hosts'].path, '/etc/hosts');
+    const learned = fs.statSync(facts[0] as string).mtimeMs;
+
+    // A new RUN over the cached WORKDIR step starts from those facts.
+    const second = await build(dockerfile('again'), {}, { home });
+    assert.equal(second.result.error, undefined);
+    const [only] = second.result.results;
+    assert.equal(read(only?.rootfs, 'tmp/again'), '65534:65534 /srv/app\n');
+    assert.equal(fs.statSync(facts[0] as string).mtimeMs, learned);
+    const hosts = path.join(only?.rootfs ?? '', 'etc/hosts');
+    assert.equal(fs.existsSync(hosts), false, 'no mount point left behind');
+  },
+);
+
 test('USER that does not exist fails as BuildKit does', { skip }, async () => {
   const { result } = await build('FROM busybox:1.36\nUSER ghost\nRUN true\n');
   assert.equal(result.ok, false);
@@ -106,3 +146,10 @@ test('USER that does not exist fails as BuildKit does', { skip }, async () => {
     /unable to find user ghost: no matching entries in passwd file/,
   );
 });
+
+function findFiles(dir: string, name: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((rel) => path.basename(rel) === name)
+    .map((rel) => path.join(dir, rel));
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { knownStart, readRootFacts, writeRootFacts } from './root-facts.ts';
+
+const nobody = { uid: 65534, gid: 65534, additionalGids: [] };
+
+test('a start is known only when the user, folder and every mount point are', () => {
+  const hosts = { path: '/etc/hosts', host: 'etc/hosts', parent: 'etc' };
+  const facts = {
+    users: { nobody },
+    dirs: { '/srv': true, '/missing': false },
+    paths: { '/proc': true as const, '/etc/hosts': hosts },
+  };
+  assert.deepEqual(knownStart(facts, 'nobody', '/srv', ['/proc']), {
+    user: nobody,
+    stubs: [],
+  });
+  assert.deepEqual(
+    knownStart(facts, 'nobody', '/srv', ['/proc', '/etc/hosts', '/etc/hosts']),
+    { user: nobody, stubs: [hosts] },
+  );
+  assert.equal(knownStart(facts, 'root', '/srv', []), undefined);
+  assert.equal(knownStart(facts, 'nobody', '/missing', []), undefined);
+  assert.equal(knownStart(facts, 'nobody', '/other', []), undefined);
+  assert.equal(knownStart(facts, 'nobody', '/srv', ['/new']), undefined);
+  // Names that are properties of every object are not users or paths.
+  assert.equal(knownStart(facts, 'constructor', '/srv', []), undefined);
+  assert.equal(knownStart(facts, 'nobody', '/srv', ['toString']), undefined);
+});
+
+test('facts round-trip through their file; a torn or missing one reads empty', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'root-facts-'));
+  try {
+    const file = path.join(dir, 'root-facts.json');
+    const empty = { users: {}, dirs: {}, paths: {} };
+    assert.deepEqual(readRootFacts(file), empty);
+    const facts = { users: { nobody }, dirs: { '/': true }, paths: {} };
+    writeRootFacts(file, facts);
+    assert.deepEqual(readRootFacts(file), facts);
+    assert.deepEqual(fs.readdirSync(dir), ['root-facts.json']);
+    fs.writeFileSync(file, '{"users":');
+    assert.deepEqual(readRootFacts(file), empty);
+    fs.writeFileSync(file, '{"users":{},"dirs":[],"paths":{}}');
+    assert.deepEqual(readRootFacts(file), empty);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,91 @@
+// What a RUN step's runtime needs to know about its root before it starts
+// (the user's ids, which paths exist), kept beside the committed snapshot the
+// step starts from. Committed snapshots never change, so these facts never go
+// stale, and a step whose facts are all known starts without the hand-over
+// that lets this process look at the freshly mounted root.
+
+import fs from 'node:fs';
+
+import type { ResolvedUser } from '../snapshot/ownership.ts';
+
+/** Facts about one committed root filesystem, as read through its mount. */
+export interface RootFacts {
+  /** `USER` values (as written) and the ids they resolved to. */
+  users: Record<string, ResolvedUser>;
+  /** Folders (symlinks followed) and whether each was one. */
+  dirs: Record<string, boolean>;
+  /**
+   * Mount destinations: true when every part existed, else the mount point
+   * the runtime makes for it.
+   */
+  paths: Record<string, true | Stub>;
+}
+
+/**
+ * A mount point the runtime will create, and the folder it goes in, both
+ * relative to the root with symlinks resolved.
+ */
+export interface Stub {
+  path: string;
+  host: string;
+  parent: string;
+}
+
+/** How a known step starts: its user's ids and the stubs to remove after. */
+export interface KnownStart {
+  user: ResolvedUser;
+  stubs: Stub[];
+}
+
+/** Reads the facts kept in `file`; empty facts when there are none yet. */
+export function readRootFacts(file: string): RootFacts {
+  try {
+    const read = JSON.parse(fs.readFileSync(file, 'utf8')) as RootFacts;
+    if ([read.users, read.dirs, read.paths].every(isRecord)) return read;
+  } catch {
+    // Missing or torn by a crash: learn the facts again.
+  }
+  return { users: {}, dirs: {}, paths: {} };
+}
+
+/**
+ * Keeps `facts` in `file` (written aside and renamed, so a reader never sees
+ * half a file); a snapshot folder that cannot be written is left as it is.
+ */
+export function writeRootFacts(file: string, facts: RootFacts): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(facts));
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Returns how a step starts when the facts cover all it needs: its user, its
+ * working folder (which must exist, as nothing may be made in the root before
+ * the runtime starts) and every mount destination. Undefined otherwise.
+ */
+export function knownStart(
+  facts: RootFacts,
+  user: string,
+  cwd: string,
+  destinations: string[],
+): KnownStart | undefined {
+  if (facts.dirs[cwd] !== true) return undefined;
+  if (!Object.hasOwn(facts.users, user)) return undefined;
+  const stubs: Stub[] = [];
+  for (const dest of destinations) {
+    const known = Object.hasOwn(facts.paths, dest) && facts.paths[dest];
+    if (!known) return undefined;
+    if (known !== true && !stubs.some((s) => s.path === known.path)) {
+      stubs.push(known);
+    }
+  }
+  return { user: facts.users[user] as ResolvedUser, stubs };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
