@@ -82,8 +82,9 @@ export function lexShellWord(
 class ShellLexer {
   private pos: number;
   private readonly escape: number;
-  private readonly unmatched = new Set<string>();
-  private readonly matched = new Set<string>();
+  // Names in order of first use; a word names few, so arrays beat sets.
+  private readonly unmatched: string[] = [];
+  private readonly matched: string[] = [];
   private buf = '';
   rawEscapes: boolean;
 
@@ -101,11 +102,11 @@ class ShellLexer {
   }
 
   unmatchedList(): string[] {
-    return [...this.unmatched];
+    return this.unmatched;
   }
 
   matchedList(): string[] {
-    return [...this.matched];
+    return this.matched;
   }
 
   private peek(): number {
@@ -428,8 +429,8 @@ class ShellLexer {
 
   private getEnv(name: string): string | undefined {
     const value = this.lookup(name);
-    if (value === undefined) this.unmatched.add(name);
-    else this.matched.add(name);
+    const names = value === undefined ? this.unmatched : this.matched;
+    if (!names.includes(name)) names.push(name);
     return value;
   }
 }

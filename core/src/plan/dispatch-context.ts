@@ -67,6 +67,22 @@ export interface DispatchContext {
   baseImages?: Record<string, ImageConfig>;
 }
 
+const platformNames = new WeakMap<Platform, string>();
+
+/**
+ * Returns `formatPlatformAll(platform)`, made once per platform object, so
+ * the vertices of a platform share one string. Planning never changes a
+ * platform object once made.
+ */
+export function platformName(platform: Platform): string {
+  let name = platformNames.get(platform);
+  if (name === undefined) {
+    name = formatPlatformAll(platform);
+    platformNames.set(platform, name);
+  }
+  return name;
+}
+
 /** Records an error diagnostic at a range of the Dockerfile. */
 export function reportError(
   ctx: DispatchContext,
@@ -126,7 +142,7 @@ export function nextStepName(
     index: state.cmdIndex,
     total: state.cmdTotal,
     stage: state.node.displayName,
-    platform: ctx.multiPlatform ? formatPlatformAll(state.platform) : undefined,
+    platform: ctx.multiPlatform ? platformName(state.platform) : undefined,
     targetSuffix:
       ctx.multiPlatform && env ? targetSuffix(state.platform, env) : undefined,
     onbuild: state.onbuild,

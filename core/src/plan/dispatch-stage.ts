@@ -8,7 +8,7 @@ import { formatPlatformAll, parsePlatform } from '../platform/platform.ts';
 import { findBaseImage } from './base-images.ts';
 import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
-import { nextStepName } from './dispatch-context.ts';
+import { nextStepName, platformName } from './dispatch-context.ts';
 import { configEnvSet, envAddAll, envFromStrings, envGet } from './env-list.ts';
 import { planCopy } from './plan-copy.ts';
 import { planArg, planEnv, planLabel } from './plan-env.ts';
@@ -25,6 +25,8 @@ import type { StageNode } from './stage-graph.ts';
  */
 export const DEFAULT_PATH =
   '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const COUNTED_STEPS = new Set(['ADD', 'COPY', 'RUN', 'WORKDIR']);
 
 /** Returns an empty image config, as for `scratch`. */
 export function emptyImageConfig(): ImageConfig {
@@ -79,13 +81,16 @@ export function dispatchStage(
 function initialState(ctx: DispatchContext, node: StageNode): StageState {
   const state = node.base ? inherit(ctx, node) : fresh(ctx, node);
 
+  const configEnv = envFromStrings(state.config.env);
   if (
-    envGet(envFromStrings(state.config.env), 'PATH') === undefined &&
+    envGet(configEnv, 'PATH') === undefined &&
     state.platform.os !== 'windows'
   ) {
     state.config.env = configEnvSet(state.config.env, 'PATH', DEFAULT_PATH);
+    // PATH was not there, so it is simply added last.
+    configEnv.push(['PATH', DEFAULT_PATH]);
   }
-  state.env = envAddAll(state.env, envFromStrings(state.config.env));
+  state.env = envAddAll(state.env, configEnv);
   if (state.config.workingDir) state.dir = state.config.workingDir;
   if (state.config.user) state.user = state.config.user;
   return state;
@@ -179,7 +184,7 @@ function autoDetectPlatform(
 }
 
 function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
-  const platform = formatPlatformAll(state.platform);
+  const platform = platformName(state.platform);
   const text = `FROM ${ref}`;
   const vertex: ImageVertex = {
     kind: 'image',
@@ -216,10 +221,7 @@ function countSteps(node: StageNode): number {
   let total = !node.base && node.baseName !== 'scratch' ? 1 : 0;
   for (const command of node.commands) {
     if (command.onbuild) total++;
-    else if (
-      ['ADD', 'COPY', 'RUN', 'WORKDIR'].includes(command.instruction.kind)
-    )
-      total++;
+    else if (COUNTED_STEPS.has(command.instruction.kind)) total++;
   }
   return total;
 }

@@ -18,14 +18,24 @@ export function envAddOrReplace(
   key: string,
   value: string,
 ): EnvList {
-  return [...list.filter(([k]) => k !== key), [key, value]];
+  const out: EnvList = [];
+  for (const pair of list) if (pair[0] !== key) out.push(pair);
+  out.push([key, value]);
+  return out;
 }
 
 /** Sets every pair of `pairs` (keys unique) in turn, as envAddOrReplace would. */
 export function envAddAll(list: EnvList, pairs: EnvList): EnvList {
   if (pairs.length === 0) return list;
-  const keys = new Set(pairs.map(([key]) => key));
-  return [...list.filter(([key]) => !keys.has(key)), ...pairs];
+  const out: EnvList = [];
+  if (pairs.length > SMALL) {
+    const keys = new Set(pairs.map(([key]) => key));
+    for (const pair of list) if (!keys.has(pair[0])) out.push(pair);
+  } else {
+    for (const pair of list) if (!hasKey(pairs, pair[0])) out.push(pair);
+  }
+  for (const pair of pairs) out.push(pair);
+  return out;
 }
 
 /** Sets `key` in an image config env (`K=V` strings), keeping its position. */
@@ -35,7 +45,15 @@ export function configEnvSet(
   value: string,
 ): string[] {
   const out = [...env];
-  const at = out.findIndex((entry) => entry.split('=', 1)[0] === key);
+  // The entry's name is the text before its first `=`, so one with `=` in
+  // it names nothing.
+  const at = key.includes('=')
+    ? -1
+    : out.findIndex(
+        (entry) =>
+          entry.startsWith(key) &&
+          (entry.length === key.length || entry.charCodeAt(key.length) === 61),
+      );
   if (at >= 0) out[at] = `${key}=${value}`;
   else out.push(`${key}=${value}`);
   return out;
@@ -43,6 +61,7 @@ export function configEnvSet(
 
 /** Reads `K=V` strings into a list (a key set again moves to the end). */
 export function envFromStrings(env: readonly string[]): EnvList {
+  if (env.length <= SMALL) return envFromFewStrings(env);
   const byKey = new Map<string, string>();
   for (const entry of env) {
     const eq = entry.indexOf('=');
@@ -52,6 +71,27 @@ export function envFromStrings(env: readonly string[]): EnvList {
     byKey.set(key, eq < 0 ? '' : entry.slice(eq + 1));
   }
   return [...byKey];
+}
+
+// Up to this many entries, scanning a list beats building a map or set.
+const SMALL = 32;
+
+function envFromFewStrings(env: readonly string[]): EnvList {
+  const out: EnvList = [];
+  for (const entry of env) {
+    const eq = entry.indexOf('=');
+    const key = eq < 0 ? entry : entry.slice(0, eq);
+    const at = out.findIndex((pair) => pair[0] === key);
+    // A key set again moves to the end, as envAddOrReplace does.
+    if (at >= 0) out.splice(at, 1);
+    out.push([key, eq < 0 ? '' : entry.slice(eq + 1)]);
+  }
+  return out;
+}
+
+function hasKey(list: EnvList, key: string): boolean {
+  for (const pair of list) if (pair[0] === key) return true;
+  return false;
 }
 
 /** Formats a list as `K=V` strings. */

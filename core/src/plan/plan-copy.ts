@@ -6,7 +6,6 @@ import type { CopyInstruction } from '../model/instructions.ts';
 import { checkCopyIgnored } from '../checks/copy-checks.ts';
 import type { CopyVertex, InlineFile } from '../model/plan.ts';
 import { goQuote } from '../diagnostics/go-quote.ts';
-import { formatPlatformAll } from '../platform/platform.ts';
 import { hashParts } from './vertex-id.ts';
 import { checkDigest } from './digest.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
@@ -14,6 +13,7 @@ import {
   addVertex,
   expandIn,
   nextStepName,
+  platformName,
   reportError,
   stepText,
 } from './dispatch-context.ts';
@@ -44,7 +44,7 @@ export function planCopy(
   const dest = resolveDestination(state.dir, expanded.dest);
   const text = stepText(ctx, state, c.original);
   const name = nextStepName(ctx, state, text);
-  const platform = formatPlatformAll(state.platform);
+  const platform = platformName(state.platform);
   const common = {
     instruction: c.kind,
     dest,

@@ -11,12 +11,12 @@ import { goQuote } from '../diagnostics/go-quote.ts';
 import { expandWord } from '../expand/expand-word.ts';
 import { isHeredocWord } from '../instructions/copy.ts';
 import { parseMount } from '../instructions/run-mount.ts';
-import { formatPlatformAll } from '../platform/platform.ts';
 import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
   nextStepName,
+  platformName,
   reportError,
   stepText,
 } from './dispatch-context.ts';
@@ -52,7 +52,7 @@ export function planRun(
   checkEntitlements(ctx, c);
   const devices = planDevices(ctx, c);
 
-  const platform = formatPlatformAll(state.platform);
+  const platform = platformName(state.platform);
   const network = c.network ?? 'default';
   const env = envToStrings(withSshAuthSock(state, mounts.list));
   const inputs = [

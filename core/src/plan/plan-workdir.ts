@@ -4,13 +4,13 @@
 import type { WorkdirInstruction } from '../model/instructions.ts';
 import { checkWorkdir } from '../checks/dispatch-checks.ts';
 import type { WorkdirVertex } from '../model/plan.ts';
-import { formatPlatformAll } from '../platform/platform.ts';
 import { hashParts } from './vertex-id.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import {
   addVertex,
   expandIn,
   nextStepName,
+  platformName,
   stepText,
 } from './dispatch-context.ts';
 import { normalizePath } from '../util/posix-path.ts';
@@ -31,7 +31,7 @@ export function planWorkdir(
   state.dir = dir;
   if (dir === '/') return;
 
-  const platform = formatPlatformAll(state.platform);
+  const platform = platformName(state.platform);
   const inputs = state.result ? [state.result] : [];
   const text = stepText(ctx, state, c.original);
   const vertex: WorkdirVertex = {

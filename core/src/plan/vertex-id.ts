@@ -67,14 +67,27 @@ function writeValue(value: unknown) {
 }
 
 function writeRecord(record: Record<string, unknown>) {
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
+  const keys = Object.keys(record);
+  sortKeys(keys);
+  let count = 0;
+  for (const key of keys) if (record[key] !== undefined) count++;
   writeTag(OBJECT);
-  writeLength(keys.length);
+  writeLength(count);
   for (const key of keys) {
+    if (record[key] === undefined) continue;
     writeText(key);
     writeValue(record[key]);
+  }
+}
+
+// Sorts by UTF-16 code units, as Array.prototype.sort does; records here
+// have a handful of keys, where insertion sort allocates nothing.
+function sortKeys(keys: string[]) {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
   }
 }
 
