@@ -24,7 +24,7 @@ export function parseFlags(
   spec: FlagSpec,
 ): { flags: ParsedFlags; error?: string } {
   const flags: ParsedFlags = { strings: {}, bools: {}, lists: {}, used: [] };
-  for (const name of listNames(spec)) flags.lists[name] = [];
+  for (const name in spec) if (spec[name] === 'strings') flags.lists[name] = [];
 
   for (const word of words) {
     if (word === '--') break;
@@ -32,18 +32,6 @@ export function parseFlags(
     if (error) return { flags, error };
   }
   return { flags };
-}
-
-// Specs are constants: the names of their repeatable flags are read once.
-const listNamesOf = new WeakMap<FlagSpec, string[]>();
-
-function listNames(spec: FlagSpec): string[] {
-  let names = listNamesOf.get(spec);
-  if (names === undefined) {
-    names = Object.keys(spec).filter((name) => spec[name] === 'strings');
-    listNamesOf.set(spec, names);
-  }
-  return names;
 }
 
 function applyFlag(
