@@ -91,9 +91,13 @@ function extractFlags(
       if (ch === escape) {
         if (pos + 1 === line.length) continue;
         pos++;
-        ch = line.charCodeAt(pos);
+        word += line[pos];
+        continue;
       }
-      word += String.fromCharCode(ch);
+      // A run of ordinary characters goes into the word in one slice.
+      const end = wordRunEnd(line, pos + 1, escape);
+      word += line.slice(pos, end);
+      pos = end - 1;
       continue;
     }
     if (ch === quote) {
@@ -111,4 +115,17 @@ function extractFlags(
     word += String.fromCharCode(ch);
   }
   return { rest: '', flags };
+}
+
+// Finds where a flag word's ordinary characters from `start` end: at a
+// space, a quote or the escape character.
+function wordRunEnd(line: string, start: number, escape: number): number {
+  let end = start;
+  for (; end < line.length; end++) {
+    const code = line.charCodeAt(end);
+    if (isGoSpace(code) || code === 0x27 || code === 0x22 || code === escape) {
+      break;
+    }
+  }
+  return end;
 }
