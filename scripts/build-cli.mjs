@@ -5,6 +5,7 @@
 // none of the sources it was made from changed. Run by `npm ci`/`npm install`
 // (the prepare script). Usage: node scripts/build-cli.mjs [OUTDIR]
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -72,6 +73,8 @@ const result = await esbuild.build({
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
+  // oci-runtime.ts reads import.meta only where __dirname is missing.
+  logOverride: { 'empty-import-meta': 'silent' },
   plugins: [lazyPackages(LAZY_PACKAGES)],
 });
 const code = shareBuiltinWrappers(result.outputFiles[0].text);
@@ -96,6 +99,32 @@ fs.writeFileSync(
 console.error(
   `build-cli: wrote ${path.relative(root, outdir) || '.'}/slipway.cjs in ${Date.now() - started} ms`,
 );
+compileLauncher();
+
+/**
+ * Compiles launch/slipway-launch.c, which starts a RUN step's runtime in one
+ * process; without a C compiler, steps start through unshare and a shell.
+ */
+function compileLauncher() {
+  const source = path.join(root, 'executor-node/launch/slipway-launch.c');
+  const out = path.join(outdir, 'slipway-launch');
+  const built = fs.statSync(out, { throwIfNoEntry: false });
+  if (built && built.mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const tmp = `${out}.${process.pid}.tmp`;
+  const compiler = process.env.CC ?? 'cc';
+  const result = spawnSync(compiler, ['-O2', '-Wall', '-o', tmp, source], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    console.error(
+      `build-cli: ${compiler} could not build slipway-launch; RUN steps start through unshare and sh`,
+    );
+    return;
+  }
+  fs.renameSync(tmp, out);
+  console.error(`build-cli: compiled ${path.relative(root, out)}`);
+}
 
 /** An esbuild plugin that puts each package behind a loader-on-call module. */
 function lazyPackages(table) {

@@ -172,10 +172,11 @@ export interface PrivateOverlay {
 }
 
 /**
- * The command that starts a runtime: a shell in a private mount namespace
- * that hides cgroup2 and mounts the overlay, then replaces itself with the
- * runtime. busybox's shell runs umount as a built-in applet, which saves a
- * process start per step; any POSIX shell works too.
+ * The command that starts a runtime in a private mount namespace, where it
+ * hides cgroup2 and mounts the overlay, then replaces itself with the
+ * runtime: slipway-launch (launch/slipway-launch.c, one process) where it
+ * was compiled, else a shell script run by unshare. busybox's shell runs
+ * umount as a built-in applet, which saves a process; any POSIX shell works.
  */
 function launcher(plan: {
   hideUnified: boolean;
@@ -185,6 +186,15 @@ function launcher(plan: {
   command: string;
   args: string[];
 } {
+  const compiled = compiledLauncher();
+  if (compiled) {
+    const args = plan.hideUnified ? ['--hide', UNIFIED] : [];
+    if (plan.overlay) {
+      args.push('--overlay', plan.overlay.options, plan.overlay.target);
+      if (plan.wait) args.push('--wait');
+    }
+    return { command: compiled, args: [...args, '--'] };
+  }
   const script: string[] = [];
   const params: string[] = [];
   if (plan.hideUnified) script.push(`umount ${UNIFIED} || exit 125`);
@@ -215,6 +225,37 @@ function launcher(plan: {
       ...params,
     ],
   };
+}
+
+let compiled: string | null | undefined;
+
+/** Names the program that starts RUN steps here: slipway-launch or sh. */
+export function stepLauncher(): string {
+  return compiledLauncher() ? 'slipway-launch' : 'sh';
+}
+
+/**
+ * Returns slipway-launch as scripts/build-cli.mjs left it in
+ * executor-node/dist, or null; SLIPWAY_LAUNCHER=sh always picks the shell.
+ */
+function compiledLauncher(): string | null {
+  compiled ??= (() => {
+    if (process.env.SLIPWAY_LAUNCHER === 'sh') return null;
+    // The bundle runs from executor-node/dist, the sources from src/runtime.
+    const here =
+      typeof __dirname === 'string' ? __dirname : import.meta.dirname;
+    for (const dir of [here, path.join(here, '../../dist')]) {
+      const file = path.join(dir, 'slipway-launch');
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return file;
+      } catch {
+        continue;
+      }
+    }
+    return null;
+  })();
+  return compiled;
 }
 
 let shell: string[] | undefined;
