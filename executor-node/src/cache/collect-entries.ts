@@ -3,6 +3,7 @@
 // layer over its parent, its cache record and when it was made.
 
 import fs from 'node:fs';
+import path from 'node:path';
 
 import type { LayerStore } from '../layer/layer-store.ts';
 import type { DirSnapshotter } from '../snapshot/dir-snapshotter.ts';
@@ -51,7 +52,11 @@ export async function collectCacheEntries(
   for (const meta of versions.values()) {
     const layer = await layers.layerOf(snapshots, meta);
     const record = await records.get(meta.key);
-    const made = fs.statSync(snapshots.layout.version(meta.id)).mtime;
+    // meta.json is written once, at the commit; the folder itself gains
+    // files later (root-facts.json).
+    const made = fs.statSync(
+      path.join(snapshots.layout.version(meta.id), 'meta.json'),
+    ).mtime;
     entries.push({
       key: meta.key,
       ...(meta.parent ? { parent: meta.parent.key } : {}),
