@@ -244,16 +244,8 @@ function compiledLauncher(): string | null {
     // The bundle runs from executor-node/dist, the sources from src/runtime.
     const here =
       typeof __dirname === 'string' ? __dirname : import.meta.dirname;
-    for (const dir of [here, path.join(here, '../../dist')]) {
-      const file = path.join(dir, 'slipway-launch');
-      try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return file;
-      } catch {
-        continue;
-      }
-    }
-    return null;
+    const dirs = [here, path.join(here, '../../dist')];
+    return executableIn(dirs, 'slipway-launch') ?? null;
   })();
   return compiled;
 }
@@ -396,6 +388,11 @@ function findExecutable(name: string): string | undefined {
   const dirs = (process.env.PATH ?? '')
     .split(':')
     .concat(['/usr/sbin', '/sbin', '/usr/bin']);
+  return executableIn(dirs, name);
+}
+
+/** Returns the first executable `name` in `dirs`, skipping empty entries. */
+function executableIn(dirs: string[], name: string): string | undefined {
   for (const dir of dirs) {
     if (!dir) continue;
     const file = path.join(dir, name);
