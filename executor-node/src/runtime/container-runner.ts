@@ -119,12 +119,15 @@ export class ContainerRunner implements Runner {
               const user = resolveUser(view, request.user);
               if (facts) facts.users[request.user] = user;
               setUser(spec, user);
-              if (facts) facts.dirs[request.cwd] = isDir(view, request.cwd);
+              const hadCwd = isDir(view, request.cwd);
+              if (facts) facts.dirs[request.cwd] = hadCwd;
               ensureDir(view, request.cwd);
               for (const dest of checked) {
                 const missing = missingRoot(view, dest);
                 const stub = missing && stubOf(view, missing);
-                if (facts) facts.paths[dest] = stub || true;
+                // A working folder made just now is not the parent's: what
+                // is missing under it was missing higher up in the parent.
+                if (facts && hadCwd) facts.paths[dest] = stub || true;
                 if (stub && !stubs.some((s) => s.path === stub.path)) {
                   stubs.push(stub);
                 }
