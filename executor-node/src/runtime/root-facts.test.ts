@@ -50,3 +50,34 @@ test('facts round-trip through their file; a torn or missing one reads empty', (
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('facts of the wrong shape, or stubs outside the root, read empty', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'root-facts-'));
+  try {
+    const file = path.join(dir, 'root-facts.json');
+    const empty = { users: {}, dirs: {}, paths: {} };
+    const hosts = { path: '/etc/hosts', host: 'etc/hosts', parent: 'etc' };
+    const good = { users: { nobody }, dirs: { '/': true }, paths: {} };
+    const bad = [
+      { ...good, users: { nobody: 'x' } },
+      { ...good, users: { nobody: { uid: -1, gid: 0, additionalGids: [] } } },
+      { ...good, users: { nobody: { uid: 0, gid: 0, additionalGids: ['1'] } } },
+      { ...good, dirs: { '/': 'yes' } },
+      { ...good, paths: { '/etc/hosts': 5 } },
+      { ...good, paths: { '/etc/hosts': false } },
+      { ...good, paths: { '/etc/hosts': { ...hosts, host: 3 } } },
+      { ...good, paths: { '/etc/hosts': { ...hosts, host: '../../x' } } },
+      { ...good, paths: { '/etc/hosts': { ...hosts, host: '/tmp/x' } } },
+      { ...good, paths: { '/etc/hosts': { ...hosts, parent: 'etc/../..' } } },
+    ];
+    for (const facts of bad) {
+      fs.writeFileSync(file, JSON.stringify(facts));
+      assert.deepEqual(readRootFacts(file), empty, JSON.stringify(facts));
+    }
+    const stubbed = { ...good, paths: { '/etc/hosts': hosts, '/': true } };
+    fs.writeFileSync(file, JSON.stringify(stubbed));
+    assert.deepEqual(readRootFacts(file), stubbed);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

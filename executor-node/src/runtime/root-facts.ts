@@ -37,11 +37,15 @@ export interface KnownStart {
   stubs: Stub[];
 }
 
-/** Reads the facts kept in `file`; empty facts when there are none yet. */
+/**
+ * Reads the facts kept in `file`; empty facts when there are none yet or they
+ * are not of their shape (stubs are removed by their paths, so none may lead
+ * out of the step's layer).
+ */
 export function readRootFacts(file: string): RootFacts {
   try {
     const read = JSON.parse(fs.readFileSync(file, 'utf8')) as RootFacts;
-    if ([read.users, read.dirs, read.paths].every(isRecord)) return read;
+    if (isRootFacts(read)) return read;
   } catch {
     // Missing or torn by a crash: learn the facts again.
   }
@@ -84,6 +88,48 @@ export function knownStart(
     }
   }
   return { user: facts.users[user] as ResolvedUser, stubs };
+}
+
+function isRootFacts(read: RootFacts): boolean {
+  return (
+    isRecord(read) &&
+    isRecord(read.users) &&
+    Object.values(read.users).every(isUser) &&
+    isRecord(read.dirs) &&
+    Object.values(read.dirs).every((dir) => typeof dir === 'boolean') &&
+    isRecord(read.paths) &&
+    Object.values(read.paths).every((known) => known === true || isStub(known))
+  );
+}
+
+function isUser(user: unknown): boolean {
+  if (!isRecord(user) || !Array.isArray(user.additionalGids)) return false;
+  return [user.uid, user.gid, ...user.additionalGids].every(isId);
+}
+
+function isStub(stub: unknown): boolean {
+  return (
+    isRecord(stub) &&
+    typeof stub.path === 'string' &&
+    stub.path.startsWith('/') &&
+    isInside(stub.host) &&
+    isInside(stub.parent)
+  );
+}
+
+/** Tells whether a path relative to the root stays inside it. */
+function isInside(rel: unknown): boolean {
+  return (
+    typeof rel === 'string' &&
+    !rel.startsWith('/') &&
+    !rel.split('/').includes('..')
+  );
+}
+
+function isId(id: unknown): boolean {
+  return (
+    Number.isInteger(id) && (id as number) >= 0 && (id as number) < 2 ** 32
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
