@@ -111,14 +111,17 @@ export class OciRuntime {
     track(id, { choice, bundle });
     if (!options.overlay) return collect(child, onOutput, () => untrack(id));
     // Until `ready`, stderr is the mount's, kept for the error below; a
-    // launcher that does not wait may write the step's own output at once.
-    if (wait) launching.add(child);
+    // launcher that does not wait may write the step's own output before
+    // `ready` is read, which goes on once it is.
+    launching.add(child);
     const mounted = waitReady(child);
     const exited = collect(child, onOutput, () => untrack(id));
     if (!wait) {
       const code = await exited;
       if (!(await mounted)) {
-        throw new Error(`failed to mount the step's root: exit code ${code}`);
+        throw new Error(
+          `failed to mount the step's root: ${launchError(child)}`,
+        );
       }
       return code;
     }
@@ -272,17 +275,35 @@ function collect(
     [2, child.stderr],
   ] as const) {
     const decoder = new StringDecoder('utf8');
-    pipe?.on('data', (chunk: Buffer) => {
-      if (launching.has(child) && stream === 2) {
-        launchErrors.set(child, (launchErrors.get(child) ?? '') + chunk);
-        return;
-      }
+    let ended = false;
+    const write = (chunk: Buffer) => {
       const text = decoder.write(chunk);
       if (text) onOutput(stream, text);
-    });
-    pipe?.on('end', () => {
+    };
+    const end = () => {
       const rest = decoder.end();
       if (rest) onOutput(stream, rest);
+    };
+    if (stream === 2) {
+      // Once the launcher is ready, what it held back is the step's.
+      releaseHeld.set(child, () => {
+        for (const chunk of launchErrors.get(child)?.splice(0) ?? []) {
+          write(chunk);
+        }
+        if (ended) end();
+      });
+    }
+    pipe?.on('data', (chunk: Buffer) => {
+      if (launching.has(child) && stream === 2) {
+        const held = launchErrors.get(child) ?? [];
+        launchErrors.set(child, [...held, chunk]);
+        return;
+      }
+      write(chunk);
+    });
+    pipe?.on('end', () => {
+      ended = true;
+      if (!launching.has(child) || stream !== 2) end();
     });
   }
   return new Promise((resolve, reject) => {
@@ -298,9 +319,11 @@ function collect(
   });
 }
 
-// Launchers that have not said `ready` yet, and what they wrote to stderr.
+// Launchers that have not said `ready` yet, what they wrote to stderr, and
+// how that goes on to the step's output once they have.
 const launching = new WeakSet<ChildProcess>();
-const launchErrors = new WeakMap<ChildProcess, string>();
+const launchErrors = new WeakMap<ChildProcess, Buffer[]>();
+const releaseHeld = new WeakMap<ChildProcess, () => void>();
 
 /** Waits for the launcher's `ready`; false when it ended without one. */
 function waitReady(child: ChildProcess): Promise<boolean> {
@@ -310,8 +333,9 @@ function waitReady(child: ChildProcess): Promise<boolean> {
     let text = '';
     control.on('data', (chunk: Buffer) => {
       text += chunk.toString();
-      if (text.includes('ready\n')) {
+      if (text.includes('ready\n') && launching.has(child)) {
         launching.delete(child);
+        releaseHeld.get(child)?.();
         resolve(true);
       }
     });
@@ -321,7 +345,9 @@ function waitReady(child: ChildProcess): Promise<boolean> {
 }
 
 function launchError(child: ChildProcess): string {
-  const text = (launchErrors.get(child) ?? '').trim();
+  const text = Buffer.concat(launchErrors.get(child) ?? [])
+    .toString()
+    .trim();
   return text === '' ? 'the launcher exited' : text;
 }
 

@@ -38,3 +38,36 @@ test(
     assert.equal(fs.existsSync(path.join(rootfs, 'w')), false);
   },
 );
+
+test(
+  'a root that cannot be mounted fails with the mount error on a known start',
+  { skip },
+  async () => {
+    const home = testHome();
+    const base = ['FROM busybox:1.36', 'RUN echo a > /a'];
+    const first = await build(
+      [...base, 'RUN true', ''].join('\n'),
+      {},
+      { home },
+    );
+    assert.equal(first.result.error, undefined);
+    // The parent of the second RUN knows its facts now; take its layer away.
+    const versions = path.join(home, 'snapshots/v');
+    const parent = fs.readdirSync(versions).find((id) => {
+      const folder = path.join(versions, id);
+      const meta = JSON.parse(
+        fs.readFileSync(path.join(folder, 'meta.json'), 'utf8'),
+      );
+      return meta.parent && fs.existsSync(path.join(folder, 'root-facts.json'));
+    });
+    assert.ok(parent);
+    fs.rmSync(path.join(versions, parent, 'diff'), { recursive: true });
+
+    const second = await build([...base, 'RUN :', ''].join('\n'), {}, { home });
+    assert.equal(second.result.ok, false);
+    assert.match(
+      second.result.error ?? '',
+      /failed to mount the step's root: .*No such file or directory/,
+    );
+  },
+);
