@@ -291,7 +291,9 @@ function missingRoot(rootfs: string, dest: string): string | undefined {
   let current = '/';
   for (const part of dest.split('/').filter((p) => p !== '')) {
     current = path.posix.join(current, part);
-    if (!fs.existsSync(resolveInRoot(rootfs, current, false))) return current;
+    // A symlink is there even when its target means nothing on this host.
+    const host = resolveInRoot(rootfs, current, false);
+    if (!fs.lstatSync(host, { throwIfNoEntry: false })) return current;
   }
   return undefined;
 }
