@@ -116,7 +116,9 @@ function compileLauncher() {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
+    // A launcher built from older source must not outlive its source.
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(out, { force: true });
     console.error(
       `build-cli: ${compiler} could not build slipway-launch; RUN steps start through unshare and sh`,
     );
