@@ -108,6 +108,12 @@ export function ensureDir(root: string, dir: string, owner?: Owner): string {
     current = path.posix.join(current, part);
     const host = resolveInRoot(root, current);
     if (isDirectory(host)) continue;
+    const parent = path.dirname(host);
+    if (parent !== root && !isDirectory(parent)) {
+      // A symlink led to folders that are not there yet: make them too, as
+      // BuildKit's mkdir with parents does.
+      ensureDir(root, `/${path.relative(root, parent)}`, owner);
+    }
     if (fs.existsSync(host)) fs.rmSync(host, { force: true });
     fs.mkdirSync(host, { mode: 0o755 });
     fs.chmodSync(host, 0o755);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { ensureDir } from './copy-files.ts';
 import { parseChmod } from './file-mode.ts';
 import { resolveInRoot } from './root-path.ts';
 import { patternToRegExp, selectSources } from './source-select.ts';
@@ -70,4 +71,22 @@ test('sources match literally or by pattern, and report what is missing', () => 
     () => selectSources(dir, ['top.md'], (rel) => rel === 'top.md'),
     /not found/,
   );
+});
+
+test('a folder made through a dangling symlink gets its missing parents', () => {
+  const dir = root();
+  fs.symlinkSync('/nonexistent/deeper', path.join(dir, 'link'));
+  const made = ensureDir(dir, '/link/app');
+  assert.equal(made, path.join(dir, 'nonexistent/deeper/app'));
+  for (const rel of [
+    'nonexistent',
+    'nonexistent/deeper',
+    'nonexistent/deeper/app',
+  ]) {
+    const st = fs.statSync(path.join(dir, rel));
+    assert.ok(st.isDirectory(), rel);
+    assert.equal(st.mode & 0o777, 0o755, rel);
+  }
+  assert.ok(fs.lstatSync(path.join(dir, 'link')).isSymbolicLink());
+  fs.rmSync(dir, { recursive: true, force: true });
 });
