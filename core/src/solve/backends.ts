@@ -83,10 +83,34 @@ export interface Snapshotter {
   locate(key: string): string;
 }
 
+/** Writes a chunk of a fetch's output (git's) as log rows of its source. */
+export type SourceLog = (stream: 1 | 2, data: string) => void;
+
+/**
+ * Lets a context source show the fetch of each remote source (an ADD URL or
+ * repository) as that source's own progress row, as BuildKit's HTTP and git
+ * source vertices show.
+ */
+export interface SourceFetchReporter {
+  /** Runs `work` as the fetch of `request.sources[index]`; its row runs meanwhile. */
+  fetch<T>(index: number, work: (log: SourceLog) => Promise<T>): Promise<T>;
+  /** Marks a source whose content an earlier build already fetched. */
+  cached(index: number): void;
+}
+
 /** The build context after `.dockerignore`. */
 export interface ContextSource {
-  /** Digests the files the sources select, for the cache key. */
-  digest(request: CopyRequest): Promise<string>;
+  /**
+   * Digests the files the sources select, for the cache key; remote sources
+   * are resolved (and downloaded where the key needs the body) through
+   * `sources` when it is given.
+   */
+  digest(request: CopyRequest, sources?: SourceFetchReporter): Promise<string>;
+  /**
+   * Fetches what `copy` will read from remote sources, once the step is
+   * known not to be cached; optional, for sources with nothing to fetch.
+   */
+  fetch?(request: CopyRequest, sources: SourceFetchReporter): Promise<void>;
   /** Copies the selected files into a snapshot. */
   copy(into: ActiveSnapshot, request: CopyRequest): Promise<void>;
 }

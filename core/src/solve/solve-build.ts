@@ -26,7 +26,12 @@ import type {
   SolveBackends,
 } from './backends.ts';
 import { mergeEnv, mergeImageConfig } from './image-config.ts';
-import { describeDeviceFailure, processFailure } from './solve-errors.ts';
+import {
+  describeDeviceFailure,
+  processFailure,
+  StepFailure,
+} from './solve-errors.ts';
+import { SourceRows } from './source-rows.ts';
 
 /** How a solve reports and what it may reuse. */
 export interface SolveOptions {
@@ -100,9 +105,6 @@ export async function solveBuild(
     };
   }
 }
-
-/** A failure already reported on a vertex; ends the solve. */
-class StepFailure extends Error {}
 
 class Solver {
   private readonly done = new Map<string, Promise<Solved>>();
@@ -381,25 +383,12 @@ class Solver {
       ...(vertex.unpack !== undefined ? { unpack: vertex.unpack } : {}),
     };
     const source = vertex.source;
-    let extra: unknown;
-    if (source.kind === 'context') {
-      // An ADD of URLs or repositories alone reads nothing from the context.
-      if (!vertex.sources.every((s) => isRemoteSource(vertex.instruction, s))) {
-        await this.loadContext();
-      }
-      extra = await this.guard(vertex, () =>
-        this.backends.context.digest(request),
-      );
-    } else if (source.kind === 'stage') {
-      extra = source.vertex
-        ? (await this.solve(source.vertex)).key
-        : SCRATCH_KEY;
-    } else if (source.kind === 'image' && source.ref !== 'scratch') {
-      const image = await this.resolveImage(source.ref, vertex.platform);
-      extra = image.digest;
-    }
-    const key = contentHash({ vertex: vertex.id, inputs, source: extra });
-    if (await this.lookup(key, vertex)) return { key };
+    const { key, extra, cached } = await this.prepareCopy(
+      vertex,
+      request,
+      inputs,
+    );
+    if (cached) return { key };
 
     await this.step(vertex.id, vertex.name, async () => {
       const { snapshots } = this.backends;
@@ -431,6 +420,51 @@ class Solver {
     return { key };
   }
 
+  /**
+   * Keys a copy step and, when the cache lacks it, fetches its remote
+   * sources; their rows end before the step's own row starts or is CACHED.
+   */
+  private async prepareCopy(
+    vertex: CopyVertex,
+    request: CopyRequest,
+    inputs: string[],
+  ): Promise<{ key: string; extra: unknown; cached: boolean }> {
+    const source = vertex.source;
+    const rows = new SourceRows(
+      vertex,
+      (event) => this.emit(event),
+      !this.options.noCache,
+    );
+    try {
+      let extra: unknown;
+      if (source.kind === 'context') {
+        extra = await this.digestContext(vertex, request, rows);
+      } else if (source.kind === 'stage') {
+        extra = source.vertex
+          ? (await this.solve(source.vertex)).key
+          : SCRATCH_KEY;
+      } else if (source.kind === 'image' && source.ref !== 'scratch') {
+        const image = await this.resolveImage(source.ref, vertex.platform);
+        extra = image.digest;
+      }
+      const key = contentHash({ vertex: vertex.id, inputs, source: extra });
+      if (await this.findRecord(key)) {
+        rows.end();
+        const { id, name } = vertex;
+        this.emit({ kind: 'vertex-cached', vertex: id, name });
+        return { key, extra, cached: true };
+      }
+      const { context } = this.backends;
+      if (source.kind === 'context' && context.fetch) {
+        rows.endAfterFetch();
+        await this.guard(vertex, () => context.fetch!(request, rows));
+      }
+      return { key, extra, cached: false };
+    } finally {
+      rows.end();
+    }
+  }
+
   private async solveWorkdir(
     vertex: WorkdirVertex,
     inputs: string[],
@@ -453,11 +487,33 @@ class Solver {
 
   /** Returns the cache record when the step can be reused, and says so. */
   private async lookup(key: string, vertex: Vertex) {
+    const record = await this.findRecord(key);
+    if (!record) return undefined;
+    this.emit({ kind: 'vertex-cached', vertex: vertex.id, name: vertex.name });
+    return record;
+  }
+
+  /** Returns the cache record of a step that can be reused. */
+  private async findRecord(key: string) {
     if (this.options.noCache) return undefined;
     const record = await this.backends.cache.get(key);
     if (!record || !(await this.backends.snapshots.has(key))) return undefined;
-    this.emit({ kind: 'vertex-cached', vertex: vertex.id, name: vertex.name });
     return record;
+  }
+
+  /** Digests a step's context sources; remote ones report on their rows. */
+  private async digestContext(
+    vertex: CopyVertex,
+    request: CopyRequest,
+    rows: SourceRows,
+  ): Promise<string> {
+    // An ADD of URLs or repositories alone reads nothing from the context.
+    if (!vertex.sources.every((s) => isRemoteSource(vertex.instruction, s))) {
+      await this.loadContext();
+    }
+    return this.guard(vertex, () =>
+      this.backends.context.digest(request, rows),
+    );
   }
 
   /** Makes and commits a snapshot, throwing it away when `work` fails. */
@@ -547,11 +603,15 @@ class Solver {
     }
   }
 
-  /** Runs `work` for a vertex that has not started yet, reporting its failure. */
+  /**
+   * Runs `work` for a vertex that has not started yet, reporting its failure
+   * unless a source row already did.
+   */
   private async guard<T>(vertex: Vertex, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      if (error instanceof StepFailure) throw error;
       return this.step(vertex.id, vertex.name, () => Promise.reject(error));
     }
   }

@@ -16,3 +16,6 @@ export function describeDeviceFailure(resolution: DeviceResolution): string {
     ? `device ${names[0]} is requested by the build but not allowed`
     : `devices ${names.join(', ')} are requested by the build but not allowed`;
 }
+
+/** Marks a failure already reported on a vertex; it ends the solve. */
+export class StepFailure extends Error {}

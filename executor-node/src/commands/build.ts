@@ -188,6 +188,8 @@ interface ProgressPrinter {
   failedVertex(): string | undefined;
   /** The last log rows of a vertex. */
   logOf(vertex: string): string[];
+  /** The name a vertex was shown with, if it started. */
+  nameOf(vertex: string): string | undefined;
   /** Stops live output (tty) once the build has ended. */
   end(): void;
   /** Ends each running step as canceled. */
@@ -210,6 +212,7 @@ function createProgressPrinter(
       ? createTtyProgress(io.stderr as unknown as NodeJS.WriteStream)
       : undefined;
   const logs = new Map<string, string[]>();
+  const names = new Map<string, string>();
   const running = new Set<string>();
   let failed: string | undefined;
   let lastTime = 0;
@@ -218,6 +221,9 @@ function createProgressPrinter(
     write(event) {
       if ('time' in event) lastTime = event.time;
       if (event.kind === 'vertex-start') running.add(event.vertex);
+      if (event.kind === 'vertex-start' || event.kind === 'vertex-cached') {
+        names.set(event.vertex, event.name);
+      }
       if (
         event.kind === 'vertex-done' ||
         event.kind === 'vertex-error' ||
@@ -238,6 +244,7 @@ function createProgressPrinter(
     },
     failedVertex: () => failed,
     logOf: (vertex) => logs.get(vertex) ?? [],
+    nameOf: (vertex) => names.get(vertex),
     end: () => tty?.end(),
     cancel() {
       for (const vertex of [...running]) {
@@ -281,10 +288,13 @@ function printRunFailure(
 ): void {
   const vertexId = progress.failedVertex();
   const vertex = vertexId ? plan.vertices[vertexId] : undefined;
-  if (vertexId && vertex) {
+  // A step's remote source (ADD's URL or repository) is a row of its own,
+  // named like the step but without the step's place in the Dockerfile.
+  const name = vertex?.name ?? (vertexId && progress.nameOf(vertexId));
+  if (vertexId && name) {
     const rows = progress.logOf(vertexId);
     io.stderr.write(
-      ['------', ` > ${vertex.name}:`, ...rows, '------', ''].join('\n'),
+      ['------', ` > ${name}:`, ...rows, '------', ''].join('\n'),
     );
   }
   printWarnings(plan.diagnostics, mode, io);

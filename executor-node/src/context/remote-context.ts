@@ -1,6 +1,7 @@
 // The build context plus ADD's remote sources: each source of a COPY/ADD
 // step is a context path, an HTTP(S) URL or a git repository (BuildKit's
 // order of tests), and each kind adds its own part to the step's cache key.
+// Each remote source resolves and fetches on its own progress row.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,8 @@ import {
   type ContextSource,
   type CopyRequest,
   type GitRef,
+  type SourceFetchReporter,
+  type SourceLog,
 } from '../../../core/src/index.ts';
 import { GitSource } from '../remote/git-source.ts';
 import { HttpSource, fileNameOf, modTimeOf } from '../remote/http-source.ts';
@@ -23,6 +26,9 @@ type Source =
   | { kind: 'local'; path: string }
   | { kind: 'http'; url: string }
   | { kind: 'git'; ref: GitRef };
+
+/** A remote source and its place in the request's sources. */
+type Remote = Exclude<Source, { kind: 'local' }> & { index: number };
 
 /** Serves a context folder and downloads ADD's URLs and repositories. */
 export class RemoteAwareContext implements ContextSource {
@@ -41,23 +47,56 @@ export class RemoteAwareContext implements ContextSource {
     this.scratch = path.join(dir, 'tmp');
   }
 
-  async digest(request: CopyRequest): Promise<string> {
+  async digest(
+    request: CopyRequest,
+    reporter?: SourceFetchReporter,
+  ): Promise<string> {
     const { locals, remotes } = splitSources(request);
     if (remotes.length === 0) return this.local.digest(request);
     const parts: string[] = [];
     if (locals.length > 0) {
       parts.push(await this.local.digest({ ...request, sources: locals }));
     }
+    const rowOf = reportOn(reporter);
     for (const source of remotes) {
       if (source.kind === 'http') {
-        parts.push(await this.http.key(source.url, request.checksum));
-      } else if (source.kind === 'git') {
-        const resolved = await this.git.resolve(source.ref, request);
-        parts.push(`git:${this.git.key(resolved)}`);
+        const { url } = source;
+        const key = () => this.http.key(url, request.checksum);
+        parts.push(await rowOf(source.index, key));
+      } else {
+        const resolve = async (log: SourceLog) => {
+          const resolved = await this.git.resolve(source.ref, request, log);
+          return `git:${this.git.key(resolved)}`;
+        };
+        parts.push(await rowOf(source.index, resolve));
       }
     }
     const hash = crypto.createHash('sha256').update(parts.join('\0'));
     return `sha256:${hash.digest('hex')}`;
+  }
+
+  /**
+   * Downloads the URLs a pinned checksum keyed without fetching and fetches
+   * the repositories' commits, each on its row; what an earlier build
+   * fetched already shows as CACHED.
+   */
+  async fetch(
+    request: CopyRequest,
+    reporter: SourceFetchReporter,
+  ): Promise<void> {
+    for (const source of splitSources(request).remotes) {
+      const { index } = source;
+      await reporter.fetch(index, async (log) => {
+        let held: boolean;
+        if (source.kind === 'http') {
+          held = (await this.http.fetch(source.url, request.checksum)).held;
+        } else {
+          const resolved = await this.git.resolve(source.ref, request, log);
+          held = await this.git.prefetch(resolved, log);
+        }
+        if (held) reporter.cached(index);
+      });
+    }
   }
 
   async copy(into: ActiveSnapshot, request: CopyRequest): Promise<void> {
@@ -130,16 +169,22 @@ export class RemoteAwareContext implements ContextSource {
 /** Splits a request's sources into context paths and remote ones. */
 function splitSources(request: CopyRequest): {
   locals: string[];
-  remotes: Source[];
+  remotes: Remote[];
 } {
   const locals: string[] = [];
-  const remotes: Source[] = [];
-  for (const source of request.sources) {
+  const remotes: Remote[] = [];
+  request.sources.forEach((source, index) => {
     const kind = classify(request, source);
     if (kind.kind === 'local') locals.push(source);
-    else remotes.push(kind);
-  }
+    else remotes.push({ ...kind, index });
+  });
   return { locals, remotes };
+}
+
+/** Runs a source's work on its progress row, or plainly without a reporter. */
+function reportOn(reporter: SourceFetchReporter | undefined) {
+  return <T>(index: number, work: (log: SourceLog) => Promise<T>) =>
+    reporter ? reporter.fetch(index, work) : work(() => {});
 }
 
 function classify(request: CopyRequest, source: string): Source {

@@ -1,6 +1,6 @@
 // Runs Debian's git the way BuildKit's git source does: a clean environment
-// (no prompts, no user or system config, proxies passed on), umask 022, and
-// errors that carry git's stderr.
+// (no prompts, no user or system config, proxies passed on), umask 022,
+// errors that carry git's stderr, and its output passed on as it comes.
 
 import { execFile } from 'node:child_process';
 
@@ -11,6 +11,8 @@ export interface GitOptions {
   /** A private index file, so checkouts from a shared repository do not collide. */
   index?: string;
   env?: Record<string, string>;
+  /** Receives stdout (1) and stderr (2) as they come, for progress log rows. */
+  onOutput?: (stream: 1 | 2, data: string) => void;
 }
 
 /** Runs git with BuildKit's environment: no prompts, no user config, umask 022. */
@@ -33,7 +35,7 @@ export function runGit(args: string[], options: GitOptions): Promise<string> {
     ...options.env,
   };
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'sh',
       ['-c', 'umask 0022 && exec git "$@"', 'git', ...full],
       {
@@ -49,6 +51,10 @@ export function runGit(args: string[], options: GitOptions): Promise<string> {
         reject(new Error(`git stderr:\n${stderr}: exit status ${code}`));
       },
     );
+    const { onOutput } = options;
+    if (!onOutput) return;
+    child.stdout?.on('data', (data: string) => onOutput(1, data));
+    child.stderr?.on('data', (data: string) => onOutput(2, data));
   });
 }
 

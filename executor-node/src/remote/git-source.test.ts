@@ -172,3 +172,25 @@ test(
     );
   },
 );
+
+test(
+  'prefetch reports a commit held from before; git output reaches the log',
+  { skip },
+  async () => {
+    const cache = path.join(dir, 'cache4');
+    const output = { 1: '', 2: '' };
+    const log = (stream: 1 | 2, data: string) => (output[stream] += data);
+    const first = new GitSource(cache);
+    const v1 = await first.resolve(refTo('v1'), {}, log);
+    assert.equal(output[1], `${commits.one}\trefs/tags/v1\n`);
+    assert.equal(await first.prefetch(v1, log), false);
+    assert.match(output[2], /^From file:\/\//m);
+
+    // A later build (a new source) finds the commit in the shared repository.
+    const later = new GitSource(cache);
+    assert.equal(
+      await later.prefetch(await later.resolve(refTo('v1'), {})),
+      true,
+    );
+  },
+);

@@ -2,7 +2,8 @@
 // git source does (branches before tags, a commit id as it is, the remote's
 // default branch when none is named), checks `--checksum` against the
 // commit, fetches into a shared bare repository per remote and checks out
-// the commit, its subdir, and `.git` only with keep-git-dir.
+// the commit, its subdir, and `.git` only with keep-git-dir. git's output
+// can go to the source's progress rows, as BuildKit streams it.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 
 import { goQuote, isCommitSha, type GitRef } from '../../../core/src/index.ts';
 import type { BuildSession } from '../session/build-session.ts';
-import { redact, runGit } from './git-cli.ts';
+import { redact, runGit, type GitOptions } from './git-cli.ts';
 import { DEFAULT_SSH_ID } from '../session/ssh-agents.ts';
 
 /** A git reference resolved to a commit. */
@@ -25,17 +26,53 @@ export interface ResolvedGit {
   keepGitDir: boolean;
 }
 
+/** Receives git's output for progress log rows. */
+type GitLog = GitOptions['onOutput'];
+
 /** Resolves, fetches and checks out ADD's git sources. */
 export class GitSource {
+  /** Resolutions of this build: BuildKit resolves a ref once per build. */
+  private readonly resolved = new Map<string, Promise<ResolvedGit>>();
+
   constructor(
     private readonly dir: string,
     private readonly session: BuildSession = {},
   ) {}
 
-  /** Resolves the ref to a commit and checks `checksum` against it. */
-  async resolve(
+  /**
+   * Resolves the ref to a commit (once per build) and checks `checksum`
+   * against it; `log` receives the output of git's ls-remote.
+   */
+  resolve(
     ref: GitRef,
     options: { checksum?: string; keepGitDir?: boolean },
+    log?: GitLog,
+  ): Promise<ResolvedGit> {
+    const id = JSON.stringify([ref, options.checksum, options.keepGitDir]);
+    let pending = this.resolved.get(id);
+    if (!pending) {
+      pending = this.resolveOnce(ref, options, log);
+      this.resolved.set(id, pending);
+      pending.catch(() => this.resolved.delete(id));
+    }
+    return pending;
+  }
+
+  /**
+   * Fetches the resolved commit into the remote's shared bare repository;
+   * returns true when an earlier build had fetched it already.
+   */
+  async prefetch(resolved: ResolvedGit, log?: GitLog): Promise<boolean> {
+    const bare = this.bareOf(resolved.ref);
+    if (await this.hasCommit(bare, resolved.sha)) return true;
+    await this.fetch(resolved, log);
+    return false;
+  }
+
+  private async resolveOnce(
+    ref: GitRef,
+    options: { checksum?: string; keepGitDir?: boolean },
+    log: GitLog,
   ): Promise<ResolvedGit> {
     const checksum = ref.checksum || options.checksum || '';
     const keepGitDir = options.keepGitDir ?? ref.keepGitDir ?? false;
@@ -54,7 +91,8 @@ export class GitSource {
       return { ...resolved, usedRef: ref.ref, sha: ref.ref };
     }
     if (ref.fetchByCommit) return this.byCommit(resolved, checksum);
-    return { ...resolved, ...(await this.lsRemote(ref, checksum, keepGitDir)) };
+    const found = await this.lsRemote(ref, checksum, keepGitDir, log);
+    return { ...resolved, ...found };
   }
 
   /** Returns the cache key part: BuildKit's commit key plus the options. */
@@ -106,19 +144,17 @@ export class GitSource {
     ref: GitRef,
     checksum: string,
     keepGitDir: boolean,
+    log: GitLog,
   ): Promise<Pick<ResolvedGit, 'usedRef' | 'sha' | 'commit'>> {
-    const name = ref.ref || (await this.defaultBranch(ref));
-    const out = await this.remoteGit(ref, [
-      'ls-remote',
-      '--',
-      ref.remote,
-      name,
-      `${name}^{}`,
-    ]).catch((error: Error) => {
-      throw new Error(
-        `failed to fetch remote ${redact(ref.remote)}: ${error.message}`,
-      );
-    });
+    const name = ref.ref || (await this.defaultBranch(ref, log));
+    const args = ['ls-remote', '--', ref.remote, name, `${name}^{}`];
+    const out = await this.remoteGit(ref, args, undefined, log).catch(
+      (error: Error) => {
+        throw new Error(
+          `failed to fetch remote ${redact(ref.remote)}: ${error.message}`,
+        );
+      },
+    );
     const bare = name.replace(/^refs\//, '');
     const wanted = {
       partial: `refs/${bare}`,
@@ -175,13 +211,15 @@ export class GitSource {
     return { ...resolved, usedRef, sha: checksum };
   }
 
-  private async defaultBranch(ref: GitRef): Promise<string> {
+  private async defaultBranch(ref: GitRef, log: GitLog): Promise<string> {
     const args = ['ls-remote', '--symref', ref.remote, 'HEAD'];
-    const out = await this.remoteGit(ref, args).catch((error: Error) => {
-      throw new Error(
-        `error fetching default branch for repository ${redact(ref.remote)}: ${error.message}`,
-      );
-    });
+    const out = await this.remoteGit(ref, args, undefined, log).catch(
+      (error: Error) => {
+        throw new Error(
+          `error fetching default branch for repository ${redact(ref.remote)}: ${error.message}`,
+        );
+      },
+    );
     const match = /refs\/heads\/(\S+)/.exec(out);
     if (!match) {
       throw new Error(
@@ -191,17 +229,23 @@ export class GitSource {
     return match[1] as string;
   }
 
+  /** Returns the shared bare repository of a remote. */
+  private bareOf(ref: GitRef): string {
+    return path.join(this.dir, hash(ref.remote).slice(0, 32));
+  }
+
   /** Makes sure the bare repository of the remote holds the commit. */
-  private async fetch(resolved: ResolvedGit): Promise<string> {
+  private async fetch(resolved: ResolvedGit, log?: GitLog): Promise<string> {
     const { ref } = resolved;
-    const bare = path.join(this.dir, hash(ref.remote).slice(0, 32));
-    const git = (...args: string[]) => this.remoteGit(ref, args, bare);
+    const bare = this.bareOf(ref);
+    const git = (...args: string[]) => this.remoteGit(ref, args, bare, log);
     if (!fs.existsSync(path.join(bare, 'HEAD'))) {
       const partial = `${bare}.tmp-${process.pid}`;
       fs.rmSync(partial, { recursive: true, force: true });
       fs.mkdirSync(partial, { recursive: true });
       await runGit(['-c', 'init.defaultBranch=master', 'init', '--bare'], {
         gitDir: partial,
+        onOutput: log,
       });
       await runGit(['remote', 'add', 'origin', ref.remote], {
         gitDir: partial,
@@ -307,6 +351,7 @@ export class GitSource {
   }
 
   private async hasCommit(bare: string, sha: string): Promise<boolean> {
+    if (!fs.existsSync(path.join(bare, 'HEAD'))) return false;
     try {
       await runGit(['cat-file', '-e', `${sha}^{commit}`], { gitDir: bare });
       return true;
@@ -320,6 +365,7 @@ export class GitSource {
     ref: GitRef,
     args: string[],
     gitDir?: string,
+    log?: GitLog,
   ): Promise<string> {
     const env: Record<string, string> = {};
     if (ref.scheme === 'ssh') env.SSH_AUTH_SOCK = this.sshSocket();
@@ -327,7 +373,7 @@ export class GitSource {
       ref.scheme === 'http' || ref.scheme === 'https'
         ? this.authArgs(ref.remote)
         : [];
-    return runGit([...auth, ...args], { gitDir, env });
+    return runGit([...auth, ...args], { gitDir, env, onOutput: log });
   }
 
   /** The `default` agent BuildKit mounts for SSH remotes. */

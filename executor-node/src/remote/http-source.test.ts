@@ -75,14 +75,17 @@ test('the key holds name, digest and Last-Modified; a pinned checksum fetches no
 test('a later build revalidates with If-None-Match and sees changes', async () => {
   const cache = path.join(dir, 'two');
   files['/b.txt'] = 'version 1';
-  await new HttpSource(cache).fetch(`${base}/b.txt`);
+  const first = await new HttpSource(cache).fetch(`${base}/b.txt`);
+  assert.equal(first.held, false);
   const again = await new HttpSource(cache).fetch(`${base}/b.txt`);
   const last = requests.at(-1);
   assert.ok(last?.headers['if-none-match']);
   assert.equal(fs.readFileSync(again.file, 'utf8'), 'version 1');
+  assert.equal(again.held, true, 'an earlier build fetched this body');
 
   files['/b.txt'] = 'version 2';
   const changed = await new HttpSource(cache).fetch(`${base}/b.txt`);
+  assert.equal(changed.held, false);
   assert.equal(fs.readFileSync(changed.file, 'utf8'), 'version 2');
   assert.equal(changed.digest, `sha256:${sha('version 2')}`);
 });

@@ -19,6 +19,8 @@ export interface Download {
   digest: string;
   /** The Last-Modified header, if the server sent one. */
   lastModified?: string;
+  /** Whether an earlier build's download served it (304, or a pinned digest held). */
+  held: boolean;
 }
 
 /** What the cache keeps beside a body. */
@@ -78,7 +80,7 @@ export class HttpSource {
     const meta = readMeta(entry, url);
     // A pinned checksum the cache already holds needs no request at all.
     if (meta && checksum && meta.digest === checksum)
-      return toDownload(entry, meta);
+      return toDownload(entry, meta, true);
 
     const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
     Object.assign(headers, this.authHeader(url));
@@ -94,13 +96,13 @@ export class HttpSource {
     }
     if (response.status === 304 && meta) {
       await response.body?.cancel();
-      return toDownload(entry, meta);
+      return toDownload(entry, meta, true);
     }
     if (response.status < 200 || response.status >= 400) {
       await response.body?.cancel();
       throw new Error(`invalid response status ${response.status}`);
     }
-    return this.save(entry, url, response);
+    return this.save(entry, url, response, meta);
   }
 
   /** Writes the body beside the cache entry, then renames it into place. */
@@ -108,6 +110,7 @@ export class HttpSource {
     entry: string,
     url: string,
     response: Response,
+    previous: Meta | undefined,
   ): Promise<Download> {
     fs.mkdirSync(entry, { recursive: true });
     const partial = path.join(entry, `data.tmp-${process.pid}`);
@@ -132,7 +135,12 @@ export class HttpSource {
     if (etag) meta.etag = etag;
     if (lastModified) meta.lastModified = lastModified;
     fs.writeFileSync(path.join(entry, 'meta.json'), JSON.stringify(meta));
-    return toDownload(entry, meta);
+    // The same body and date again count as held: BuildKit keys a download
+    // by its digest and Last-Modified, not by how it arrived.
+    const same =
+      previous?.digest === meta.digest &&
+      previous.lastModified === meta.lastModified;
+    return toDownload(entry, meta, same);
   }
 
   /** BuildKit's per-host auth secrets: HTTP_AUTH_HEADER_<host>, HTTP_AUTH_TOKEN_<host>. */
@@ -192,11 +200,12 @@ function readMeta(entry: string, url: string): Meta | undefined {
   }
 }
 
-function toDownload(entry: string, meta: Meta): Download {
+function toDownload(entry: string, meta: Meta, held: boolean): Download {
   return {
     file: path.join(entry, 'data'),
     digest: meta.digest,
     ...(meta.lastModified ? { lastModified: meta.lastModified } : {}),
+    held,
   };
 }
 

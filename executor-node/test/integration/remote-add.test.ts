@@ -372,3 +372,168 @@ test(
     assert.deepEqual(fs.readdirSync(path.join(rootfs, 'without/lib')), []);
   },
 );
+
+/** One `#N name` block of plain progress: its number, name and other rows. */
+interface Block {
+  index: number;
+  name: string;
+  rows: string[];
+}
+
+/** Splits plain progress into its blocks, in the order they were printed. */
+function blocksOf(stderr: string): Block[] {
+  const blocks: Block[] = [];
+  for (const chunk of stderr.split('\n\n')) {
+    const [head = '', ...rest] = chunk.split('\n');
+    const match = /^#(\d+) (.*)$/.exec(head);
+    if (!match) continue;
+    const rows = rest
+      .filter((row) => row.startsWith(`#${match[1]} `))
+      .map((row) => row.slice(match[1]!.length + 2));
+    blocks.push({ index: Number(match[1]), name: match[2]!, rows });
+  }
+  return blocks;
+}
+
+/** The blocks printed under a step's name: its source rows, then the step. */
+function stepBlocks(stderr: string, name: string): Block[] {
+  return blocksOf(stderr).filter((b) => b.name === name);
+}
+
+/** Builds a context with the CLI in plain progress, in one Slipway home. */
+function cliBuilder() {
+  const context = tempDir('ctx-');
+  const env = { SLIPWAY_HOME: testHome() };
+  const out = tempDir('out-');
+  return (dockerfile: string, progress = 'plain') => {
+    fs.writeFileSync(path.join(context, 'Dockerfile'), dockerfile);
+    return runCli(['build', '--progress', progress, '-o', out, context], {
+      env,
+    });
+  };
+}
+
+test(
+  'plain progress: an ADD URL is fetched on a row of its own before its step (CLI)',
+  { skip },
+  async () => {
+    files['/rows.txt'] = Buffer.from('rows\n');
+    const cli = cliBuilder();
+    const name = `[2/2] ADD ${web}/rows.txt /r.txt`;
+    const dockerfile = `FROM busybox:1.36\nADD ${web}/rows.txt /r.txt\n`;
+
+    const first = await cli(dockerfile);
+    assert.equal(first.status, 0, first.stderr);
+    const [source, step, ...more] = stepBlocks(first.stderr, name);
+    assert.deepEqual(more, []);
+    assert.ok(source && step, first.stderr);
+    assert.equal(step.index, source.index + 1);
+    assert.match(source.rows.join('\n'), /^DONE \d+\.\ds$/);
+    assert.match(step.rows.join('\n'), /^DONE \d+\.\ds$/);
+    const fromBlock = blocksOf(first.stderr).find((b) =>
+      b.name.startsWith('[1/2] FROM '),
+    );
+    assert.ok(fromBlock && fromBlock.index < source.index, first.stderr);
+
+    // A rebuild asks the server again (a DONE row); the step is reused.
+    const again = await cli(dockerfile);
+    const rebuilt = stepBlocks(again.stderr, name);
+    assert.deepEqual(
+      rebuilt.map((b) => b.rows.join(' ').replace(/\d+\.\ds/, 'T')),
+      ['DONE T', 'CACHED'],
+      again.stderr,
+    );
+
+    // A new step over a body fetched before: the source is CACHED.
+    const changed = `FROM busybox:1.36\nADD --chmod=644 ${web}/rows.txt /r.txt\n`;
+    const third = await cli(changed);
+    assert.equal(third.status, 0, third.stderr);
+    const chmodName = `[2/2] ADD --chmod=644 ${web}/rows.txt /r.txt`;
+    assert.deepEqual(
+      stepBlocks(third.stderr, chmodName).map((b) => b.rows[0]?.slice(0, 4)),
+      ['CACH', 'DONE'],
+      third.stderr,
+    );
+
+    // rawjson carries the source as its own vertex, done before the step starts.
+    const raw = await cli(changed, 'rawjson');
+    const vertexes = raw.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => JSON.parse(line).vertexes ?? [])
+      .filter((v: { name?: string }) => v.name === chmodName);
+    const digests = [...new Set(vertexes.map((v) => v.digest))];
+    assert.equal(digests.length, 2, raw.stderr);
+    const sourceEnd = vertexes.find(
+      (v) => v.digest === digests[0] && v.completed,
+    );
+    assert.ok(sourceEnd, raw.stderr);
+  },
+);
+
+test(
+  'plain progress: a failed fetch is an ERROR row; the step never starts (CLI)',
+  { skip },
+  async () => {
+    const cli = cliBuilder();
+    const name = `[2/2] ADD ${web}/absent.txt /a`;
+    const run = await cli(`FROM busybox:1.36\nADD ${web}/absent.txt /a\n`);
+    assert.equal(run.status, 1);
+    const blocks = stepBlocks(run.stderr, name);
+    assert.deepEqual(
+      blocks.map((b) => b.rows),
+      [['ERROR: invalid response status 404']],
+      run.stderr,
+    );
+    assert.ok(
+      run.stderr.endsWith(
+        `------\n > ${name}:\n------\nERROR: failed to solve: invalid response status 404\n`,
+      ),
+      run.stderr,
+    );
+  },
+);
+
+test(
+  'plain progress: an ADD repository resolves and fetches on its own row, with git output (CLI)',
+  { skip: skipGit },
+  async () => {
+    const cli = cliBuilder();
+    const name = `[2/2] ADD ${gitUrl}#v1 /src`;
+    const dockerfile = `FROM busybox:1.36\nADD ${gitUrl}#v1 /src\n`;
+
+    const first = await cli(dockerfile);
+    assert.equal(first.status, 0, first.stderr);
+    const [source, step, ...more] = stepBlocks(first.stderr, name);
+    assert.deepEqual(more, []);
+    assert.ok(source && step, first.stderr);
+    assert.equal(step.index, source.index + 1);
+    // ls-remote's answer and the fetch's report are the row's log rows.
+    const logs = source.rows.slice(0, -1).join('\n');
+    assert.match(
+      logs,
+      new RegExp(`^\\d\\.\\d{3} ${commits.one}\trefs/tags/v1$`, 'm'),
+    );
+    assert.match(logs, /^\d\.\d{3} From git:\/\/127\.0\.0\.1/m);
+    assert.match(source.rows.at(-1) ?? '', /^DONE \d+\.\ds$/);
+    assert.match(step.rows.join('\n'), /^DONE \d+\.\ds$/);
+
+    const again = await cli(dockerfile);
+    const rebuilt = stepBlocks(again.stderr, name);
+    assert.deepEqual(
+      rebuilt.map((b) => b.rows.at(-1)?.replace(/\d+\.\ds/, 'T')),
+      ['DONE T', 'CACHED'],
+      again.stderr,
+    );
+    assert.doesNotMatch(rebuilt[0]?.rows.join('\n') ?? '', /From git:/);
+
+    const missing = await cli(`FROM busybox:1.36\nADD ${gitUrl}#nope /src\n`);
+    assert.equal(missing.status, 1);
+    const failed = stepBlocks(missing.stderr, `[2/2] ADD ${gitUrl}#nope /src`);
+    assert.equal(failed.length, 1, missing.stderr);
+    assert.equal(
+      failed[0]?.rows.at(-1),
+      'ERROR: repository does not contain ref nope, output: ""',
+    );
+  },
+);
