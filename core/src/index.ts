@@ -167,3 +167,4 @@ export type {
   SolveWarning,
 } from './progress/solve-status.ts';
 export type { SourceTexts } from './diagnostics/format.ts';
+export { sourceRowId, sourceRowsOf } from './solve/source-rows.ts';

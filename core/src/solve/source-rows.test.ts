@@ -9,6 +9,7 @@ import type { ProgressEvent } from '../model/progress.ts';
 import { isHttpSource } from '../plan/git-ref.ts';
 import { planBuild } from '../plan/plan-build.ts';
 import { renderPlainProgress } from '../progress/plain-renderer.ts';
+import { createSolveStatusWriter } from '../progress/solve-status.ts';
 import type {
   ActiveSnapshot,
   CacheRecord,
@@ -18,6 +19,7 @@ import type {
   SourceFetchReporter,
 } from './backends.ts';
 import { solveBuild } from './solve-build.ts';
+import { sourceRowsOf } from './source-rows.ts';
 
 /** A remote in memory: URL to body; `held` lists bodies fetched by earlier builds. */
 class MemoryRemote implements ContextSource {
@@ -262,4 +264,26 @@ test('a context path beside a URL loads the context before the URL row', async (
     `#3 [1/1] ADD local.txt ${URL_A} /d/`,
     `#4 [1/1] ADD local.txt ${URL_A} /d/`,
   ]);
+});
+
+test('in rawjson the step reads its sources: their digests are its inputs', async () => {
+  const remote = new MemoryRemote();
+  remote.bodies.set(URL_A, 'one');
+  const dockerfile = `FROM scratch\nADD ${URL_A} local.txt /d/\n`;
+  const plan = planBuild(dockerfile);
+  const step = Object.values(plan.vertices).find((v) => v.kind === 'copy');
+  assert.deepEqual(sourceRowsOf(step), [`source:0:${step?.id}`]);
+
+  const { events } = await build(dockerfile, remote, backendsWith(remote));
+  const writer = createSolveStatusWriter((id) => [
+    ...(plan.vertices[id]?.inputs ?? []),
+    ...sourceRowsOf(plan.vertices[id]),
+  ]);
+  const vertexes = events.flatMap((e) => writer.write(e).vertexes ?? []);
+  const named = vertexes.filter((v) => v.name === step?.name);
+  const [source, copy] = [...new Set(named.map((v) => v.digest))];
+  assert.ok(source && copy && source !== copy);
+  const copyStart = named.find((v) => v.digest === copy);
+  assert.deepEqual(copyStart?.inputs, [source]);
+  assert.equal(named.find((v) => v.digest === source)?.inputs, undefined);
 });

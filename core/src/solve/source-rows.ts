@@ -2,7 +2,9 @@
 // ADD URL or repository its own source vertex, named like the step, which
 // runs while the source resolves and fetches and ends before the step starts.
 
+import type { Vertex } from '../model/plan.ts';
 import type { ProgressEvent } from '../model/progress.ts';
+import { isRemoteSource } from '../plan/git-ref.ts';
 import type { SourceFetchReporter, SourceLog } from './backends.ts';
 import { StepFailure } from './solve-errors.ts';
 
@@ -27,13 +29,8 @@ export class SourceRows implements SourceFetchReporter {
     private readonly useCache: boolean,
   ) {}
 
-  /** Returns the progress vertex id of a step's source, by its index. */
-  static rowId(step: string, index: number): string {
-    return `source:${index}:${step}`;
-  }
-
   async fetch<T>(index: number, work: (log: SourceLog) => Promise<T>) {
-    const vertex = SourceRows.rowId(this.step.id, index);
+    const vertex = sourceRowId(this.step.id, index);
     if (!this.open.has(index)) {
       this.open.set(index, false);
       this.emit({ kind: 'vertex-start', vertex, name: this.step.name });
@@ -71,11 +68,26 @@ export class SourceRows implements SourceFetchReporter {
     const held = this.open.get(index);
     if (held === undefined) return;
     this.open.delete(index);
-    const vertex = SourceRows.rowId(this.step.id, index);
+    const vertex = sourceRowId(this.step.id, index);
     this.emit(
       held
         ? { kind: 'vertex-cached', vertex, name: this.step.name }
         : { kind: 'vertex-done', vertex },
     );
   }
+}
+
+/** Returns the progress vertex id of a step's source, by the source's index. */
+export function sourceRowId(step: string, index: number): string {
+  return `source:${index}:${step}`;
+}
+
+/** Lists the progress rows of a step's remote sources: the step reads them. */
+export function sourceRowsOf(vertex: Vertex | undefined): string[] {
+  if (vertex?.kind !== 'copy' || vertex.source.kind !== 'context') return [];
+  return vertex.sources.flatMap((source, index) =>
+    isRemoteSource(vertex.instruction, source)
+      ? [sourceRowId(vertex.id, index)]
+      : [],
+  );
 }

@@ -15,6 +15,7 @@ import {
   formatSourceExcerpt,
   isCheckWarning,
   parseOutput,
+  sourceRowsOf,
 } from '../../../core/src/index.ts';
 import { hostImageSource, resolveBaseImages } from '../base-configs.ts';
 import { runBuild } from '../build.ts';
@@ -203,9 +204,12 @@ function createProgressPrinter(
 ): ProgressPrinter {
   const mode = requested === 'auto' ? (io.isTTY ? 'tty' : 'plain') : requested;
   const renderer = createPlainRenderer();
-  const status = createSolveStatusWriter(
-    (id) => plan.vertices[id]?.inputs ?? [],
-  );
+  // A step that fetches reads its sources' rows too, as BuildKit's file op
+  // reads its HTTP and git source vertices.
+  const status = createSolveStatusWriter((id) => [
+    ...(plan.vertices[id]?.inputs ?? []),
+    ...sourceRowsOf(plan.vertices[id]),
+  ]);
   // The live view draws on the stream itself (width, cursor moves).
   const tty =
     mode === 'tty'

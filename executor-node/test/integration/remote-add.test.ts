@@ -468,6 +468,9 @@ test(
       (v) => v.digest === digests[0] && v.completed,
     );
     assert.ok(sourceEnd, raw.stderr);
+    const stepStart = vertexes.find((v) => v.digest === digests[1]);
+    assert.ok(stepStart?.inputs?.includes(digests[0]), raw.stderr);
+    assert.ok(stepStart.started >= sourceEnd.completed, raw.stderr);
   },
 );
 
