@@ -17,6 +17,7 @@ import type { EnvList } from './env-list.ts';
 import { envLookup } from './env-list.ts';
 import type { StageNode } from './stage-graph.ts';
 import { targetSuffix } from './target-suffix.ts';
+import type { VertexIdMemo } from './vertex-id-memo.ts';
 
 /** A stage's build state after each instruction. */
 export interface StageState {
@@ -65,6 +66,8 @@ export interface DispatchContext {
   lint: Linter;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
+  /** Vertex ids earlier plans hashed (see createPlanner). */
+  idMemo?: VertexIdMemo;
 }
 
 const platformNames = new WeakMap<Platform, string>();

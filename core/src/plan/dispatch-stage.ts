@@ -188,7 +188,7 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   const text = `FROM ${ref}`;
   const vertex: ImageVertex = {
     kind: 'image',
-    id: hashParts(['source', ref, platform]),
+    id: hashParts(['source', ref, platform], ctx.idMemo),
     stage: state.node.owner ?? state.node.index,
     platform,
     name: nextStepName(ctx, state, text, undefined),

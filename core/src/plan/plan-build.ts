@@ -31,6 +31,7 @@ import {
 } from './frontend.ts';
 import { planLegacy } from './legacy.ts';
 import { planPlatform } from './plan-platform.ts';
+import type { VertexIdMemo } from './vertex-id-memo.ts';
 
 export { isLabsSyntax } from './frontend.ts';
 
@@ -40,6 +41,8 @@ export interface PlanMode {
   allStages: boolean;
   /** Instruction lines read by earlier plans (see createPlanner). */
   parseMemo?: ParseMemo;
+  /** Vertex ids earlier plans hashed (see createPlanner). */
+  idMemo?: VertexIdMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
   /** The context's `.dockerignore` text (see BuildOptions.dockerignore). */
@@ -193,6 +196,7 @@ function planPlatforms(
       lint,
       allStages: mode.allStages,
       ...(mode.baseImages ? { baseImages: mode.baseImages } : {}),
+      ...(mode.idMemo ? { idMemo: mode.idMemo } : {}),
     });
     diagnostics.push(...result.diagnostics);
     if (result.plan) platforms.push(result.plan);

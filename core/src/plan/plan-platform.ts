@@ -25,6 +25,7 @@ import { envGet } from './env-list.ts';
 import { evaluateGlobalArgs } from './global-args.ts';
 import type { StageGraph, StageNode } from './stage-graph.ts';
 import { buildStageGraph } from './stage-graph.ts';
+import type { VertexIdMemo } from './vertex-id-memo.ts';
 
 /** Everything planning one platform needs. */
 export interface PlatformInput {
@@ -42,6 +43,8 @@ export interface PlatformInput {
   allStages: boolean;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
+  /** Vertex ids earlier plans hashed (see createPlanner). */
+  idMemo?: VertexIdMemo;
 }
 
 /** Plans one target platform; returns no plan when the stage graph cannot be built. */
@@ -101,6 +104,7 @@ export function planPlatform(input: PlatformInput): {
     lint: input.lint,
   };
   if (input.baseImages) ctx.baseImages = input.baseImages;
+  if (input.idMemo) ctx.idMemo = input.idMemo;
   // Sources added by --from or mounts resolve before any stage runs.
   const needed = (node: StageNode) => graph.reachable.has(node);
   for (const node of graph.nodes) {

@@ -59,20 +59,23 @@ export function planRun(
     ...(state.result ? [state.result] : []),
     ...mounts.inputs.filter((id) => id !== state.result),
   ];
-  const id = hashParts([
-    'exec',
-    platform,
-    args,
-    env,
-    state.dir,
-    state.user,
-    network,
-    c.security ?? 'sandbox',
-    mounts.keyed,
-    c.devices.map((d) => [d.name, d.required]),
-    files.map((f) => [f.path, f.content, f.mode ?? 0]),
-    inputs,
-  ]);
+  const id = hashParts(
+    [
+      'exec',
+      platform,
+      args,
+      env,
+      state.dir,
+      state.user,
+      network,
+      c.security ?? 'sandbox',
+      mounts.keyed,
+      c.devices.map((d) => [d.name, d.required]),
+      files.map((f) => [f.path, f.content, f.mode ?? 0]),
+      inputs,
+    ],
+    ctx.idMemo,
+  );
 
   const masked = withSecretEnvMask(state, mounts.list);
   const text = stepText(ctx, masked, c.original + summary, {

@@ -36,7 +36,7 @@ export function planWorkdir(
   const text = stepText(ctx, state, c.original);
   const vertex: WorkdirVertex = {
     kind: 'workdir',
-    id: hashParts(['mkdir', platform, dir, state.user, inputs]),
+    id: hashParts(['mkdir', platform, dir, state.user, inputs], ctx.idMemo),
     stage: state.node.index,
     platform,
     name: nextStepName(ctx, state, text),

@@ -62,3 +62,42 @@ test('re-plans random edits exactly as planBuild does', () => {
     { numRuns: 300 },
   );
 });
+
+test('re-plans across changed global ARGs, options and undo/redo', () => {
+  const planner = createPlanner();
+  const texts = [
+    BASE,
+    BASE.replace('ARG BASE=alpine', 'ARG BASE=debian'),
+    BASE.replace('ARG BASE=alpine', 'ARG BASE=alpine\nARG X=1'),
+    BASE,
+    BASE.replace('ARG BASE=alpine', 'ARG BASE=debian'),
+  ];
+  const options = [
+    {},
+    { buildArgs: { BASE: 'busybox' } },
+    { target: 'build' },
+    { platforms: ['linux/arm64'], buildPlatform: 'linux/arm64' },
+    {
+      baseImages: {
+        'docker.io/library/alpine:latest@linux/amd64': {
+          env: ['PATH=/bin', 'A=0'],
+          labels: {},
+          exposedPorts: [],
+          volumes: [],
+          shell: [],
+          onBuild: [],
+          workingDir: '/w',
+          user: 'u',
+        },
+      },
+    },
+    {},
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const text of texts) {
+      for (const opts of options) {
+        assert.deepEqual(planner.plan(text, opts), planBuild(text, opts));
+      }
+    }
+  }
+});

@@ -3,6 +3,8 @@
 
 import { sha256 } from '@noble/hashes/sha2';
 
+import type { VertexIdMemo } from './vertex-id-memo.ts';
+
 // Each value starts with a tag; text and lists carry their length first,
 // so the form is unambiguous: distinct parts never share bytes.
 const STRING = 1;
@@ -33,17 +35,27 @@ let at = 0;
  * numbers, booleans, null, and arrays or plain records of them) to a
  * `sha256:<hex>` id. Record keys are taken in sorted order and undefined
  * members left out; a part that is itself an id is hashed as its 32 bytes.
+ * With a memo, bytes hashed before give their earlier id without hashing.
  */
-export function hashParts(parts: readonly unknown[]): string {
+export function hashParts(
+  parts: readonly unknown[],
+  memo?: VertexIdMemo,
+): string {
   at = 0;
   writeValue(parts);
-  initial._cloneInto(hasher);
-  hasher.update(buffer.subarray(0, at));
-  hasher.digestInto(digestBytes);
+  const bytes = buffer.subarray(0, at);
   // One large step must not keep its buffer for the rest of the session.
   if (buffer.length > KEEP_BYTES && at < KEEP_BYTES / 2) {
     buffer = new Uint8Array(KEEP_BYTES);
   }
+  if (memo === undefined) return hashBytes(bytes);
+  return memo.idOf(bytes, hashBytes);
+}
+
+function hashBytes(bytes: Uint8Array): string {
+  initial._cloneInto(hasher);
+  hasher.update(bytes);
+  hasher.digestInto(digestBytes);
   return formatId(digestBytes);
 }
 
