@@ -68,6 +68,8 @@ export interface DispatchContext {
   baseImages?: Record<string, ImageConfig>;
   /** Vertex ids earlier plans hashed (see createPlanner). */
   idMemo?: VertexIdMemo;
+  /** Collects every vertex a stage adds, new or not (see StageMemo). */
+  added?: Vertex[];
 }
 
 const platformNames = new WeakMap<Platform, string>();
@@ -179,6 +181,7 @@ export function addVertex(
   vertex: Vertex,
 ) {
   if (!Object.hasOwn(ctx.vertices, vertex.id)) ctx.vertices[vertex.id] = vertex;
+  ctx.added?.push(vertex);
   state.vertices.push(vertex.id);
   state.result = vertex.id;
 }

@@ -198,6 +198,7 @@ function addImageVertex(ctx: DispatchContext, state: StageState, ref: string) {
   };
   if (state.node.location) vertex.location = state.node.location;
   if (!Object.hasOwn(ctx.vertices, vertex.id)) ctx.vertices[vertex.id] = vertex;
+  ctx.added?.push(vertex);
   state.vertices.push(vertex.id);
   state.result = vertex.id;
 }

@@ -30,8 +30,11 @@ import {
   knowsSecurityFlag,
 } from './frontend.ts';
 import { planLegacy } from './legacy.ts';
+import type { PlatformInput } from './plan-platform.ts';
 import { planPlatform } from './plan-platform.ts';
 import type { VertexIdMemo } from './vertex-id-memo.ts';
+import type { StageMemo } from './stage-memo.ts';
+import { stageLines } from './stage-memo.ts';
 
 export { isLabsSyntax } from './frontend.ts';
 
@@ -43,6 +46,8 @@ export interface PlanMode {
   parseMemo?: ParseMemo;
   /** Vertex ids earlier plans hashed (see createPlanner). */
   idMemo?: VertexIdMemo;
+  /** Stages earlier plans dispatched (see createPlanner). */
+  stageMemo?: StageMemo;
   /** Base image configs the caller resolved (see BuildOptions.baseImages). */
   baseImages?: Record<string, ImageConfig>;
   /** The context's `.dockerignore` text (see BuildOptions.dockerignore). */
@@ -75,6 +80,7 @@ export function planDockerfile(
       options.cdiSpecs ?? [],
       resolved.diagnostics,
       withImages,
+      options,
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -104,6 +110,7 @@ function plan(
   cdiSpecs: CdiSpecFile[],
   optionDiagnostics: Diagnostic[],
   mode: PlanMode,
+  given: BuildOptions = {},
 ): BuildPlan {
   const diagnostics = [...optionDiagnostics];
   const base = {
@@ -152,6 +159,11 @@ function plan(
 
   const registry = createCdiRegistry(cdiSpecs);
   diagnostics.push(...registry.diagnostics);
+  const stages = mode.stageMemo && {
+    memo: mode.stageMemo,
+    key: inputsKey(text, dockerfile, options, given),
+    linesOf: stageLines(text, dockerfile.stages),
+  };
   base.platforms = planPlatforms(
     dockerfile,
     options,
@@ -160,6 +172,7 @@ function plan(
     diagnostics,
     lint,
     mode,
+    stages,
   );
 
   const result: BuildPlan = finish(base, diagnostics, lint);
@@ -177,6 +190,7 @@ function planPlatforms(
   diagnostics: Diagnostic[],
   lint: Linter,
   mode: PlanMode,
+  stages: PlatformInput['stages'],
 ): PlatformPlan[] {
   const build = platformOf(options.buildPlatform);
   const devices = deviceSupport(
@@ -197,6 +211,7 @@ function planPlatforms(
       allStages: mode.allStages,
       ...(mode.baseImages ? { baseImages: mode.baseImages } : {}),
       ...(mode.idMemo ? { idMemo: mode.idMemo } : {}),
+      ...(stages ? { stages } : {}),
     });
     diagnostics.push(...result.diagnostics);
     if (result.plan) platforms.push(result.plan);
@@ -235,6 +250,31 @@ function unknownDeviceFlags(
       ];
     }),
   );
+}
+
+// Everything a stage's dispatch reads that is not its own: the options as
+// given and as resolved (CDI specs, base images and .dockerignore among
+// them) and the lines before the first FROM (directives, global ARGs).
+function inputsKey(
+  text: string,
+  dockerfile: Dockerfile,
+  options: ResolvedBuildOptions,
+  given: BuildOptions,
+): string {
+  const first = dockerfile.stages[0].from.range.start.line;
+  let end = -1;
+  for (let line = 1; line < first && end < text.length; line++) {
+    const next = text.indexOf('\n', end + 1);
+    end = next < 0 ? text.length : next;
+  }
+  return JSON.stringify([
+    given,
+    options,
+    dockerfile.file,
+    dockerfile.escapeToken,
+    dockerfile.syntax ?? null,
+    text.slice(0, end + 1),
+  ]);
 }
 
 function platformOf(text: string) {

@@ -21,11 +21,14 @@ import { createPlatformArgs } from '../platform/platform-args.ts';
 import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { dispatchStage, emptyImageConfig } from './dispatch-stage.ts';
 import { findBaseImage } from './base-images.ts';
+import type { EnvList } from './env-list.ts';
 import { envGet } from './env-list.ts';
 import { evaluateGlobalArgs } from './global-args.ts';
 import type { StageGraph, StageNode } from './stage-graph.ts';
 import { buildStageGraph } from './stage-graph.ts';
 import type { VertexIdMemo } from './vertex-id-memo.ts';
+import type { StageMemo, StageScope } from './stage-memo.ts';
+import { dispatchRemembered } from './stage-memo.ts';
 
 /** Everything planning one platform needs. */
 export interface PlatformInput {
@@ -45,6 +48,12 @@ export interface PlatformInput {
   baseImages?: Record<string, ImageConfig>;
   /** Vertex ids earlier plans hashed (see createPlanner). */
   idMemo?: VertexIdMemo;
+  /** Stages earlier plans dispatched, with this build's inputs as a key. */
+  stages?: {
+    memo: StageMemo;
+    key: string;
+    linesOf: StageScope['linesOf'];
+  };
 }
 
 /** Plans one target platform; returns no plan when the stage graph cannot be built. */
@@ -107,13 +116,18 @@ export function planPlatform(input: PlatformInput): {
   if (input.idMemo) ctx.idMemo = input.idMemo;
   // Sources added by --from or mounts resolve before any stage runs.
   const needed = (node: StageNode) => graph.reachable.has(node);
+  const scope = input.stages && stageScope(input, global.args);
+  const dispatch = (node: StageNode) => {
+    if (scope) dispatchRemembered(ctx, node, scope);
+    else dispatchStage(ctx, node);
+  };
   for (const node of graph.nodes) {
-    if (node.added && needed(node)) dispatchStage(ctx, node);
+    if (node.added && needed(node)) dispatch(node);
   }
   const order: number[] = [];
   for (const node of graph.nodes) {
     if (node.added || !needed(node)) continue;
-    dispatchStage(ctx, node);
+    dispatch(node);
     order.push(node.index);
   }
   if (input.allStages) lintUnneededStages(ctx, graph);
@@ -129,6 +143,26 @@ export function planPlatform(input: PlatformInput): {
     order,
   };
   return { plan, diagnostics };
+}
+
+// The platforms, the global ARGs' values and the frontend's RUN --device
+// support join the build's inputs in the key of every stage.
+function stageScope(input: PlatformInput, globalArgs: EnvList): StageScope {
+  const stages = input.stages!;
+  const key = JSON.stringify([
+    stages.key,
+    input.buildPlatform,
+    input.targetPlatform,
+    input.multiPlatform,
+    input.devices,
+    globalArgs,
+  ]);
+  return {
+    memo: stages.memo,
+    entries: stages.memo.entriesFor(key),
+    serials: new Map(),
+    linesOf: stages.linesOf,
+  };
 }
 
 // `--check` lints the stages the target does not need too. They are

@@ -101,3 +101,43 @@ test('re-plans across changed global ARGs, options and undo/redo', () => {
     }
   }
 });
+
+const STAGES = [
+  'ARG IMG=alpine',
+  'FROM ${IMG} AS base',
+  'ONBUILD RUN echo trig',
+  'ENV P=/p',
+  'WORKDIR app',
+  '# check=skip=JSONArgsRecommended',
+  'FROM base AS one',
+  'CMD echo one',
+  'FROM --platform=$BUILDPLATFORM base AS two',
+  'RUN --mount=from=one,target=/m echo $P',
+  'COPY <<EOF /h',
+  'body $P',
+  'EOF',
+  'FROM scratch AS three',
+  'COPY --from=two /x /x',
+  'COPY --from=busybox /bin/sh /sh',
+  'RUN --mount=type=cache,target=/c,from=base true',
+].join('\n');
+
+test('re-plans every edit of linked stages exactly as planBuild does', () => {
+  const planner = createPlanner();
+  const inserts = ['x', '$P', '\n', '\nFROM two\n', '# check=skip=all\n'];
+  const options = [
+    {},
+    { target: 'two' },
+    { buildArgs: { IMG: 'debian' } },
+    { platforms: ['linux/amd64', 'linux/arm64'] },
+  ];
+  for (let at = 0; at <= STAGES.length; at++) {
+    const insert = inserts[at % inserts.length];
+    const opts = options[Math.floor(at / 7) % options.length];
+    const edited = STAGES.slice(0, at) + insert + STAGES.slice(at + (at % 3));
+    // Each edit, then the text before it again, as undo does.
+    for (const text of [edited, STAGES]) {
+      assert.deepEqual(planner.plan(text, opts), planBuild(text, opts));
+    }
+  }
+});

@@ -46,4 +46,7 @@ test('stays right when earlier generations are dropped', () => {
   for (let i = 1; i < 120; i++) hashParts(['copy', big, i], memo);
   assert.equal(hashParts(['copy', big, 0], memo), first);
   assert.equal(first, hashParts(['copy', big, 0]));
+  const huge = 'y'.repeat(1_000_000);
+  assert.equal(hashParts([huge], memo), hashParts([huge]));
+  assert.equal(hashParts([huge], memo), hashParts([huge]));
 });

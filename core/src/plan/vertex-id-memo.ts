@@ -1,59 +1,77 @@
 // Ids of vertices hashed before, found by their encoded bytes: a re-plan
 // after an edit meets most of its steps again and need not hash them.
 
-// Two generations: a full current one becomes the previous one, so the ids
-// the last plans used stay while older ones go.
-const GENERATION_BYTES = 4 << 20;
+// Two generations, each with the bytes of its entries in one block: a full
+// current one becomes the previous one, so the ids the last plans used stay
+// while older ones go.
+const GENERATION_BYTES = 1 << 20;
 
 interface Entry {
-  bytes: Uint8Array;
+  start: number;
+  length: number;
   id: string;
   next: Entry | undefined;
 }
 
+interface Generation {
+  entries: Map<number, Entry>;
+  bytes: Uint8Array;
+  used: number;
+}
+
 /** Remembers the ids of encoded vertex parts (see hashParts). */
 export class VertexIdMemo {
-  private current = new Map<number, Entry>();
-  private previous = new Map<number, Entry>();
-  private size = 0;
+  private current = createGeneration();
+  private previous = createGeneration();
 
   /** Returns the id remembered for these bytes, else hashes and remembers. */
   idOf(bytes: Uint8Array, hash: (bytes: Uint8Array) => string): string {
     const key = hashKey(bytes);
-    const found = find(this.current.get(key), bytes);
+    const found = find(this.current, key, bytes);
     if (found !== undefined) return found.id;
-    const old = find(this.previous.get(key), bytes);
-    return this.remember(key, bytes, old?.id ?? hash(bytes));
-  }
-
-  private remember(key: number, bytes: Uint8Array, id: string): string {
-    if (this.size + bytes.length > GENERATION_BYTES) {
+    const id = find(this.previous, key, bytes)?.id ?? hash(bytes);
+    // Larger than a generation: hashed each time, never remembered.
+    if (bytes.length > GENERATION_BYTES / 4) return id;
+    if (this.current.used + bytes.length > GENERATION_BYTES) {
       this.previous = this.current;
-      this.current = new Map();
-      this.size = 0;
+      this.current = createGeneration();
     }
-    const next = this.current.get(key);
-    this.current.set(key, { bytes: bytes.slice(), id, next });
-    this.size += bytes.length + 64;
+    const generation = this.current;
+    const start = generation.used;
+    generation.bytes.set(bytes, start);
+    generation.used += bytes.length;
+    const next = generation.entries.get(key);
+    generation.entries.set(key, { start, length: bytes.length, id, next });
     return id;
   }
 }
 
-function find(entry: Entry | undefined, bytes: Uint8Array): Entry | undefined {
-  for (let e = entry; e !== undefined; e = e.next) {
-    if (sameBytes(e.bytes, bytes)) return e;
+function createGeneration(): Generation {
+  return {
+    entries: new Map(),
+    bytes: new Uint8Array(GENERATION_BYTES),
+    used: 0,
+  };
+}
+
+function find(
+  generation: Generation,
+  key: number,
+  bytes: Uint8Array,
+): Entry | undefined {
+  const stored = generation.bytes;
+  const length = bytes.length;
+  for (let e = generation.entries.get(key); e !== undefined; e = e.next) {
+    if (e.length !== length) continue;
+    let i = 0;
+    const start = e.start;
+    while (i < length && stored[start + i] === bytes[i]) i++;
+    if (i === length) return e;
   }
   return undefined;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const length = a.length;
-  if (length !== b.length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-// FNV-1a over the bytes: a fast 32-bit key, checked in full by sameBytes.
+// FNV-1a over the bytes: a fast 32-bit key, checked in full by find.
 function hashKey(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
   const length = bytes.length;
