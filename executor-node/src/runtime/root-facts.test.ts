@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { knownStart, readRootFacts, writeRootFacts } from './root-facts.ts';
+import {
+  knownStart,
+  MAX_ROOT_FACTS,
+  readRootFacts,
+  writeRootFacts,
+} from './root-facts.ts';
 
 const nobody = { uid: 65534, gid: 65534, additionalGids: [] };
 
@@ -77,6 +82,23 @@ test('facts of the wrong shape, or stubs outside the root, read empty', () => {
     const stubbed = { ...good, paths: { '/etc/hosts': hosts, '/': true } };
     fs.writeFileSync(file, JSON.stringify(stubbed));
     assert.deepEqual(readRootFacts(file), stubbed);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('facts grown past their limit are dropped, to be learned anew', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'root-facts-'));
+  try {
+    const file = path.join(dir, 'root-facts.json');
+    const dirs: Record<string, boolean> = {};
+    for (let i = 0; i < MAX_ROOT_FACTS; i++) dirs[`/d${i}`] = true;
+    writeRootFacts(file, { users: {}, dirs, paths: {} });
+    assert.equal(Object.keys(readRootFacts(file).dirs).length, MAX_ROOT_FACTS);
+    dirs['/one-more'] = true;
+    writeRootFacts(file, { users: {}, dirs, paths: {} });
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(readRootFacts(file), { users: {}, dirs: {}, paths: {} });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

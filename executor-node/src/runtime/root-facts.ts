@@ -52,13 +52,25 @@ export function readRootFacts(file: string): RootFacts {
   return { users: {}, dirs: {}, paths: {} };
 }
 
+/** Facts kept about one root at most; past it they are learned anew. */
+export const MAX_ROOT_FACTS = 256;
+
 /**
  * Keeps `facts` in `file` (written aside and renamed, so a reader never sees
  * half a file); a snapshot folder that cannot be written is left as it is.
+ * Facts grown past MAX_ROOT_FACTS entries are dropped, so every step over
+ * a much-used parent does not read an ever larger file.
  */
 export function writeRootFacts(file: string, facts: RootFacts): void {
   const tmp = `${file}.${process.pid}.tmp`;
+  const count = [facts.users, facts.dirs, facts.paths]
+    .map((record) => Object.keys(record).length)
+    .reduce((a, b) => a + b, 0);
   try {
+    if (count > MAX_ROOT_FACTS) {
+      fs.rmSync(file, { force: true });
+      return;
+    }
     fs.writeFileSync(tmp, JSON.stringify(facts));
     fs.renameSync(tmp, file);
   } catch {
