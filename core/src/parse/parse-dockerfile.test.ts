@@ -6,6 +6,7 @@ import { test } from 'node:test';
 
 import type { DockerfileSyntax } from '../model/syntax.ts';
 import { dumpBuildkitAst } from './dump.ts';
+import type { ParseMemo } from './parse-dockerfile.ts';
 import { parseDockerfile } from './parse-dockerfile.ts';
 
 function errors(syntax: DockerfileSyntax): string[] {
@@ -312,4 +313,24 @@ test('a heredoc marker followed by ${v:-w} is not a heredoc', () => {
   assert.deepEqual(errors(syntax), []);
   assert.equal(syntax.instructions.length, 3);
   assert.deepEqual(syntax.instructions[1].heredocs, []);
+});
+
+test('parses the same with a memo, heredocs and errors included', () => {
+  const memo: ParseMemo = new Map();
+  const texts = [
+    'FROM a\nRUN <<EOF cat\nx\nEOF\nCOPY <<A <<-B /d\na\nA\n\tb\n\tB\n',
+    'FROM a\nRUN <<EOF cat\ny\nEOF\nCOPY <<A <<-B /d\na\nA\n\tb\n\tB\n',
+    'FROM a\nRUN <<EOF cat\nx\n',
+    'FROM a\nRUN <<"EOF cat\nx\nEOF\n',
+    '# escape=`\nFROM a\nRUN <<EOF cat\nx\nEOF\n',
+    'FROM a\nRUN <<EOF cat\nx\nEOF\n',
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const text of texts) {
+      assert.deepEqual(
+        parseDockerfile(text, 'Dockerfile', memo),
+        parseDockerfile(text),
+      );
+    }
+  }
 });

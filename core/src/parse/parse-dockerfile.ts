@@ -28,7 +28,13 @@ const INSTRUCTION_NAMES = KNOWN_INSTRUCTIONS.map((name) => name.toUpperCase());
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 /** Instruction lines already read, by escape character and joined text. */
-export type ParseMemo = Map<string, NodeResult>;
+export type ParseMemo = Map<string, MemoLine>;
+
+/** A line's node, and its heredoc markers once they were looked for. */
+interface MemoLine {
+  built: NodeResult;
+  heredocs?: ReturnType<typeof findHeredocs>;
+}
 
 const PARSE_MEMO_LIMIT = 20_000;
 
@@ -55,6 +61,8 @@ class Parser {
   private readonly directives: Directive[] = [];
   private readonly instructions: InstructionNode[] = [];
   private readonly diagnostics: Diagnostic[] = [];
+  /** The memo entry of the line buildNode last built, if memoised. */
+  private memoLine: MemoLine | undefined;
 
   constructor(
     private readonly text: string,
@@ -207,7 +215,7 @@ class Parser {
     const { node } = built;
 
     if (canContainHeredoc(node) && line.includes('<<')) {
-      const found = findHeredocs(line);
+      const found = this.findHeredocs(line);
       if ('error' in found) {
         this.error('invalid-heredoc', found.error, startLine, this.lineNo);
         return undefined;
@@ -249,19 +257,28 @@ class Parser {
 
   /** Builds a node, or copies the one built for the same line before. */
   private buildNode(line: string, comments: string[]): NodeResult {
+    this.memoLine = undefined;
     if (this.memo === undefined) return buildNode(line, this.escape, comments);
     const key = this.escape + line;
-    let built = this.memo.get(key);
-    if (built === undefined) {
+    let entry = this.memo.get(key);
+    if (entry === undefined) {
       if (this.memo.size >= PARSE_MEMO_LIMIT) this.memo.clear();
-      built = buildNode(line, this.escape, []);
-      this.memo.set(key, built);
+      entry = { built: buildNode(line, this.escape, []) };
+      this.memo.set(key, entry);
     }
+    this.memoLine = entry;
+    const built = entry.built;
     if ('error' in built) return built;
     // Heredocs, range and comments are this occurrence's own.
     const node = { ...built.node, comments, heredocs: [] };
     if (node.trigger) node.trigger = { ...node.trigger, heredocs: [] };
     return { ...built, node };
+  }
+
+  /** Finds the heredoc markers of the line buildNode last built. */
+  private findHeredocs(line: string): ReturnType<typeof findHeredocs> {
+    if (this.memoLine === undefined) return findHeredocs(line);
+    return (this.memoLine.heredocs ??= findHeredocs(line));
   }
 
   private readHeredocBody(marker: {
