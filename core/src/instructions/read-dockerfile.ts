@@ -9,6 +9,7 @@ import type {
   Stage,
 } from '../model/instructions.ts';
 import type { DockerfileSyntax, InstructionNode } from '../model/syntax.ts';
+import type { MemoLine } from '../parse/parse-dockerfile.ts';
 import { parseFailure } from '../diagnostics/parse-failure.ts';
 import { withSuggestion } from '../diagnostics/suggest.ts';
 import { readCommand, readShell } from './command.ts';
@@ -44,6 +45,9 @@ export const INSTRUCTION_NAMES = [
   'WORKDIR',
 ] as const;
 
+// Places one line is remembered at (a line moves as lines above it change).
+const READS_PER_LINE = 16;
+
 const READERS: Record<
   string,
   (node: InstructionNode) => ReadResult<Instruction>
@@ -73,7 +77,10 @@ const READERS: Record<
  * diagnostics and are left out; a bad FROM still opens a stage so later
  * instructions keep their place.
  */
-export function readDockerfile(syntax: DockerfileSyntax): {
+export function readDockerfile(
+  syntax: DockerfileSyntax,
+  lines?: readonly (MemoLine | undefined)[],
+): {
   dockerfile: Dockerfile;
   diagnostics: Diagnostic[];
 } {
@@ -94,8 +101,10 @@ export function readDockerfile(syntax: DockerfileSyntax): {
       .filter((d) => d.code === 'unknown-instruction' && d.location)
       .map((d) => d.location!.range.start.line),
   );
-  for (const node of syntax.instructions) {
-    const result = readInstruction(node);
+  for (let i = 0; i < syntax.instructions.length; i++) {
+    const node = syntax.instructions[i];
+    const line = lines?.[i];
+    const result = line ? readRemembered(node, line) : readInstruction(node);
     if (!result.ok) {
       // The parser already names unknown instructions; say it once.
       const known =
@@ -142,6 +151,31 @@ export function readInstruction(
       false,
     ),
   };
+}
+
+// Reading depends on the node alone: its line (the memo entry's), its
+// range, and heredocs, which come from later lines and so are read afresh.
+// The typed instructions are never changed once read, so plans share them.
+function readRemembered(
+  node: InstructionNode,
+  line: MemoLine,
+): ReadResult<Instruction> {
+  if (node.heredocs.length > 0 || (node.trigger?.heredocs.length ?? 0) > 0) {
+    return readInstruction(node);
+  }
+  const { start, end } = node.range;
+  const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+  const reads = (line.reads ??= new Map()) as Map<
+    string,
+    ReadResult<Instruction>
+  >;
+  let result = reads.get(key);
+  if (result === undefined) {
+    if (reads.size >= READS_PER_LINE) reads.clear();
+    result = readInstruction(node);
+    reads.set(key, result);
+  }
+  return result;
 }
 
 function addInstruction(

@@ -30,10 +30,14 @@ const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 /** Instruction lines already read, by escape character and joined text. */
 export type ParseMemo = Map<string, MemoLine>;
 
-/** A line's node, and its heredoc markers once they were looked for. */
-interface MemoLine {
+/**
+ * A line's node, its heredoc markers once they were looked for, and what
+ * later stages read from its node (see readDockerfile), by the node's range.
+ */
+export interface MemoLine {
   built: NodeResult;
   heredocs?: ReturnType<typeof findHeredocs>;
+  reads?: Map<string, unknown>;
 }
 
 const PARSE_MEMO_LIMIT = 20_000;
@@ -50,6 +54,20 @@ export function parseDockerfile(
   return new Parser(text, file, memo).parse();
 }
 
+/**
+ * Parses as parseDockerfile does with a memo, and returns beside the tree
+ * each instruction's memo entry (undefined where it was not memoised).
+ */
+export function parseRemembered(
+  text: string,
+  file: string,
+  memo: ParseMemo,
+): { syntax: DockerfileSyntax; lines: (MemoLine | undefined)[] } {
+  const parser = new Parser(text, file, memo);
+  const syntax = parser.parse();
+  return { syntax, lines: parser.lines };
+}
+
 class Parser {
   private pos = 0;
   private lineNo = 0;
@@ -63,6 +81,8 @@ class Parser {
   private readonly diagnostics: Diagnostic[] = [];
   /** The memo entry of the line buildNode last built, if memoised. */
   private memoLine: MemoLine | undefined;
+  /** The memo entry of each instruction, if memoised. */
+  readonly lines: (MemoLine | undefined)[] = [];
 
   constructor(
     private readonly text: string,
@@ -107,7 +127,10 @@ class Parser {
         this.warnEmptyContinuation();
       }
       const node = this.finishNode(joined, comments, startLine, startColumn);
-      if (node !== undefined) this.instructions.push(node);
+      if (node !== undefined) {
+        this.instructions.push(node);
+        this.lines.push(this.memoLine);
+      }
       comments = [];
     }
 

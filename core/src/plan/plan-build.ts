@@ -22,7 +22,7 @@ import {
   resolveBuildOptions,
 } from '../options/resolve-options.ts';
 import type { ParseMemo } from '../parse/parse-dockerfile.ts';
-import { parseDockerfile } from '../parse/parse-dockerfile.ts';
+import { parseDockerfile, parseRemembered } from '../parse/parse-dockerfile.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from '../platform/platform.ts';
 import {
   deviceSupport,
@@ -129,7 +129,9 @@ function plan(
     return finish(base, diagnostics);
   }
 
-  const syntax = parseDockerfile(text, options.file, mode.parseMemo);
+  const { syntax, lines } = mode.parseMemo
+    ? parseRemembered(text, options.file, mode.parseMemo)
+    : { syntax: parseDockerfile(text, options.file), lines: undefined };
   const checks = resolveCheckConfig(syntax, options.buildArgs);
   diagnostics.push(...checks.diagnostics);
   const lint = createLinter(syntax, checks.config, mode.dockerignore);
@@ -141,7 +143,7 @@ function plan(
     ...syntax.diagnostics.filter((d) => d.severity !== 'warning'),
   );
   base.instructions = syntax.instructions.map((node) => node.keyword);
-  const { dockerfile, diagnostics: read } = readDockerfile(syntax);
+  const { dockerfile, diagnostics: read } = readDockerfile(syntax, lines);
   diagnostics.push(...read);
   checkSyntax(syntax, dockerfile, lint, parserWarnings);
   diagnostics.push(...unknownDeviceFlags(dockerfile, options));
