@@ -45,19 +45,6 @@ export function planCopy(
   const text = stepText(ctx, state, c.original);
   const name = nextStepName(ctx, state, text);
   const platform = platformName(state.platform);
-  const common = {
-    instruction: c.kind,
-    dest,
-    link: c.link,
-    parents: c.parents,
-    exclude: c.exclude,
-    ...(expanded.chmod ? { chmod: expanded.chmod } : {}),
-    ...(expanded.chown ? { chown: expanded.chown } : {}),
-    ...(expanded.checksum ? { checksum: expanded.checksum } : {}),
-    ...(c.keepGitDir !== undefined ? { keepGitDir: c.keepGitDir } : {}),
-    ...(c.unpack !== undefined ? { unpack: c.unpack } : {}),
-  };
-
   const parts: { source: CopyVertex['source']; sources: string[] }[] = [];
   if (expanded.sources.length > 0 || c.heredocs.length === 0) {
     parts.push({ source, sources: expanded.sources });
@@ -72,12 +59,10 @@ export function planCopy(
   }
 
   for (const part of parts) {
-    const inputs = [
-      ...(state.result ? [state.result] : []),
-      ...(part.source.kind === 'stage' && part.source.vertex
-        ? [part.source.vertex]
-        : []),
-    ];
+    const inputs = state.result ? [state.result] : [];
+    if (part.source.kind === 'stage' && part.source.vertex) {
+      inputs.push(part.source.vertex);
+    }
     const vertex: CopyVertex = {
       kind: 'copy',
       id: hashParts(
@@ -108,8 +93,17 @@ export function planCopy(
       inputs,
       source: part.source,
       sources: part.sources,
-      ...common,
+      instruction: c.kind,
+      dest,
+      link: c.link,
+      parents: c.parents,
+      exclude: c.exclude,
     };
+    if (expanded.chmod) vertex.chmod = expanded.chmod;
+    if (expanded.chown) vertex.chown = expanded.chown;
+    if (expanded.checksum) vertex.checksum = expanded.checksum;
+    if (c.keepGitDir !== undefined) vertex.keepGitDir = c.keepGitDir;
+    if (c.unpack !== undefined) vertex.unpack = c.unpack;
     addVertex(ctx, state, vertex);
   }
 }

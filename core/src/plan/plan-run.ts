@@ -92,7 +92,7 @@ export function planRun(
     location,
     inputs,
     args,
-    env: [...env, ...proxyEnv(ctx, env)],
+    env: withProxyEnv(ctx, env),
     cwd: state.dir,
     user: state.user,
     network,
@@ -102,6 +102,12 @@ export function planRun(
     files,
   };
   addVertex(ctx, state, vertex);
+}
+
+// The step's env, then the proxy build args it does not set itself.
+function withProxyEnv(ctx: DispatchContext, env: string[]): string[] {
+  const proxies = proxyEnv(ctx, env);
+  return proxies.length === 0 ? env : [...env, ...proxies];
 }
 
 /** Builds the argv, the files a heredoc needs, and the name suffix BuildKit adds. */
