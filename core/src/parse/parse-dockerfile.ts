@@ -35,6 +35,7 @@ export type ParseMemo = Map<string, MemoLine>;
  * later stages read from its node (see readDockerfile), by the node's range.
  */
 export interface MemoLine {
+  line: string;
   built: NodeResult;
   heredocs?: ReturnType<typeof findHeredocs>;
   reads?: Map<string, unknown>;
@@ -286,8 +287,10 @@ class Parser {
     let entry = this.memo.get(key);
     if (entry === undefined) {
       if (this.memo.size >= PARSE_MEMO_LIMIT) this.memo.clear();
-      entry = { built: buildNode(line, this.escape, []) };
-      this.memo.set(key, entry);
+      // The entry outlives this text, so it keeps a copy of the line only.
+      const copy = detach(line);
+      entry = { line: copy, built: buildNode(copy, this.escape, []) };
+      this.memo.set(this.escape + copy, entry);
     }
     this.memoLine = entry;
     const built = entry.built;
@@ -301,7 +304,7 @@ class Parser {
   /** Finds the heredoc markers of the line buildNode last built. */
   private findHeredocs(line: string): ReturnType<typeof findHeredocs> {
     if (this.memoLine === undefined) return findHeredocs(line);
-    return (this.memoLine.heredocs ??= findHeredocs(line));
+    return (this.memoLine.heredocs ??= findHeredocs(this.memoLine.line));
   }
 
   private readHeredocBody(marker: {
@@ -417,6 +420,14 @@ function chompTabs(content: string): string {
     if (tabs > 0) lines[i] = lines[i].slice(tabs);
   }
   return lines.join('\n');
+}
+
+/**
+ * Copies a line out of the text it was sliced from: engines may keep a
+ * slice as a view of the whole text, which a memo would then keep alive.
+ */
+function detach(line: string): string {
+  return (' ' + line).slice(1);
 }
 
 function utf8Length(text: string): number {
