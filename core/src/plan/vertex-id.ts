@@ -1,8 +1,7 @@
 // Vertex ids: SHA-256 over a compact binary form of an operation's parts,
-// written into one reused buffer, padded there and run through the blocks
-// of @noble/hashes' SHA-256 with no allocation per id.
+// written into one reused buffer and hashed by one reused hasher state.
 
-import { SHA256 } from '@noble/hashes/sha256';
+import { sha256 } from '@noble/hashes/sha2';
 
 import type { VertexIdMemo } from './vertex-id-memo.ts';
 
@@ -22,32 +21,13 @@ const DIGEST_LENGTH = DIGEST_PREFIX.length + 64;
 const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 const KEEP_BYTES = 1 << 16;
 
-/** Noble's SHA-256 block function over a message padded by the caller. */
-class BlockHasher extends SHA256 {
-  private readonly iv = this.get();
-
-  /** Hashes the padded blocks `view[0, end)` into `codes` as hex. */
-  hashInto(view: DataView, end: number, codes: number[], at: number) {
-    const iv = this.iv;
-    this.set(iv[0], iv[1], iv[2], iv[3], iv[4], iv[5], iv[6], iv[7]);
-    for (let offset = 0; offset < end; offset += 64) this.process(view, offset);
-    writeHex(this.A, codes, at);
-    writeHex(this.B, codes, at + 8);
-    writeHex(this.C, codes, at + 16);
-    writeHex(this.D, codes, at + 24);
-    writeHex(this.E, codes, at + 32);
-    writeHex(this.F, codes, at + 40);
-    writeHex(this.G, codes, at + 48);
-    writeHex(this.H, codes, at + 56);
-  }
-}
-
-const hasher = new BlockHasher();
+const initial = sha256.create();
+const hasher = sha256.create();
+const digestBytes = new Uint8Array(32);
 const idCodes = [...DIGEST_PREFIX.padEnd(DIGEST_LENGTH, '0')].map((c) =>
   c.charCodeAt(0),
 );
 let buffer = new Uint8Array(KEEP_BYTES);
-let view = new DataView(buffer.buffer);
 let at = 0;
 
 /**
@@ -63,31 +43,20 @@ export function hashParts(
 ): string {
   at = 0;
   writeValue(parts);
-  // Room for the padding hashBytes writes after the bytes.
-  reserve(72);
   const bytes = buffer.subarray(0, at);
-  const id =
-    memo === undefined ? hashBytes(bytes) : memo.idOf(bytes, hashBytes);
   // One large step must not keep its buffer for the rest of the session.
   if (buffer.length > KEEP_BYTES && at < KEEP_BYTES / 2) {
     buffer = new Uint8Array(KEEP_BYTES);
-    view = new DataView(buffer.buffer);
   }
-  return id;
+  if (memo === undefined) return hashBytes(bytes);
+  return memo.idOf(bytes, hashBytes);
 }
 
-// Pads `bytes`, the start of the buffer, in place as SHA-256 does: a 1 bit,
-// zeros, and the length in bits as 64 bits, to a whole number of blocks.
 function hashBytes(bytes: Uint8Array): string {
-  const length = bytes.length;
-  const end = ((length + 72) >> 6) << 6;
-  buffer[length] = 0x80;
-  buffer.fill(0, length + 1, end - 8);
-  const bits = length * 8;
-  view.setUint32(end - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(end - 4, bits >>> 0);
-  hasher.hashInto(view, end, idCodes, DIGEST_PREFIX.length);
-  return String.fromCharCode.apply(null, idCodes);
+  initial._cloneInto(hasher);
+  hasher.update(bytes);
+  hasher.digestInto(digestBytes);
+  return formatId(digestBytes);
 }
 
 function writeValue(value: unknown) {
@@ -226,11 +195,13 @@ function reserve(bytes: number) {
   const grown = new Uint8Array(size);
   grown.set(buffer.subarray(0, at));
   buffer = grown;
-  view = new DataView(buffer.buffer);
 }
 
-function writeHex(word: number, codes: number[], at: number) {
-  for (let shift = 28, i = at; shift >= 0; shift -= 4, i++) {
-    codes[i] = HEX_CODES[(word >>> shift) & 15];
+function formatId(bytes: Uint8Array): string {
+  let i = DIGEST_PREFIX.length;
+  for (let j = 0; j < bytes.length; j++) {
+    idCodes[i++] = HEX_CODES[bytes[j] >> 4];
+    idCodes[i++] = HEX_CODES[bytes[j] & 15];
   }
+  return String.fromCharCode.apply(null, idCodes);
 }
