@@ -400,6 +400,24 @@ function stepBlocks(stderr: string, name: string): Block[] {
   return blocksOf(stderr).filter((b) => b.name === name);
 }
 
+/**
+ * Builds once and returns the output with the step's one source row and the
+ * step's row, which must follow it.
+ */
+async function firstBuild(
+  cli: ReturnType<typeof cliBuilder>,
+  dockerfile: string,
+  name: string,
+) {
+  const first = await cli(dockerfile);
+  assert.equal(first.status, 0, first.stderr);
+  const [source, step, ...more] = stepBlocks(first.stderr, name);
+  assert.deepEqual(more, []);
+  assert.ok(source && step, first.stderr);
+  assert.equal(step.index, source.index + 1);
+  return { first, source, step };
+}
+
 /** Builds a context with the CLI in plain progress, in one Slipway home. */
 function cliBuilder() {
   const context = tempDir('ctx-');
@@ -422,12 +440,7 @@ test(
     const name = `[2/2] ADD ${web}/rows.txt /r.txt`;
     const dockerfile = `FROM busybox:1.36\nADD ${web}/rows.txt /r.txt\n`;
 
-    const first = await cli(dockerfile);
-    assert.equal(first.status, 0, first.stderr);
-    const [source, step, ...more] = stepBlocks(first.stderr, name);
-    assert.deepEqual(more, []);
-    assert.ok(source && step, first.stderr);
-    assert.equal(step.index, source.index + 1);
+    const { first, source, step } = await firstBuild(cli, dockerfile, name);
     assert.match(source.rows.join('\n'), /^DONE \d+\.\ds$/);
     assert.match(step.rows.join('\n'), /^DONE \d+\.\ds$/);
     const fromBlock = blocksOf(first.stderr).find((b) =>
@@ -505,12 +518,7 @@ test(
     const name = `[2/2] ADD ${gitUrl}#v1 /src`;
     const dockerfile = `FROM busybox:1.36\nADD ${gitUrl}#v1 /src\n`;
 
-    const first = await cli(dockerfile);
-    assert.equal(first.status, 0, first.stderr);
-    const [source, step, ...more] = stepBlocks(first.stderr, name);
-    assert.deepEqual(more, []);
-    assert.ok(source && step, first.stderr);
-    assert.equal(step.index, source.index + 1);
+    const { first, source, step } = await firstBuild(cli, dockerfile, name);
     // ls-remote's answer and the fetch's report are the row's log rows.
     const logs = source.rows.slice(0, -1).join('\n');
     assert.match(
