@@ -121,6 +121,16 @@ export interface WorkdirVertex extends VertexBase {
   user: string;
 }
 
+/** One row of the image history, as BuildKit's Dockerfile frontend writes it. */
+export interface HistoryRow {
+  /** E.g. `ENV A=1`, or `RUN /bin/sh -c make # buildkit` for a layer. */
+  createdBy: string;
+  /** True for an instruction that changes only the config. */
+  emptyLayer: boolean;
+  /** The filesystem step whose layer the row describes. */
+  vertex?: string;
+}
+
 export type Vertex = ImageVertex | RunVertex | CopyVertex | WorkdirVertex;
 
 /** One stage for one target platform. */
@@ -146,6 +156,11 @@ export interface StagePlan {
    * always sets it; absent (older plans) reads as false.
    */
   baseConfigKnown?: boolean;
+  /**
+   * The image history rows the stage's instructions add over its base image,
+   * base stages' rows first; absent in plans from before it was planned.
+   */
+  history?: HistoryRow[];
   /** The stage's step vertices in order (not including its base stage's). */
   vertices: string[];
   /** The vertex whose filesystem is the stage's result; absent for an empty scratch stage. */

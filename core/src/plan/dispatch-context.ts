@@ -6,7 +6,7 @@ import type { DeviceSupport } from './frontend.ts';
 import type { CdiRegistry } from '../model/cdi.ts';
 import type { Diagnostic, Range } from '../model/diagnostic.ts';
 import type { ResolvedBuildOptions } from '../model/options.ts';
-import type { ImageConfig, Vertex } from '../model/plan.ts';
+import type { HistoryRow, ImageConfig, Vertex } from '../model/plan.ts';
 import type { LexOptions } from '../expand/shell-lexer.ts';
 import { checkUndefinedVars } from '../checks/dispatch-checks.ts';
 import { expandWord } from '../expand/expand-word.ts';
@@ -33,6 +33,8 @@ export interface StageState {
   /** The vertex whose filesystem is the stage so far. */
   result?: string;
   vertices: string[];
+  /** Image history rows since the base image, base stages' rows included. */
+  history: HistoryRow[];
   cmdIndex: number;
   cmdTotal: number;
   /** Whether CMD was set in this stage (ENTRYPOINT then keeps it). */

@@ -12,6 +12,7 @@ import { nextStepName, platformName } from './dispatch-context.ts';
 import { configEnvSet, envAddAll, envFromStrings, envGet } from './env-list.ts';
 import { planCopy } from './plan-copy.ts';
 import { planArg, planEnv, planLabel } from './plan-env.ts';
+import { historyRow, type HistoryInput } from './plan-history.ts';
 import { planImageConfig } from './plan-image-config.ts';
 import { planRun } from './plan-run.ts';
 import { planWorkdir } from './plan-workdir.ts';
@@ -50,6 +51,12 @@ export function dispatchStage(
   for (const command of node.commands) {
     state.onbuild = command.onbuild;
     const c = command.instruction;
+    const before: HistoryInput = {
+      env: state.env,
+      escapeToken: ctx.escapeToken,
+      argCount: state.buildArgs.length,
+      vertexCount: state.vertices.length,
+    };
     switch (c.kind) {
       case 'RUN':
         planRun(ctx, state, command, c);
@@ -73,6 +80,8 @@ export function dispatchStage(
       default:
         planImageConfig(ctx, state, c);
     }
+    const row = historyRow(c, before, state, ctx.vertices);
+    if (row) state.history.push(row);
   }
   state.onbuild = false;
   return state;
@@ -108,6 +117,7 @@ function inherit(ctx: DispatchContext, node: StageNode): StageState {
     dir: base.dir,
     user: base.user,
     buildArgs: [...base.buildArgs],
+    history: [...base.history],
     workdirSet: base.workdirSet,
     baseConfigKnown: base.baseConfigKnown,
     ...(base.result ? { result: base.result } : {}),
@@ -125,6 +135,7 @@ function fresh(ctx: DispatchContext, node: StageNode): StageState {
     user: '',
     buildArgs: [],
     vertices: [],
+    history: [],
     cmdIndex: 0,
     cmdTotal: countSteps(node),
     cmdSet: false,

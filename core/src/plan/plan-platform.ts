@@ -203,6 +203,7 @@ function stagePlan(
     args: state ? visibleArgs(state) : {},
     config: state?.config ?? emptyImageConfig(),
     baseConfigKnown: state?.baseConfigKnown ?? false,
+    history: state?.history ?? [],
     vertices: state?.vertices ?? [],
   };
   if (node.name) plan.name = node.name;

@@ -3,7 +3,7 @@
 
 import type { DeviceResolution } from '../model/cdi.ts';
 import type { OutputSpec } from '../model/options.ts';
-import type { ImageConfig, InlineFile } from '../model/plan.ts';
+import type { HistoryRow, ImageConfig, InlineFile } from '../model/plan.ts';
 import type { RunMount } from '../model/instructions.ts';
 
 /** A writable filesystem being made for one cache key; `handle` is the backend's own. */
@@ -162,6 +162,8 @@ export interface ExportStep {
   parent?: string;
   /** The image history's `created_by`, e.g. `RUN /bin/sh -c make # buildkit`. */
   createdBy: string;
+  /** The plan vertex the step ran. */
+  vertex?: string;
 }
 
 /** One platform's final filesystem, as the exporter receives it. */
@@ -173,6 +175,11 @@ export interface ExportResult {
   base?: { image: ResolvedImage; snapshot: string };
   /** The filesystem steps over the base (or over nothing), in order. */
   steps?: ExportStep[];
+  /**
+   * The history rows the Dockerfile adds over the base image, empty-layer
+   * rows included; layer rows name their step's vertex.
+   */
+  history?: HistoryRow[];
 }
 
 /** Writes results out as one `--output` asks. */

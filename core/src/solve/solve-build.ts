@@ -5,6 +5,7 @@ import type { OutputSpec } from '../model/options.ts';
 import type {
   BuildPlan,
   CopyVertex,
+  HistoryRow,
   ImageConfig,
   ImageVertex,
   PlatformPlan,
@@ -57,6 +58,8 @@ export interface SolvedTarget {
   base?: { image: ResolvedImage; snapshot: string };
   /** The filesystem steps over the base, in order. */
   steps: ExportStep[];
+  /** The target stage's history rows over the base image. */
+  history?: HistoryRow[];
 }
 
 /** The outcome of a solve; `error` reads as BuildKit prints it. */
@@ -150,6 +153,7 @@ class Solver {
         : mergeImageConfig(image?.config, stage.config),
       runEnv,
       ...chain,
+      ...(stage.history ? { history: stage.history } : {}),
     };
   }
 
@@ -173,6 +177,7 @@ class Solver {
         snapshot: solved.key,
         ...(parent === undefined ? {} : { parent }),
         createdBy: historyText(vertex),
+        vertex: vertex.id,
       });
       vertex = parentId ? this.plan.vertices[parentId] : undefined;
     }
@@ -189,6 +194,7 @@ class Solver {
       config: r.config,
       ...(r.base ? { base: r.base } : {}),
       steps: r.steps,
+      ...(r.history ? { history: r.history } : {}),
     }));
     for (const output of outputs) await this.exportOne(output, exportResults);
   }

@@ -6,7 +6,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import { toOciConfigBody, type ExportResult } from '../../../core/src/index.ts';
+import {
+  toOciConfigBody,
+  type ExportResult,
+  type HistoryRow,
+} from '../../../core/src/index.ts';
 import type { LayerBlob } from '../layer/layer-blob.ts';
 import type { LayerStore } from '../layer/layer-store.ts';
 import type { DirSnapshotter } from '../snapshot/dir-snapshotter.ts';
@@ -67,28 +71,30 @@ export async function buildImage(
   const top = context.snapshots.version(result.snapshot);
   if (!top) throw new Error(`internal: snapshot ${result.snapshot} is missing`);
   const lineage = context.snapshots.layout.lineage(top).reverse();
-  const [root, ...rest] = lineage;
+  const root = lineage[0];
   const types = MEDIA_TYPES[context.variant];
   const created = context.created.toISOString();
 
   const texts = new Map(
     (result.steps ?? []).map((step) => [step.snapshot, step.createdBy]),
   );
+  const rows = planRows(result, created);
   const parts: Parts = { layers: [], diffIds: [], history: [] };
-  if (root) {
-    const base =
-      result.base && root.key === result.base.snapshot
-        ? baseParts(result.base.image.digest, context)
-        : undefined;
+  const metas = [...lineage];
+  if (root && result.base && root.key === result.base.snapshot) {
+    metas.shift();
+    const base = baseParts(result.base.image.digest, context);
     if (base) append(parts, base);
-    else {
-      const text = texts.get(root.key) ?? rootText(result);
-      await addStep(parts, root, text, context, created);
-    }
+    else await addStep(parts, root, rootText(result), context, created);
   }
-  for (const meta of rest) {
-    await addStep(parts, meta, texts.get(meta.key) ?? '', context, created);
+  for (const meta of metas) {
+    const row = rows.next(meta.key);
+    parts.history.push(...rows.emptyRows);
+    const text = row?.createdBy ?? texts.get(meta.key) ?? '';
+    await addStep(parts, meta, text, context, created);
   }
+  rows.next(undefined);
+  parts.history.push(...rows.emptyRows);
 
   const platform = exportedPlatform(
     result.platform,
@@ -201,6 +207,48 @@ function baseParts(
     layers.push({ ...layer, file });
   }
   return { layers, diffIds, history: config?.history ?? [] };
+}
+
+/**
+ * Walks the plan's history rows along the snapshots: each snapshot takes the
+ * row of its step's vertex, after the empty-layer rows written before it.
+ */
+function planRows(result: ExportResult, created: string) {
+  const rows = result.history ?? [];
+  const vertexOf = new Map(
+    (result.steps ?? []).map((step) => [step.snapshot, step.vertex]),
+  );
+  let cursor = 0;
+  const walker = {
+    emptyRows: [] as HistoryEntry[],
+    next(snapshot: string | undefined): HistoryRow | undefined {
+      walker.emptyRows = [];
+      const vertex =
+        snapshot === undefined ? undefined : vertexOf.get(snapshot);
+      if (snapshot !== undefined && vertex === undefined) return undefined;
+      let at = rows.length;
+      if (vertex !== undefined) {
+        at = rows.findIndex((r, i) => i >= cursor && r.vertex === vertex);
+        if (at < 0) return undefined;
+      }
+      for (const row of rows.slice(cursor, at)) {
+        if (!row.emptyLayer) continue;
+        walker.emptyRows.push(emptyEntry(row.createdBy, created));
+      }
+      cursor = at + 1;
+      return rows[at];
+    },
+  };
+  return walker;
+}
+
+function emptyEntry(createdBy: string, created: string): HistoryEntry {
+  return {
+    created,
+    created_by: createdBy,
+    comment: 'buildkit.dockerfile.v0',
+    empty_layer: true,
+  };
 }
 
 function append(parts: Parts, more: Parts): void {

@@ -70,6 +70,87 @@ function hasTool(name: string): boolean {
 }
 
 test(
+  'type=oci history has a row per instruction, empty_layer for config ones',
+  { skip },
+  async () => {
+    const contextDir = tempDir('ctx-');
+    fs.writeFileSync(path.join(contextDir, 'app.txt'), 'app\n');
+    const out = path.join(tempDir('oci-'), 'image.tar');
+    const { result } = await build(
+      [
+        'FROM busybox:1.36',
+        'ARG GREETING=hello',
+        'ENV APP_HOME=/srv/app',
+        'LABEL org.example.title="demo app"',
+        'WORKDIR $APP_HOME',
+        'RUN echo "$GREETING" > greeting.txt',
+        'COPY app.txt ./',
+        'USER 1000:1000',
+        'EXPOSE 8080',
+        'CMD ["cat", "greeting.txt"]',
+        '',
+      ].join('\n'),
+      { outputs: [`type=oci,dest=${out}`] },
+      { contextDir },
+    );
+    assert.equal(result.error, undefined);
+    const { index, json } = layout(untar(out));
+    const top = index.manifests[0] as Descriptor;
+    const manifest = json<{ config: Descriptor; layers: Descriptor[] }>(
+      top.digest,
+    );
+    const config = json<{
+      created: string;
+      rootfs: { diff_ids: string[] };
+      history: {
+        created?: string;
+        created_by?: string;
+        comment?: string;
+        empty_layer?: boolean;
+      }[];
+    }>(manifest.config.digest);
+
+    const layered = config.history.filter((h) => !h.empty_layer);
+    assert.equal(layered.length, manifest.layers.length);
+    assert.equal(layered.length, config.rootfs.diff_ids.length);
+    const comment = 'buildkit.dockerfile.v0';
+    const own = config.history.slice(-9).map((h) => ({
+      created_by: h.created_by,
+      comment: h.comment,
+      empty_layer: h.empty_layer ?? false,
+    }));
+    assert.deepEqual(
+      own,
+      [
+        ['ARG GREETING=hello', true],
+        ['ENV APP_HOME=/srv/app', true],
+        ['LABEL org.example.title=demo app', true],
+        ['WORKDIR /srv/app', false],
+        [
+          'RUN |1 GREETING=hello /bin/sh -c echo "$GREETING" > greeting.txt # buildkit',
+          false,
+        ],
+        ['COPY app.txt ./ # buildkit', false],
+        ['USER 1000:1000', true],
+        ['EXPOSE [8080/tcp]', true],
+        ['CMD ["cat" "greeting.txt"]', true],
+      ].map(([createdBy, empty]) => ({
+        created_by: createdBy,
+        comment,
+        empty_layer: empty,
+      })),
+    );
+    // busybox's own rows come first, unchanged.
+    const baseRows = config.history.slice(0, -9);
+    const baseLayers = baseRows.filter((h) => !h.empty_layer).length;
+    assert.equal(baseLayers, manifest.layers.length - 3);
+    for (const h of config.history.slice(-9)) {
+      assert.equal(h.created, config.created);
+    }
+  },
+);
+
+test(
   'type=oci writes a layout tar with a layer per step, history and diff_ids',
   { skip },
   async () => {
@@ -105,7 +186,10 @@ test(
     assert.deepEqual(config.config.Cmd, ['sh']);
     assert.equal(config.config.WorkingDir, '/work');
     assert.ok(config.config.Env.includes('FOO=bar'));
-    const steps = config.history.map((h) => h.created_by).slice(-3);
+    const steps = config.history
+      .filter((h) => !h.empty_layer)
+      .map((h) => h.created_by)
+      .slice(-3);
     assert.match(steps[0] ?? '', /^RUN \/bin\/sh -c echo hello .* # buildkit$/);
     assert.equal(steps[2], 'WORKDIR /work');
 
