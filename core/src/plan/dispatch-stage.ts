@@ -11,7 +11,7 @@ import type { DispatchContext, StageState } from './dispatch-context.ts';
 import { nextStepName, platformName } from './dispatch-context.ts';
 import { configEnvSet, envAddAll, envFromStrings, envGet } from './env-list.ts';
 import { planCopy } from './plan-copy.ts';
-import { planArg, planEnv, planLabel } from './plan-env.ts';
+import { planArg, planEnv, planLabel, type ExpandedPair } from './plan-env.ts';
 import { historyRow, type HistoryInput } from './plan-history.ts';
 import { planImageConfig } from './plan-image-config.ts';
 import { planRun } from './plan-run.ts';
@@ -57,6 +57,7 @@ export function dispatchStage(
       argCount: state.buildArgs.length,
       vertexCount: state.vertices.length,
     };
+    let pairs: ExpandedPair[] | undefined;
     switch (c.kind) {
       case 'RUN':
         planRun(ctx, state, command, c);
@@ -69,18 +70,18 @@ export function dispatchStage(
         planWorkdir(ctx, state, c);
         break;
       case 'ENV':
-        planEnv(ctx, state, c);
+        pairs = planEnv(ctx, state, c);
         break;
       case 'ARG':
         planArg(ctx, state, c);
         break;
       case 'LABEL':
-        planLabel(ctx, state, c);
+        pairs = planLabel(ctx, state, c);
         break;
       default:
         planImageConfig(ctx, state, c);
     }
-    const row = historyRow(c, before, state, ctx.vertices);
+    const row = historyRow(c, before, state, ctx.vertices, pairs);
     if (row) state.history.push(row);
   }
   state.onbuild = false;

@@ -20,32 +20,43 @@ const NON_ENV_ARGS = new Set([
   'BUILDKIT_SBOM_SCAN_STAGE',
 ]);
 
-/** Plans ENV: every pair is expanded with the values from before the instruction. */
+/** A key and value as an instruction set them, expanded. */
+export interface ExpandedPair {
+  key: string;
+  value: string;
+}
+
+/**
+ * Plans ENV: every pair is expanded with the values from before the
+ * instruction. Returns the pairs, or undefined when one could not expand.
+ */
 export function planEnv(
   ctx: DispatchContext,
   state: StageState,
   c: EnvInstruction,
-) {
+): ExpandedPair[] | undefined {
   const pairs = expandPairs(ctx, state, c);
-  for (const { key, value } of pairs) {
+  for (const { key, value } of pairs ?? []) {
     if (c.legacy) checkLegacyKeyValue(ctx.lint, c.original, c.range);
     checkSecretKey(ctx.lint, 'ENV', key, c.range);
     state.env = envAddOrReplace(state.env, key, value);
     state.config.env = configEnvSet(state.config.env, key, value);
   }
+  return pairs;
 }
 
-/** Plans LABEL. */
+/** Plans LABEL; returns its pairs as planEnv does. */
 export function planLabel(
   ctx: DispatchContext,
   state: StageState,
   c: LabelInstruction,
-) {
+): ExpandedPair[] | undefined {
   const pairs = expandPairs(ctx, state, c);
-  for (const { key, value } of pairs) {
+  for (const { key, value } of pairs ?? []) {
     if (c.legacy) checkLegacyKeyValue(ctx.lint, c.original, c.range);
     state.config.labels[key] = value;
   }
+  return pairs;
 }
 
 /**
@@ -83,12 +94,12 @@ function expandPairs(
   ctx: DispatchContext,
   state: StageState,
   c: EnvInstruction | LabelInstruction,
-): { key: string; value: string }[] {
-  const out: { key: string; value: string }[] = [];
+): ExpandedPair[] | undefined {
+  const out: ExpandedPair[] = [];
   for (const pair of c.pairs) {
     const key = expandIn(ctx, state, pair.key, c.range);
     const value = expandIn(ctx, state, pair.value, c.range);
-    if (key === undefined || value === undefined) return [];
+    if (key === undefined || value === undefined) return undefined;
     out.push({ key, value });
   }
   return out;

@@ -11,6 +11,7 @@ import {
   formatGoDuration,
 } from '../instructions/go-duration.ts';
 import type { EnvList } from './env-list.ts';
+import type { ExpandedPair } from './plan-env.ts';
 import { envGet, envLookup } from './env-list.ts';
 import { exposedPorts, splitPortSpec } from './ports.ts';
 
@@ -35,6 +36,8 @@ export function historyRow(
     vertices: string[];
   },
   vertices: Record<string, Vertex>,
+  /** ENV's and LABEL's pairs as the planner expanded them. */
+  pairs?: ExpandedPair[],
 ): HistoryRow | undefined {
   const added = after.vertices.slice(before.vertexCount);
   const vertex = added.length > 0 ? vertices[added.at(-1)!] : undefined;
@@ -60,15 +63,9 @@ export function historyRow(
     }
     case 'ENV':
     case 'LABEL': {
-      const pairs = c.pairs.map((pair) => {
-        const key = expand(pair.key, before);
-        const value = expand(pair.value, before);
-        return key === undefined || value === undefined
-          ? undefined
-          : `${key}=${value}`;
-      });
-      if (pairs.includes(undefined)) return undefined;
-      return empty([c.kind, ...pairs].join(' '));
+      if (!pairs) return undefined;
+      const words = pairs.map(({ key, value }) => `${key}=${value}`);
+      return empty([c.kind, ...words].join(' '));
     }
     case 'ARG': {
       const args = after.buildArgs.slice(before.argCount);
