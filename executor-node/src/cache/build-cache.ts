@@ -107,25 +107,19 @@ export async function exportCaches(
     const vertex = `cache-export:${i}`;
     const track: TrackRow = async (id, work) => {
       const started = Date.now();
-      emit({
-        kind: 'vertex-status',
-        vertex,
-        id,
-        current: 0,
-        started,
-        time: started,
-      });
+      const status = (completed?: number) =>
+        emit({
+          kind: 'vertex-status',
+          vertex,
+          id,
+          current: 0,
+          started,
+          ...(completed === undefined ? {} : { completed }),
+          time: completed ?? started,
+        });
+      status();
       const value = await work();
-      const completed = Date.now();
-      emit({
-        kind: 'vertex-status',
-        vertex,
-        id,
-        current: 0,
-        started,
-        completed,
-        time: completed,
-      });
+      status(Date.now());
       return value;
     };
     emit({

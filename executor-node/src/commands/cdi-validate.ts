@@ -39,17 +39,8 @@ export async function runCdiValidateCommand(
   for (const file of await expandDirs(files, cwd, reports)) {
     const text = await readSpec(path.resolve(cwd, file));
     if (text === undefined) {
-      reports.push({
-        file,
-        loads: false,
-        diagnostics: [
-          {
-            code: 'cdi-spec-unreadable',
-            severity: 'error',
-            message: `failed to read CDI Spec ${JSON.stringify(file)}: no such file`,
-          },
-        ],
-      });
+      const why = `failed to read CDI Spec ${JSON.stringify(file)}`;
+      reports.push(unreadable(file, `${why}: no such file`));
       continue;
     }
     const lint = lintCdiSpec(text, file);
@@ -128,17 +119,10 @@ async function expandDirs(
       .map((e) => e.name)
       .sort();
     if (names.length === 0) {
-      reports.push({
-        file,
-        loads: false,
-        diagnostics: [
-          {
-            code: 'cdi-spec-unreadable',
-            severity: 'error',
-            message: `no CDI spec files (.json, .yaml) in directory ${JSON.stringify(file)}`,
-          },
-        ],
-      });
+      const where = `in directory ${JSON.stringify(file)}`;
+      reports.push(
+        unreadable(file, `no CDI spec files (.json, .yaml) ${where}`),
+      );
     }
     out.push(...names.map((name) => path.join(file, name)));
   }
@@ -156,4 +140,13 @@ async function readSpec(file: string): Promise<string | undefined> {
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+/** A report for a file or folder whose specs could not be read at all. */
+function unreadable(file: string, message: string): SpecFileReport {
+  return {
+    file,
+    loads: false,
+    diagnostics: [{ code: 'cdi-spec-unreadable', severity: 'error', message }],
+  };
 }

@@ -125,20 +125,11 @@ export class BundleImages implements ImageSource {
   }
 
   private async listBundles(): Promise<Map<string, string[]>> {
-    const base = this.options.baseUrl.replace(/\/?$/, '/');
     const found = new Map<string, string[]>();
-    const list = await fetchJson<{
-      bundles: { name: string; blobs: string[] }[];
-    }>(`${base}index.json`);
-    for (const bundle of list.bundles) {
-      const dir = `${base}${bundle.name}/`;
-      const index = await fetchJson<{ manifests: Descriptor[] }>(
-        `${dir}index.json`,
-      );
-      const source = bundleSource(dir, new Set(bundle.blobs));
+    for (const { entries, source } of await readBundles(this.options.baseUrl)) {
       const read = (digest: string) =>
         source.has(digest) ? source.read(digest) : Promise.resolve(undefined);
-      for (const entry of index.manifests) {
+      for (const entry of entries) {
         const name = entry.annotations?.[REF_ANNOTATION];
         if (!name) continue;
         const platforms = await platformsOf(entry, read);
@@ -171,18 +162,9 @@ export class BundleImages implements ImageSource {
   }
 
   private async loadBundles(): Promise<Map<string, Descriptor>> {
-    const base = this.options.baseUrl.replace(/\/?$/, '/');
     const refs = new Map<string, Descriptor>();
-    const list = await fetchJson<{
-      bundles: { name: string; blobs: string[] }[];
-    }>(`${base}index.json`);
-    for (const bundle of list.bundles) {
-      const dir = `${base}${bundle.name}/`;
-      const index = await fetchJson<{ manifests: Descriptor[] }>(
-        `${dir}index.json`,
-      );
-      const source = bundleSource(dir, new Set(bundle.blobs));
-      for (const entry of index.manifests) {
+    for (const { entries, source } of await readBundles(this.options.baseUrl)) {
+      for (const entry of entries) {
         await storeImageBlobs(this.store, entry, source);
         const name = entry.annotations?.[REF_ANNOTATION];
         if (name) refs.set(normalizeImageName(name) ?? name, entry);
@@ -263,6 +245,26 @@ interface OciPlatform {
   os?: string;
   architecture?: string;
   variant?: string;
+}
+
+/** Reads the bundle list and each bundle's index: its images and blobs. */
+async function readBundles(
+  baseUrl: string,
+): Promise<{ entries: Descriptor[]; source: BlobSource }[]> {
+  const base = baseUrl.replace(/\/?$/, '/');
+  const list = await fetchJson<{
+    bundles: { name: string; blobs: string[] }[];
+  }>(`${base}index.json`);
+  return Promise.all(
+    list.bundles.map(async (bundle) => {
+      const dir = `${base}${bundle.name}/`;
+      const index = await fetchJson<{ manifests: Descriptor[] }>(
+        `${dir}index.json`,
+      );
+      const source = bundleSource(dir, new Set(bundle.blobs));
+      return { entries: index.manifests, source };
+    }),
+  );
 }
 
 async function fetchJson<T>(url: string): Promise<T> {
