@@ -145,15 +145,16 @@ function lazyPackages(table) {
       );
       build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
         const spec = table[args.path];
-        const real = `let loaded; const real = () => (loaded ??= require(${JSON.stringify(args.path)}));`;
+        const id = JSON.stringify(args.path);
+        const real = `let loaded; const real = () => (loaded ??= require(${id}));`;
         const call = (name) => `(...args) => real().${name}(...args)`;
+        const defaultCall = (name) =>
+          `${name}: (...args) => (real().default ?? real()).${name}(...args)`;
         const named = (spec.named ?? []).map(
           (name) => `export const ${name} = ${call(name)};`,
         );
         const fallback = spec.default
-          ? [
-              `export default { ${spec.default.map((name) => `${name}: (...args) => (real().default ?? real()).${name}(...args)`).join(', ')} };`,
-            ]
+          ? [`export default { ${spec.default.map(defaultCall).join(', ')} };`]
           : [];
         return {
           contents: [real, ...named, ...fallback].join('\n'),
@@ -191,7 +192,8 @@ function shareBuiltinWrappers(text) {
     '    ownKeys: () => Reflect.ownKeys(load()),',
     '    getOwnPropertyDescriptor: (_, prop) => {',
     '      const value = read(prop);',
-    '      return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };',
+    '      if (value === undefined) return undefined;',
+    '      return { value, writable: false, enumerable: true, configurable: true };',
     '    },',
     '  });',
     '}',

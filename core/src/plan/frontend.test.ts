@@ -115,7 +115,8 @@ test('RUN --security: labs and mainline from 1.20 know it, older mainline does n
     assert.equal(knowsSecurityFlag(syntax), known, String(syntax));
   }
   const text = (syntax: string) =>
-    `# syntax=${syntax}\nFROM alpine AS unused\nRUN --security=insecure true\nFROM alpine\nRUN true\n`;
+    `# syntax=${syntax}\nFROM alpine AS unused\n` +
+    'RUN --security=insecure true\nFROM alpine\nRUN true\n';
   assert.deepEqual(errors(text('docker/dockerfile:1.19')), [
     '3: unknown flag: --security',
   ]);

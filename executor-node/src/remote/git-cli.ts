@@ -24,8 +24,12 @@ export function runGit(args: string[], options: GitOptions): Promise<string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     GIT_TERMINAL_PROMPT: '0',
-    GIT_SSH_COMMAND:
-      'ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes',
+    GIT_SSH_COMMAND: [
+      'ssh -F /dev/null',
+      '-o StrictHostKeyChecking=no',
+      '-o UserKnownHostsFile=/dev/null',
+      '-o BatchMode=yes',
+    ].join(' '),
     LC_ALL: 'C',
     GIT_CONFIG_NOSYSTEM: '1',
     HOME: '/dev/null',

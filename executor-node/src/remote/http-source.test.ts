@@ -48,7 +48,8 @@ function sha(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
 
-test('the key holds name, digest and Last-Modified; a pinned checksum fetches nothing', async () => {
+test('the key holds name, digest and Last-Modified', async () => {
+  // A pinned checksum fetches nothing.
   const source = new HttpSource(path.join(dir, 'one'));
   const seen = requests.length;
   const key = JSON.parse(await source.key(`${base}/a.txt`));
